@@ -1,0 +1,8 @@
+"""The one entry point: `python app.py --help`."""
+
+import sys
+
+from qa.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Answer: choose the sentence that answers, cite its passage, or say the article does not say."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from qa.retrieval import HybridRetriever, Ranking
+from qa.text import stems
+
+REFUSAL = {"nl": "Dat staat niet in het artikel.", "en": "The article does not say."}
+MAX_ANSWER_CHARS = 300
+
+# Weights of the sentence score, tuned on the xquad-nl dev set and the seed questions together.
+LEXICAL_WEIGHT = 0.25
+PASSAGE_WEIGHT = 0.15
+TYPE_WEIGHT = 0.03
+CANDIDATE_PASSAGES = 8
+
+_NUMBER = re.compile(r"\d")
+_YEAR_OR_DATE = re.compile(
+    r"\b(1[0-9]{3}|20[0-9]{2})\b|\b(januari|februari|maart|april|mei|juni|juli|augustus|september|"
+    r"oktober|november|december|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|eeuw)\b",
+    re.IGNORECASE)
+_PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
+_EXPECTS = [
+    (re.compile(r"\b(hoeveel|how (many|much)|welk percentage|what percentage)\b", re.I), _NUMBER),
+    (re.compile(r"\b(wanneer|when|in welk jaar|what year|which year|sinds wanneer|hoe lang|how long)\b", re.I),
+     re.compile(_YEAR_OR_DATE.pattern + r"|\d", re.I)),
+    (re.compile(r"\b(wie|who|whom|door wie)\b", re.I), _PROPER),
+]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited passage.
+
+    Attributes:
+        n: the number its `[n]` marker uses, 1 for the best.
+        source, passage_id, paragraph: where it stands; `start`/`end` are offsets into the file.
+        text: the whole passage; quote: the supporting sentence, at `quote_start`/`quote_end`.
+        score: retrieval confidence (higher is better).
+    """
+
+    n: int
+    source: str
+    passage_id: str
+    start: int
+    end: int
+    text: str
+    quote: str
+    score: float
+    paragraph: int = 0
+    quote_start: int = 0
+    quote_end: int = 0
+    title: str = ""
+    date: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What the engine says to one question.
+
+    Attributes:
+        text: the answer with inline `[n]` markers, or the refusal sentence.
+        answerable: False when the article does not answer the question.
+        language: "nl" or "en", the question's language.
+        citations: cited passages, best first (empty for a refusal).
+        confidence: the answer score the refusal threshold was compared with.
+    """
+
+    text: str
+    answerable: bool
+    language: str
+    citations: list[Citation] = field(default_factory=list)
+    confidence: float = 0.0
+    generator: str = "extractive"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    row: int
+    sentence: int  # index in the store's sentence matrix
+    local: int  # index within its passage
+    score: float
+    dense: float
+    coverage: float
+
+
+def _coverage(query_stems: list[str], sentence_stems: set[str], retriever: HybridRetriever) -> float:
+    """IDF-weighted share of the question's content words that the sentence holds."""
+    if not query_stems:
+        return 0.0
+    weights = {s: retriever.idf(s) for s in query_stems}
+    total = sum(weights.values())
+    return sum(w for s, w in weights.items() if s in sentence_stems) / total if total else 0.0
+
+
+def _expected_type_bonus(question: str, sentence: str) -> float:
+    for asks, pattern in _EXPECTS:
+        if asks.search(question):
+            # The answer must bring something the question does not already hold.
+            found = {m.group(0).lower() for m in pattern.finditer(sentence)}
+            found -= {m.group(0).lower() for m in pattern.finditer(question)}
+            return 1.0 if found else 0.0
+    return 0.0
+
+
+def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str) -> list[_Candidate]:
+    """Score the sentences of the best passages as answers, best first."""
+    store = retriever.store
+    hits = ranking.hits[:CANDIDATE_PASSAGES]
+    if not hits:
+        return []
+    top = hits[0].score
+    candidates = []
+    for hit in hits:
+        passage = store.passages[hit.row]
+        first = store.first_sentence[hit.row]
+        for local in range(len(passage.sentences)):
+            j = first + local
+            text = passage.sentence_text(local)
+            dense = float(ranking.sentence_dense[j])
+            coverage = _coverage(ranking.query_stems, retriever.sentence_stems[j], retriever)
+            score = (dense + LEXICAL_WEIGHT * coverage + PASSAGE_WEIGHT * hit.score / top
+                     + TYPE_WEIGHT * _expected_type_bonus(question, text))
+            if len(text) < 25:  # a heading or a fragment says too little to answer
+                score -= 0.1
+            candidates.append(_Candidate(hit.row, j, local, score, dense, coverage))
+    candidates.sort(key=lambda c: -c.score)
+    return candidates
+
+
+def _clip(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > 0 else limit - 1].rstrip(",;:") + "…"
+
+
+def _citation(n: int, store, row: int, local: int, score: float) -> Citation:
+    passage = store.passages[row]
+    q_start, q_end = passage.sentences[local]
+    return Citation(n=n, source=passage.source, passage_id=passage.id, start=passage.start, end=passage.end,
+                    text=passage.text, quote=passage.sentence_text(local), score=round(score, 4),
+                    paragraph=passage.paragraph, quote_start=q_start, quote_end=q_end,
+                    title=passage.title, date=passage.date)
+
+
+def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
+                    top_k: int = 5, min_score: float = 0.0) -> Answer:
+    """Build an extractive answer from a ranking.
+
+    Args:
+        question: the (possibly conversation-expanded) question.
+        ranking: the retriever's output for it.
+        language: the language of the interface text ("nl" or "en").
+        top_k: citations to list at most.
+        min_score: below this best-sentence score, refuse.
+
+    Returns:
+        An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal.
+    """
+    store = retriever.store
+    candidates = score_sentences(ranking, retriever, question)
+    if not candidates or candidates[0].score < min_score:
+        confidence = candidates[0].score if candidates else 0.0
+        return Answer(REFUSAL[language], False, language, [], round(confidence, 4))
+    best = candidates[0]
+    citations = [_citation(1, store, best.row, best.local, best.score)]
+    # The other passages follow in retrieval order, each quoting its own best sentence.
+    seen = {best.row}
+    for candidate in candidates[1:]:
+        if len(citations) >= top_k:
+            break
+        if candidate.row in seen:
+            continue
+        seen.add(candidate.row)
+        citations.append(_citation(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
+    text = f"{_clip(citations[0].quote)} [1]"
+    return Answer(text, True, language, citations, round(best.score, 4))

@@ -1,0 +1,102 @@
+"""Chat: the one conversation entry point that the command line, REPL and web chat all use."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+from qa.answer import Answer, answer_question
+from qa.documents import Document
+from qa.index import IndexStatus, open_index
+from qa.retrieval import HybridRetriever
+from qa.settings import MAX_QUESTION_CHARS, Settings
+from qa.text import language, words
+
+# A follow-up leans on the conversation: it refers back ("dat", "they") or is too short to stand alone.
+_REFERRING = set("""
+ze zij hij het dat dit die deze daar daarover daarna toen hun haar hem er hiervan daarvan waarom
+they them it that this those these he she his her their there then why
+""".split())
+
+
+class QuestionError(ValueError):
+    """A question the engine will not take: empty or too long. The message is for the user."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@dataclass
+class Reply:
+    """An answer plus how long it took."""
+
+    answer: Answer
+    latency_ms: float
+    question: str
+    search_query: str = ""
+
+
+def validate(question: object) -> str:
+    """Return the question stripped, or raise `QuestionError` with a message for the user."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("empty question")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"question too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})")
+    return question.strip()
+
+
+def is_follow_up(question: str) -> bool:
+    tokens = words(question)
+    return len(tokens) <= 4 or any(t in _REFERRING for t in tokens)
+
+
+def search_query(question: str, history: list[Turn]) -> str:
+    """The text to retrieve with: a follow-up is read together with the previous question."""
+    previous = [t.content for t in history if t.role == "user" and t.content.strip()]
+    if previous and is_follow_up(question):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+@dataclass
+class Engine:
+    """Answers questions about the articles in `settings.docs_dir`.
+
+    Build it with `Engine.open(settings)`, which loads (or builds) the index.
+    """
+
+    settings: Settings
+    retriever: HybridRetriever
+    documents: list[Document]
+    status: IndexStatus
+    _embedder: object = field(repr=False, default=None)
+
+    @classmethod
+    def open(cls, settings: Settings, rebuild: bool = False, progress: bool = True) -> "Engine":
+        store, documents, status = open_index(settings, rebuild=rebuild, progress=progress)
+        return cls(settings, HybridRetriever(store), documents, status, store.embeddings)
+
+    def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Reply:
+        """Answer `question`, reading a follow-up in the light of `history`.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+        """
+        started = time.perf_counter()
+        question = validate(question)
+        turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
+                 for t in (history or [])]
+        query = search_query(question, turns)
+        ranking = self.retriever.rank(self._embedder.embed_question(query), query)
+        answer = answer_question(query, ranking, self.retriever, language(question),
+                                 top_k=self.settings.top_k, min_score=self.settings.min_answer_score)
+        return Reply(answer, (time.perf_counter() - started) * 1000, question, query)
+
+    def document(self, source: str) -> Document | None:
+        return next((d for d in self.documents if d.source == source), None)

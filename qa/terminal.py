@@ -1,0 +1,89 @@
+"""Terminal: how an answer and its sources look in a terminal, with or without colour."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+
+from qa.answer import Answer
+
+LABELS = {
+    "nl": {"sources": "Bronnen", "paragraph": "alinea", "related": "Zie ook"},
+    "en": {"sources": "Sources", "paragraph": "paragraph", "related": "See also"},
+}
+
+
+class Style:
+    """ANSI styles, or none when `color` is False."""
+
+    def __init__(self, color: bool):
+        self.color = color
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def dim(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def quote(self, text: str) -> str:
+        return self._wrap("1;33", text)
+
+    def marker(self, text: str) -> str:
+        return self._wrap("36", text)
+
+    def refusal(self, text: str) -> str:
+        return self._wrap("35", text)
+
+
+def use_color(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def width() -> int:
+    return max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
+
+
+def _fill(text: str, indent: str, columns: int) -> str:
+    return textwrap.fill(" ".join(text.split()), columns, initial_indent=indent, subsequent_indent=indent)
+
+
+def source_line(citation, language: str) -> str:
+    label = LABELS[language]["paragraph"]
+    where = f"{citation.title or citation.source}, {label} {citation.paragraph}"
+    return f"{where} ({citation.date})" if citation.date else where
+
+
+def format_answer(answer: Answer, style: Style, full: bool = False, columns: int | None = None) -> str:
+    """The answer, then each source with its supporting sentence (or whole passage when `full`)."""
+    columns = columns or width()
+    if not answer.answerable:
+        return style.refusal(_fill(answer.text, "", columns))
+    body = _fill(answer.text, "", columns)
+    for c in answer.citations:
+        body = body.replace(f"[{c.n}]", style.marker(f"[{c.n}]"))
+    labels = LABELS[answer.language]
+    cited = [c for c in answer.citations if f"[{c.n}]" in answer.text]
+    related = [c for c in answer.citations if c not in cited]
+    lines = [body, "", style.bold(labels["sources"] + ":")]
+    for c in cited:
+        lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
+        if full:
+            before, quote, after = (c.text[: c.quote_start - c.start], c.quote, c.text[c.quote_end - c.start:])
+            wrapped = _fill(f"{before}\x00{quote}\x01{after}", "    ", columns)
+            lines.append(wrapped.replace("\x00", "\033[1;33m" if style.color else "")
+                         .replace("\x01", "\033[0m" if style.color else ""))
+        else:
+            lines.append(style.quote(_fill(c.quote, "    ", columns)))
+    if related and not full:
+        lines.append(style.dim(f"{labels['related']}: " + "; ".join(
+            f"[{c.n}] {source_line(c, answer.language)}" for c in related)))
+    elif related:
+        for c in related:
+            lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
+            lines.append(_fill(c.text, "    ", columns))
+    return "\n".join(lines)

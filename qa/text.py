@@ -1,0 +1,58 @@
+"""Text helpers shared by retrieval and answering: tokens, stems, stopwords, question language."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_DUTCH = set("""
+de het een en van in is op te dat die voor met zijn er niet aan om ook als bij door wordt werd
+was zijn hebben heeft had hij zij ze we wij je jij u ik hun haar hem deze dit naar uit over tot
+nog maar dan of al wel geen meer zo kan worden moet wat wie waar wanneer hoe waarom welke welk
+hoeveel hoelang sinds zich toe af na tegen onder tussen omdat want dus waren kunnen zou zouden
+veel heel wordt werden mij me ons onze jullie iets niets men
+""".split())
+_ENGLISH = set("""
+the a an and of in is on to that this for with are was were be been by as at from it its his her
+their they he she we you i not but or if what who whom where when why how which many much does did
+do has have had there than then so into about after before over under between because while
+""".split())
+STOPWORDS = _DUTCH | _ENGLISH
+
+# Words that only one of the two languages uses often; enough to tell a question's language.
+_NL_MARKERS = _DUTCH - _ENGLISH | {"staat", "artikel", "jaar", "wil", "willen", "besloten"}
+_EN_MARKERS = _ENGLISH - _DUTCH | {"article", "year", "say", "says", "said", "long", "want"}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "financiële" matches "financiele"."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("dutch")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def stems(text: str) -> list[str]:
+    """Content-word stems of `text` (Dutch Snowball stemmer), stopwords dropped."""
+    tokens = [w for w in words(text) if w not in STOPWORDS]
+    return _stemmer().stemWords(tokens)
+
+
+def language(text: str) -> str:
+    """Guess whether a question is Dutch ("nl") or English ("en"); Dutch when unsure."""
+    tokens = words(text)
+    nl = sum(t in _NL_MARKERS for t in tokens)
+    en = sum(t in _EN_MARKERS for t in tokens)
+    return "en" if en > nl else "nl"
