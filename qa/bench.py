@@ -42,7 +42,7 @@ def is_hit(citation: dict, item: dict) -> bool:
         return False
     if "context" in item:
         return _contains(item["context"], citation["text"])
-    return citation["paragraph"] == item["paragraph"]
+    return citation["paragraph"] in item["paragraphs"]
 
 
 def score(items: list[dict], results: list[dict]) -> dict:

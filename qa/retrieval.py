@@ -74,6 +74,12 @@ class HybridRetriever:
         """Inverse document frequency over passages; unseen stems get the highest."""
         return float(np.log(1 + self._n / (1 + self._df.get(stem, 0))))
 
+    def unknown_share(self, query_stems: list[str]) -> float:
+        """IDF-weighted share of the question's stems that no passage contains (0 to 1)."""
+        weights = [(self.idf(s), s in self._df) for s in query_stems]
+        total = sum(w for w, _ in weights)
+        return sum(w for w, known in weights if not known) / total if total else 0.0
+
     def rank(self, question_vector: np.ndarray, question: str, k: int | None = None) -> Ranking:
         """Rank passages for a question.
 

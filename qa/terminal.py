@@ -58,6 +58,13 @@ def source_line(citation, language: str) -> str:
     return f"{where} ({citation.date})" if citation.date else where
 
 
+def _short_source(citation, cited, language: str) -> str:
+    """Where a related passage stands, naming its article only when it differs from the answer's."""
+    if cited and citation.source == cited[0].source:
+        return f"{LABELS[language]['paragraph']} {citation.paragraph}"
+    return source_line(citation, language)
+
+
 def format_answer(answer: Answer, style: Style, full: bool = False, columns: int | None = None) -> str:
     """The answer, then each source with its supporting sentence (or whole passage when `full`)."""
     columns = columns or width()
@@ -80,8 +87,8 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
         else:
             lines.append(style.quote(_fill(c.quote, "    ", columns)))
     if related and not full:
-        lines.append(style.dim(f"{labels['related']}: " + "; ".join(
-            f"[{c.n}] {source_line(c, answer.language)}" for c in related)))
+        lines.append(style.dim(f"{labels['related']}: " + ", ".join(
+            f"[{c.n}] {_short_source(c, cited, answer.language)}" for c in related)))
     elif related:
         for c in related:
             lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")

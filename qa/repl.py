@@ -1,0 +1,158 @@
+"""REPL: a terminal chat over the engine, with line editing, history and the last answer's sources."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from qa import terminal
+from qa.chat import Engine, QuestionError, Turn
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {
+    ":sources": "show the full cited passages of the last answer (also :bronnen)",
+    ":reset": "forget the conversation and start afresh",
+    ":help": "list these commands",
+    "exit": "leave (also quit or Ctrl-D)",
+}
+_ALIASES = {":bronnen": ":sources", ":help": ":help", ":h": ":help", "?": ":help", "quit": "exit", ":quit": "exit",
+            ":exit": "exit", ":q": "exit"}
+
+
+def history_file() -> Path:
+    """Per-user state file for the prompt history (XDG_STATE_HOME), never inside the repo."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "qa-news" / "repl_history"
+
+
+class Session:
+    """One conversation in the terminal: the engine, the history and the last answer.
+
+    Args:
+        engine: the question-answering engine.
+        out: where to write (stdout).
+        color: whether to use ANSI colours.
+    """
+
+    def __init__(self, engine: Engine, out=sys.stdout, color: bool = False):
+        self.engine = engine
+        self.out = out
+        self.style = terminal.Style(color)
+        self.history: list[Turn] = []
+        self.last = None
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def banner(self) -> str:
+        docs = self.engine.documents
+        names = ", ".join(f"{d.label} ({d.date})" if d.date else d.label for d in docs[:3])
+        more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
+        return "\n".join([
+            self.style.bold(f"Ask the article{'s' if len(docs) > 1 else ''}: ") + names + more,
+            "Stel een vraag in het Nederlands of Engels / ask in Dutch or English.",
+            self.style.dim(":help for commands, exit or Ctrl-D to leave."),
+        ])
+
+    def handle(self, line: str) -> bool:
+        """Act on one input line; returns False when the user wants to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        command = _ALIASES.get(text.lower(), text.lower())
+        if command == "exit":
+            return False
+        if command.startswith(":") and " " not in command:
+            self.command(command)
+            return True
+        try:
+            reply = self.engine.ask(text, self.history)
+        except QuestionError as error:
+            self.say(self.style.refusal(f"Sorry: {error}."))
+            return True
+        except Exception as error:  # the REPL must keep going whatever one question does
+            log.debug("answer failed", exc_info=True)
+            self.say(self.style.refusal(f"Sorry, that question failed: {error}"))
+            return True
+        self.last = reply.answer
+        self.history += [Turn("user", text), Turn("assistant", reply.answer.text)]
+        self.say(terminal.format_answer(reply.answer, self.style))
+        self.say()
+        return True
+
+    def command(self, command: str) -> None:
+        if command == ":help":
+            for name, text in COMMANDS.items():
+                self.say(f"  {name:<10} {text}")
+        elif command == ":sources":
+            if self.last is None or not self.last.citations:
+                self.say("No sources yet: ask a question first.")
+            else:
+                self.say(terminal.format_answer(self.last, self.style, full=True))
+        elif command == ":reset":
+            self.history, self.last = [], None
+            self.say("Conversation forgotten. / Gesprek gewist.")
+        else:
+            self.say(f"Unknown command {command}. Commands: " + ", ".join(COMMANDS))
+
+
+def _setup_readline():
+    try:
+        import readline
+    except ImportError:  # not on every platform; the REPL works without it
+        return None
+    path = history_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            readline.read_history_file(path)
+    except OSError as error:
+        log.warning("cannot read prompt history %s: %s", path, error)
+    readline.set_history_length(1000)
+    return readline, path
+
+
+def interactive(session: Session) -> int:
+    editing = _setup_readline()
+    session.say(session.banner())
+    prompt = session.style.bold("? ") if session.style.color else "? "
+    try:
+        while True:
+            try:
+                line = input(prompt)
+            except KeyboardInterrupt:  # Ctrl-C drops the half-typed line, not the program
+                session.say("^C")
+                continue
+            except EOFError:
+                session.say()
+                return 0
+            if not session.handle(line):
+                return 0
+    finally:
+        if editing:
+            readline, path = editing
+            try:
+                readline.write_history_file(path)
+            except OSError as error:
+                log.warning("cannot save prompt history %s: %s", path, error)
+
+
+def piped(session: Session, lines) -> int:
+    """Each input line is a question; answers only, no prompts or colour; exit 0 at the end."""
+    for line in lines:
+        if not session.handle(line):
+            break
+    return 0
+
+
+def main(settings: Settings) -> int:
+    tty = sys.stdin.isatty()
+    engine = Engine.open(settings, progress=sys.stderr.isatty())
+    if not tty:
+        return piped(Session(engine, color=False), sys.stdin)
+    return interactive(Session(engine, color=terminal.use_color(sys.stdout)))
