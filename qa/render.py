@@ -1,0 +1,116 @@
+"""Render: answers, sources and articles as HTML for the web chat; every text is escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from qa.answer import Answer, Citation
+from qa.documents import Document
+
+LABELS = {
+    "nl": {"sources": "Bronnen", "paragraph": "alinea", "none": "Geen bronnen: het artikel zegt hier niets over.",
+           "related": "Ook gevonden", "empty": "Stel een vraag; de bronnen van het antwoord verschijnen hier."},
+    "en": {"sources": "Sources", "paragraph": "paragraph", "none": "No sources: the article says nothing about this.",
+           "related": "Also found", "empty": "Ask a question; the sources of the answer appear here."},
+}
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+CSS = """
+.qa-sources .qa-source {border-left: 4px solid #d0d7de; padding: 6px 10px; margin: 8px 0; background: var(--block-background-fill);}
+.qa-sources .qa-source.qa-cited {border-left-color: #e3a008;}
+.qa-sources .qa-head {font-weight: 600; font-size: 0.9em; margin-bottom: 4px;}
+.qa-sources .qa-marker {display: inline-block; min-width: 2em; color: #0969da;}
+.qa-sources mark, .qa-article mark.qa-quote {background: #fff3b0; color: inherit; padding: 0 2px;}
+.qa-article .qa-cited-passage {background: #fff8db;}
+.qa-article p {margin: 0 0 0.9em 0; line-height: 1.55;}
+.qa-article .qa-n {color: #8c959f; font-size: 0.8em; margin-right: 6px;}
+.qa-refusal {color: #8250df; font-style: italic;}
+.qa-muted {color: #6e7781;}
+"""
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Gradio's markdown shows literally: HTML escaped, markdown syntax backslashed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def chat_message(answer: Answer) -> str:
+    """The assistant's chat message: escaped answer text whose `[n]` markers link to their source."""
+    if not answer.answerable:
+        return f"🛈 *{escape_markdown(answer.text)}*"
+    text = escape_markdown(answer.text)
+    for c in answer.citations:
+        text = text.replace(f"\\[{c.n}\\]", f"[\\[{c.n}\\]](#qa-source-{c.n})")
+    return text
+
+
+def _highlighted(citation: Citation) -> str:
+    offset = citation.start
+    before = citation.text[: citation.quote_start - offset]
+    quote = citation.text[citation.quote_start - offset: citation.quote_end - offset]
+    after = citation.text[citation.quote_end - offset:]
+    return f"{html.escape(before)}<mark>{html.escape(quote)}</mark>{html.escape(after)}"
+
+
+def sources_panel(answer: Answer | None) -> str:
+    """The sources beside the chat: each cited passage with its supporting sentence highlighted."""
+    language = answer.language if answer else "nl"
+    labels = LABELS[language]
+    if answer is None:
+        return f'<div class="qa-sources"><p class="qa-muted">{labels["empty"]}</p></div>'
+    if not answer.answerable or not answer.citations:
+        return f'<div class="qa-sources"><p class="qa-refusal">{html.escape(labels["none"])}</p></div>'
+    parts = [f'<div class="qa-sources"><h3>{labels["sources"]}</h3>']
+    related_open = False
+    for c in answer.citations:
+        cited = f"[{c.n}]" in answer.text
+        where = f"{c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
+        body = (_highlighted(c) if cited else html.escape(c.text)).replace("\n\n", "<br>")
+        if not cited and not related_open:
+            # Passages retrieved but not cited are context, not evidence: folded away.
+            parts.append(f'<details class="qa-related"><summary class="qa-muted">{labels["related"]}</summary>')
+            related_open = True
+        parts.append(
+            f'<div class="qa-source{" qa-cited" if cited else ""}" id="qa-source-{c.n}" data-n="{c.n}">'
+            f'<div class="qa-head"><span class="qa-marker">[{c.n}]</span>{html.escape(where)}</div>'
+            f'<div class="qa-text">{body}</div></div>')
+    parts.append("</details></div>" if related_open else "</div>")
+    return "".join(parts)
+
+
+def article_view(documents: list[Document], answer: Answer | None) -> str:
+    """Every article in full, the passages the answer cites highlighted and its quote marked."""
+    cited = {}
+    if answer and answer.answerable:
+        cited = {(c.source, c.start): c for c in answer.citations if f"[{c.n}]" in answer.text}
+    parts = ['<div class="qa-article">']
+    for document in documents:
+        title = document.title or document.source
+        parts.append(f"<h3>{html.escape(title)}</h3>")
+        if document.date:
+            parts.append(f'<p class="qa-muted">{html.escape(document.date)}</p>')
+        for number, block in enumerate(document.blocks, start=1):
+            text = document.block_text(block)
+            hits = [c for (source, start), c in cited.items()
+                    if source == document.source and block.start <= start < block.end]
+            body = html.escape(text)
+            css = ""
+            if hits:
+                c = hits[0]
+                q0, q1 = c.quote_start - block.start, c.quote_end - block.start
+                body = (html.escape(text[:q0]) + f'<mark class="qa-quote">{html.escape(text[q0:q1])}</mark>'
+                        + html.escape(text[q1:]))
+                css = ' class="qa-cited-passage"'
+            body = body.replace("\n\n", "<br>")
+            parts.append(f'<p{css}><span class="qa-n">{number}</span>{body}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def title_html(documents: list[Document]) -> str:
+    names = [f"{d.label}" + (f" ({d.date})" if d.date else "") for d in documents[:3]]
+    more = f" + {len(documents) - 3}" if len(documents) > 3 else ""
+    return (f"<h1 style='margin-bottom:0'>Vraag het artikel · Ask the article</h1>"
+            f"<p class='qa-muted'>{html.escape(', '.join(names) + more)}</p>")

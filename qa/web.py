@@ -1,0 +1,116 @@
+"""Web: the Gradio chat, a thin face over `Engine.ask`, plus the `/ask` API endpoint."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import sys
+
+from qa import render
+from qa.chat import Engine, QuestionError, Turn
+from qa.protocol import handle_request
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = {
+    "nl": ["Hoe lang is Lukashenko al aan de macht?", "Wat willen de ministers van Buitenlandse Zaken van de EU?"],
+    "en": ["How many votes did the incumbent president get?", "Where did Saturday's demonstration start?"],
+}
+ERROR = {"nl": "Dat lukte niet: {}.", "en": "That did not work: {}."}
+
+
+def _turns(messages: list[dict]) -> list[Turn]:
+    """Chat history as the engine's turns; the assistant's text without its markdown."""
+    turns = []
+    for m in messages or []:
+        content = m.get("content") if isinstance(m, dict) else None
+        if isinstance(content, str) and m.get("role") in ("user", "assistant"):
+            turns.append(Turn(m["role"], m.get("metadata", {}).get("plain", content) if isinstance(
+                m.get("metadata"), dict) else content))
+    return turns
+
+
+def respond(engine: Engine, message: str, messages: list[dict]):
+    """One chat turn: returns (textbox value, chat messages, sources HTML, article HTML)."""
+    messages = list(messages or [])
+    if not isinstance(message, str) or not message.strip():
+        return "", messages, render.sources_panel(None), render.article_view(engine.documents, None)
+    try:
+        reply = engine.ask(message, _turns(messages))
+    except QuestionError as error:
+        messages += [{"role": "user", "content": render.escape_markdown(message[:200] + "…")},
+                     {"role": "assistant", "content": "⚠ " + render.escape_markdown(ERROR["en"].format(error))}]
+        return "", messages, render.sources_panel(None), render.article_view(engine.documents, None)
+    answer = reply.answer
+    messages += [
+        {"role": "user", "content": render.escape_markdown(reply.question)},
+        {"role": "assistant", "content": render.chat_message(answer)},
+    ]
+    return "", messages, render.sources_panel(answer), render.article_view(engine.documents, answer)
+
+
+def build_app(engine: Engine):
+    """The Gradio Blocks app for `engine`."""
+    import gradio as gr
+
+    def on_submit(message, messages):
+        return respond(engine, message, messages)
+
+    def on_reset():
+        return "", [], render.sources_panel(None), render.article_view(engine.documents, None)
+
+    def ask(question: str, history: list | None = None) -> dict:
+        """Answer a question about the articles; the same JSON object as `app.py ask --jsonl`."""
+        return handle_request(engine, {"id": None, "question": question, "history": history or []})
+
+    with gr.Blocks(title="Vraag het artikel") as app:
+        gr.HTML(render.title_html(engine.documents))
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(label="Chat", height=480, sanitize_html=True, render_markdown=True,
+                                     elem_id="qa-chat")
+                textbox = gr.Textbox(placeholder="Stel een vraag over het artikel / ask about the article",
+                                     show_label=False, max_lines=4, elem_id="qa-input", submit_btn=True)
+                with gr.Row():
+                    reset = gr.Button("Nieuw gesprek / New conversation", variant="secondary", elem_id="qa-reset")
+                gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=textbox, label="Voorbeelden / Examples")
+            with gr.Column(scale=2):
+                with gr.Tab("Bronnen / Sources"):
+                    sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
+                with gr.Tab("Artikel / Article"):
+                    article = gr.HTML(render.article_view(engine.documents, None), elem_id="qa-article")
+        outputs = [textbox, chatbot, sources, article]
+        textbox.submit(on_submit, [textbox, chatbot], outputs, api_visibility="private")
+        reset.click(on_reset, None, outputs, api_visibility="private")
+        gr.api(ask, api_name="ask")
+    return app
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def main(settings: Settings, share: bool = False, auth: str | None = None) -> int:
+    credentials = None
+    if auth:
+        user, _, password = auth.partition(":")
+        if not user or not password:
+            print("error: --auth takes USER:PASSWORD", file=sys.stderr)
+            return 2
+        credentials = (user, password)
+    if not is_loopback(settings.host) and not credentials:
+        print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
+              "can use the chat", file=sys.stderr)
+    engine = Engine.open(settings, progress=True)
+    app = build_app(engine)
+    print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
+    app.queue(default_concurrency_limit=4).launch(
+        server_name=settings.host, server_port=settings.port, share=share, auth=credentials,
+        css=render.CSS, show_error=False, quiet=True)
+    return 0
