@@ -6,7 +6,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from qa.answer import Answer, answer_question
+from qa.answer import REFUSAL_THRESHOLDS, Answer, answer_question
 from qa.documents import Document
 from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
@@ -82,6 +82,15 @@ class Engine:
         store, documents, status = open_index(settings, rebuild=rebuild, progress=progress)
         return cls(settings, HybridRetriever(store), documents, status, store.embeddings)
 
+    @property
+    def min_answer_score(self) -> float:
+        """The refusal threshold: from settings, else the one calibrated for this model, else none."""
+        if self.settings.min_answer_score is not None:
+            return self.settings.min_answer_score
+        from qa.embeddings import model_id
+
+        return REFUSAL_THRESHOLDS.get(model_id(self.settings.embeddings), float("-inf"))
+
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Reply:
         """Answer `question`, reading a follow-up in the light of `history`.
 
@@ -95,7 +104,7 @@ class Engine:
         query = search_query(question, turns)
         ranking = self.retriever.rank(self._embedder.embed_question(query), query)
         answer = answer_question(query, ranking, self.retriever, language(question),
-                                 top_k=self.settings.top_k, min_score=self.settings.min_answer_score)
+                                 top_k=self.settings.top_k, min_score=self.min_answer_score)
         return Reply(answer, (time.perf_counter() - started) * 1000, question, query)
 
     def document(self, source: str) -> Document | None:

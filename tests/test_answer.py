@@ -1,0 +1,52 @@
+"""Extractive answers: the sentence that answers, cited exactly, or an honest refusal."""
+
+import pytest
+
+from qa.answer import MAX_ANSWER_CHARS, REFUSAL
+from tests.conftest import SEED_FILE
+
+KNOWN = [
+    ("Hoe lang is Lukashenko al aan de macht?", "26 jaar", "nl"),
+    ("Hoeveel procent van de stemmen kreeg de zittende president?", "80 procent", "nl"),
+    ("Wat willen de ministers van Buitenlandse Zaken van de EU?", "sancties", "nl"),
+    ("What share of the vote did the incumbent president get?", "80 procent", "en"),
+    ("When did the EU ministers decide on sanctions?", "vrijdag", "en"),
+    ("What do released protesters say happened in prison?", "mishandeld", "en"),
+]
+
+
+@pytest.mark.parametrize("question, expected, language", KNOWN)
+def test_known_answers_in_both_languages(engine, question, expected, language):
+    answer = engine.ask(question).answer
+    assert answer.answerable and answer.language == language
+    assert expected in answer.text
+    assert answer.text.endswith("[1]")
+    assert len(answer.text) <= MAX_ANSWER_CHARS + 4
+    assert expected in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hoeveel inwoners heeft Wit-Rusland?", "nl"),
+    ("Wat is de naam van de oppositieleider?", "nl"),
+    ("What is the capital of France?", "en"),
+    ("Which football club won the match on Sunday?", "en"),
+])
+def test_refuses_when_the_article_does_not_say(engine, question, language):
+    answer = engine.ask(question).answer
+    assert not answer.answerable
+    assert answer.text == REFUSAL[language]
+    assert answer.citations == []
+
+
+def test_citations_point_at_the_exact_text(engine):
+    raw = SEED_FILE.read_text("utf-8")
+    answer = engine.ask("Waar begon de demonstratie van zaterdagochtend?").answer
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert len(answer.citations) == engine.settings.top_k
+    for c in answer.citations:
+        assert raw[c.start:c.end] == c.text
+        assert raw[c.quote_start:c.quote_end] == c.quote
+        assert c.start <= c.quote_start < c.quote_end <= c.end
+    assert "metrostation" in answer.citations[0].quote
+    # Precise: the cited passage is one paragraph, not a 1,000-character window.
+    assert len(answer.citations[0].text) < 600

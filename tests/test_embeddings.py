@@ -1,0 +1,41 @@
+"""Embedding backends: the bundled multilingual e5 (default) and sentence-transformers."""
+
+import numpy as np
+import pytest
+
+from qa.embeddings import E5Embeddings, create_embeddings
+
+
+def test_bundled_e5_gives_unit_vectors_and_ranks_dutch_and_english(embedder):
+    assert isinstance(embedder, E5Embeddings)
+    passages = embedder.embed_passages([
+        "De ministers van de EU willen sancties opleggen aan Wit-Russische functionarissen.",
+        "Het weer in Amsterdam was gisteren zonnig en warm.",
+    ])
+    assert passages.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1, atol=1e-3)
+    for question in ("Welke maatregelen wil de EU nemen?", "What measures does the EU want to take?"):
+        scores = passages @ embedder.embed_question(question)
+        assert scores[0] > scores[1]
+    assert len(embedder.embed_query("vraag")) == 384  # the LangChain interface
+
+
+def test_unknown_backend_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown embeddings"):
+        create_embeddings("word2vec")
+
+
+def test_sentence_transformers_backend_builds_and_answers(tmp_path, docs_dir, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights come inside a pip package
+    from qa.chat import Engine
+    from qa.settings import Settings
+
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "st-index", embeddings="st:minilm")
+    engine = Engine.open(settings, progress=False)
+    assert engine.retriever.store.sentence_vectors.shape[1] == 384
+    reply = engine.ask("Wat willen de ministers van Buitenlandse Zaken van de EU?")
+    assert "sancties" in reply.answer.citations[0].text
+    import json
+
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text())
+    assert manifest["model"] == "st:minilm"

