@@ -132,6 +132,9 @@ def interactive(session: Session) -> int:
                 session.say()
                 return 0
             if not session.handle(line):
+                if editing and editing[0].get_current_history_length():
+                    # Leaving is not worth recalling: arrow-up should bring back the last question.
+                    editing[0].remove_history_item(editing[0].get_current_history_length() - 1)
                 return 0
     finally:
         if editing:

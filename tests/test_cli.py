@@ -1,0 +1,113 @@
+"""The command line, through real processes: `ask`, the JSON-lines protocol, `index`, errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa.settings import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def run(*args, stdin=None, env=None, timeout=120):
+    return subprocess.run([sys.executable, APP, *args], input=stdin, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def data_flags(tmp_path_factory):
+    from tests.conftest import SEEDS
+
+    return ["--docs", str(SEEDS), "--index-dir", str(tmp_path_factory.mktemp("cli-index"))]
+
+
+def test_help_lists_every_mode():
+    out = run("--help").stdout
+    for command in ("web", "repl", "ask", "index", "bench", "--docs", "--index-dir"):
+        assert command in out
+
+
+def test_index_then_ask_prints_answer_and_sources(data_flags):
+    built = run("index", *data_flags)
+    assert built.returncode == 0 and "index built" in built.stdout
+    result = run("ask", "Hoe lang is Lukashenko al aan de macht?", *data_flags)
+    assert result.returncode == 0, result.stderr
+    assert "26 jaar" in result.stdout and "[1]" in result.stdout
+    assert "Bronnen:" in result.stdout and "alinea 3" in result.stdout
+    assert "\033[" not in result.stdout  # no colour when not a terminal
+
+
+def test_jsonl_protocol_answers_in_order_and_survives_bad_lines(data_flags):
+    lines = [
+        json.dumps({"id": "q1", "question": "Wat willen de ministers van Buitenlandse Zaken van de EU?"}),
+        "this is not json",
+        "",
+        json.dumps({"id": "q2"}),
+        json.dumps({"id": "q3", "question": "x" * 2001}),
+        json.dumps({"id": "q4", "question": "   "}),
+        json.dumps({"id": "q5", "question": "Wanneer hebben ze dat besloten?", "history": [
+            {"role": "user", "content": "Wat willen de ministers van Buitenlandse Zaken van de EU?"},
+            {"role": "assistant", "content": "Sancties. [1]"}]}),
+        json.dumps({"id": "q6", "question": "What is the capital of France?"}),
+        json.dumps({"id": "q7", "question": "Wie?", "history": "not a list"}),
+        json.dumps(["a", "list"]),
+    ]
+    result = run("ask", "--jsonl", *data_flags, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert [o.get("id") for o in out] == ["q1", None, None, "q2", "q3", "q4", "q5", "q6", "q7", None]
+    first = out[0]
+    assert set(first) >= {"id", "answer", "answerable", "language", "citations", "latency_ms"}
+    assert first["answerable"] and first["language"] == "nl" and "sancties" in first["answer"]
+    citation = first["citations"][0]
+    assert set(citation) >= {"n", "source", "passage_id", "start", "end", "text", "quote", "score"}
+    assert citation["quote"] in citation["text"]
+    assert "not valid JSON" in out[1]["error"]
+    assert "empty" in out[2]["error"]
+    assert "missing 'question'" in out[3]["error"]
+    assert "too long" in out[4]["error"]
+    assert "empty" in out[5]["error"]
+    assert "vrijdag" in out[6]["answer"]
+    assert out[7] ["answerable"] is False and out[7]["answer"] == "The article does not say." and out[7]["citations"] == []
+    assert "history" in out[8]["error"]
+    assert "error" in out[9]
+
+
+def test_jsonl_output_is_flushed_line_by_line(data_flags):
+    process = subprocess.Popen([sys.executable, APP, "ask", "--jsonl", *data_flags], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        process.stdin.write(json.dumps({"id": "a", "question": "Wat zei het Kremlin?"}) + "\n")
+        process.stdin.flush()
+        line = process.stdout.readline()  # would hang if the answer sat in a buffer
+        assert json.loads(line)["id"] == "a"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
+
+
+def test_missing_docs_folder_is_a_short_error(tmp_path):
+    result = run("ask", "Vraag?", "--docs", str(tmp_path / "nope"), "--index-dir", str(tmp_path / "i"))
+    assert result.returncode == 2
+    assert "articles folder not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_environment_variables_are_settings(tmp_path, data_flags):
+    import os
+
+    env = dict(os.environ, QA_DOCS=data_flags[1], QA_INDEX_DIR=str(tmp_path / "env-index"))
+    result = run("index", env=env)
+    assert result.returncode == 0 and str(tmp_path / "env-index") in result.stdout
+    bad = run("index", env=dict(env, QA_TOP_K="many"))
+    assert bad.returncode == 2 and "QA_TOP_K" in bad.stderr
+
+
+def test_default_start_does_not_import_torch_or_gradio(data_flags):
+    code = ("import sys, qa.cli; qa.cli.main(['ask', 'Wat zei het Kremlin?', *sys.argv[1:]]); "
+            "print('torch' in sys.modules, 'gradio' in sys.modules, 'sentence_transformers' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code, *data_flags], capture_output=True, text=True,
+                            cwd=PROJECT_ROOT, timeout=60)
+    assert result.stdout.strip().endswith("False False False"), result.stdout + result.stderr
