@@ -52,6 +52,9 @@ def respond(engine: Engine, message: str, messages: list[dict]):
 
 def build_app(engine: Engine):
     """The Gradio Blocks app for `engine`."""
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
     import gradio as gr
 
     def on_submit(message, messages):

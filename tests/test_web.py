@@ -1,0 +1,218 @@
+"""The web chat: a real Gradio server, called by gradio_client and driven in headless Chromium."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from qa.settings import PROJECT_ROOT
+from tests.conftest import SEEDS
+
+APP = str(PROJECT_ROOT / "app.py")
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+INJECTION = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>'
+EVIL_ARTICLE = (
+    "Kattenshow in Utrecht\n\n"
+    f"De jaarlijkse kattenshow in Utrecht trok zondag vierhonderd bezoekers {INJECTION} en "
+    "[klik hier](javascript:window.pwned=1) om de winnaar te zien. De winnaar was een Maine Coon.\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    docs = tmp_path_factory.mktemp("web-docs")
+    shutil.copy(next(SEEDS.glob("*.txt")), docs)
+    (docs / "kattenshow.txt").write_text(EVIL_ARTICLE, encoding="utf-8")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("web-log") / "server.log"
+    handle = open(log, "w")
+    process = subprocess.Popen(
+        [sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path_factory.mktemp("web-index")),
+         "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(log.read_text())
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise RuntimeError("server did not start: " + log.read_text())
+    yield url, log
+    process.terminate()
+    process.wait(timeout=20)
+    handle.close()
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    from gradio_client import Client
+
+    return Client(server[0], verbose=False)
+
+
+def test_server_binds_loopback_and_prints_its_address(server):
+    url, log = server
+    assert url.rstrip("/") in log.read_text()
+
+
+def test_ask_endpoint_returns_the_jsonl_object(client):
+    dutch = client.predict("Hoe lang is Lukashenko al aan de macht?", [], api_name="/ask")
+    assert dutch["answerable"] and "26 jaar" in dutch["answer"] and dutch["language"] == "nl"
+    assert set(dutch) >= {"id", "answer", "answerable", "language", "citations", "latency_ms"}
+    english = client.predict("What share of the vote did the incumbent president get?", [], api_name="/ask")
+    assert "80 procent" in english["answer"] and english["language"] == "en"
+    assert english["citations"][0]["quote"] in english["citations"][0]["text"]
+
+
+def test_ask_endpoint_follow_up_uses_history(client):
+    history = [{"role": "user", "content": "Wat willen de ministers van Buitenlandse Zaken van de EU?"},
+               {"role": "assistant", "content": "Sancties opleggen. [1]"}]
+    result = client.predict("Wanneer hebben ze dat besloten?", history, api_name="/ask")
+    assert "vrijdag" in result["answer"]
+
+
+def test_ask_endpoint_bad_input_is_an_error_not_a_crash(client):
+    assert "too long" in client.predict("x" * 2001, [], api_name="/ask")["error"]
+    assert "empty" in client.predict("", [], api_name="/ask")["error"]
+    assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]  # still serving
+
+
+def test_twenty_concurrent_clients_each_get_their_own_answer(server):
+    from gradio_client import Client
+
+    questions = [("Hoe lang is Lukashenko al aan de macht?", "26 jaar"),
+                 ("Wat willen de ministers van Buitenlandse Zaken van de EU?", "sancties"),
+                 ("Hoeveel procent van de stemmen kreeg de zittende president?", "80 procent"),
+                 ("Wie hebben de demonstranten opgepakt?", "oproerpolitie")]
+
+    def one(i):
+        question, expected = questions[i % len(questions)]
+        result = Client(server[0], verbose=False).predict(question, [], api_name="/ask")
+        return expected in result["answer"]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        assert all(pool.map(one, range(20)))
+
+
+# -- in a real browser ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI: .ci/run must install it (apt-get install chromium)")
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def _ask(page, question: str, wait_for: str = "#qa-sources .qa-source, #qa-sources .qa-refusal") -> float:
+    box = page.locator("#qa-input textarea")
+    box.fill(question)
+    count = page.locator("#qa-chat .message").count()
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#qa-chat .message').length >= {count + 2}")
+    page.locator(wait_for).first.wait_for()
+    return time.perf_counter() - started
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server[0])
+    page.locator("#qa-input textarea").wait_for()
+    yield page
+    context.close()
+
+
+def test_browser_cited_answer_with_marker_and_highlighted_source(page):
+    seconds = _ask(page, "Hoe lang is Lukashenko al aan de macht?")
+    chat = page.locator("#qa-chat").inner_text()
+    assert "26 jaar" in chat and "[1]" in chat
+    marker = page.locator("#qa-chat a[href='#qa-source-1']")
+    assert marker.count() >= 1
+    highlighted = page.locator("#qa-source-1 mark").inner_text()
+    assert "26 jaar aan de macht" in highlighted
+    assert "alinea 3" in page.locator("#qa-source-1").inner_text()
+    page.get_by_role("tab", name="Artikel / Article").click()
+    assert "26 jaar" in page.locator("#qa-article mark.qa-quote").inner_text()
+    page.get_by_role("tab", name="Bronnen / Sources").click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "cited-answer.png"), full_page=True)
+    (ARTIFACTS / "timing.json").write_text(json.dumps({"answer_on_screen_s": seconds}))
+    warm = _ask(page, "Wat willen de ministers van Buitenlandse Zaken van de EU?")
+    print(f"answer on screen after {seconds:.2f} s (first), {warm:.2f} s (warm)")
+    assert warm < 5  # generous for a loaded CI machine; the figure is reported, not the target
+
+
+def test_browser_refusal_looks_different_and_cites_nothing(page):
+    _ask(page, "Wat is de hoofdstad van Frankrijk?")
+    assert "Dat staat niet in het artikel." in page.locator("#qa-chat").inner_text()
+    assert page.locator("#qa-sources .qa-refusal").count() == 1
+    assert page.locator("#qa-sources .qa-source").count() == 0
+
+
+def test_browser_renders_article_and_question_text_as_text(page):
+    _ask(page, "Hoeveel bezoekers trok de kattenshow in Utrecht?")
+    _ask(page, INJECTION + " wat is dit?")
+    page.get_by_role("tab", name="Artikel / Article").click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert "<img src=x" in page.locator("#qa-article").inner_text()
+    assert "<img src=x" in page.locator("#qa-chat").inner_text()
+    assert page.locator("#qa-article img, #qa-sources img, #qa-chat img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+
+
+def test_browser_sessions_are_separate_and_reset_forgets(browser, server):
+    first = browser.new_context().new_page()
+    second = browser.new_context().new_page()
+    for page in (first, second):
+        page.goto(server[0])
+        page.locator("#qa-input textarea").wait_for()
+    _ask(first, "Wat willen de ministers van Buitenlandse Zaken van de EU?")
+    _ask(second, "Hoeveel procent van de stemmen kreeg de zittende president?")
+    assert "sancties" not in second.locator("#qa-chat").inner_text()
+    _ask(first, "Wanneer hebben ze dat besloten?")
+    assert "vrijdag" in first.locator("#qa-chat").inner_text()
+    first.locator("#qa-reset").click()
+    first.wait_for_function("document.querySelectorAll('#qa-chat .message').length === 0")
+    for page in (first, second):
+        page.context.close()
+
+
+def test_browser_overlong_and_empty_messages(page):
+    page.locator("#qa-input textarea").fill("")
+    page.locator("#qa-input textarea").press("Enter")
+    page.wait_for_timeout(500)
+    assert page.locator("#qa-chat .message").count() == 0
+    _ask(page, "woord " * 450, wait_for="#qa-sources .qa-muted")
+    assert "too long" in page.locator("#qa-chat").inner_text()
+    _ask(page, "Wat zei het Kremlin?")
+    assert "snel opgelost" in page.locator("#qa-chat").inner_text()
