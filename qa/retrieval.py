@@ -56,7 +56,15 @@ class HybridRetriever:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self.store = store
         self.dense_weight = dense_weight
-        corpus = [stems(f"{p.title} {p.text}") or ["∅"] for p in store.passages]
+        # Parts of one split paragraph are ranked together: the paragraph is the unit of context,
+        # the part is what gets cited.
+        keys = [(p.source, p.paragraph) for p in store.passages]
+        self.group_of = np.array([sorted(set(keys)).index(k) for k in keys]) if keys else np.zeros(0, int)
+        self._groups = len(set(keys))
+        group_text = [""] * self._groups
+        for passage, group in zip(store.passages, self.group_of):
+            group_text[group] += f" {passage.title} {passage.text}" if not group_text[group] else f" {passage.text}"
+        corpus = [stems(text) or ["∅"] for text in group_text]
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.sentence_stems = []
@@ -97,10 +105,12 @@ class HybridRetriever:
         pooled = np.zeros(n, dtype=np.float32)
         for row, score in store.search_vector(question_vector, n):
             pooled[row] = score
-        dense = 0.5 * best_sentence + 0.5 * pooled
+        passage_dense = 0.5 * best_sentence + 0.5 * pooled
+        dense = np.full(self._groups, -1.0, dtype=np.float32)
+        np.maximum.at(dense, self.group_of, passage_dense)
 
         query_stems = stems(question)
-        lexical = np.zeros(n, dtype=np.float32)
+        lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
             lexical = np.asarray(self._bm25.get_scores(query_stems), dtype=np.float32)
 
@@ -108,9 +118,12 @@ class HybridRetriever:
         if lexical.any():
             fused = fused + (1 - self.dense_weight) / (RRF_K + _ranks(lexical))
         else:
-            fused = fused + (1 - self.dense_weight) / (RRF_K + n)
-        order = np.argsort(-fused, kind="stable")[: k or n]
-        hits = [Hit(int(r), float(fused[r]), float(dense[r]), float(lexical[r])) for r in order]
+            fused = fused + (1 - self.dense_weight) / (RRF_K + self._groups)
+        # Each part takes its paragraph's score; within a paragraph the denser part leads.
+        passage_score = fused[self.group_of] + 1e-6 * passage_dense
+        order = np.argsort(-passage_score, kind="stable")[: k or n]
+        hits = [Hit(int(r), float(passage_score[r]), float(passage_dense[r]), float(lexical[self.group_of[r]]))
+                for r in order]
         return Ranking(hits, sentence_dense, query_stems)
 
 
