@@ -92,6 +92,7 @@ class Answer:
         language: "nl" or "en", the question's language.
         citations: cited passages, best first (empty for a refusal).
         confidence: the answer score the refusal threshold was compared with.
+        generator: "extractive" or "llm", whichever produced `text`.
     """
 
     text: str
@@ -100,6 +101,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     confidence: float = 0.0
     generator: str = "extractive"
+    dropped: list[dict] = field(default_factory=list)  # generated sentences the verifier removed
+    notice: str = ""  # e.g. why the language model's answer was not used
 
 
 @dataclass(frozen=True)

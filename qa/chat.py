@@ -76,11 +76,29 @@ class Engine:
     documents: list[Document]
     status: IndexStatus
     _embedder: object = field(repr=False, default=None)
+    chat_model: object = field(repr=False, default=None)
 
     @classmethod
     def open(cls, settings: Settings, rebuild: bool = False, progress: bool = True) -> "Engine":
+        """Load (or build) the index, and the language model if `settings.llm` names one.
+
+        Raises:
+            qa.generate.GeneratorError: the language model setting is wrong.
+        """
         store, documents, status = open_index(settings, rebuild=rebuild, progress=progress)
-        return cls(settings, HybridRetriever(store), documents, status, store.embeddings)
+        chat_model = None
+        if settings.llm:
+            from qa.generate import create_chat_model
+
+            chat_model = create_chat_model(settings)
+        return cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
+
+    @property
+    def generator_name(self) -> str:
+        """"extractive", or the language model in use."""
+        if self.chat_model is None:
+            return "extractive"
+        return f"llm: {self.settings.llm_model or self.settings.llm}"
 
     @property
     def min_answer_score(self) -> float:
@@ -97,6 +115,18 @@ class Engine:
         Raises:
             QuestionError: the question is empty or too long.
         """
+        reply = None
+        for event in self.stream(question, history):
+            reply = event
+        return reply
+
+    def stream(self, question: str, history: list[Turn] | list[dict] | None = None):
+        """Like `ask`, but first yields each verified sentence of a generated answer as a `str`, as soon
+        as it is complete; the last item is the `Reply`. With no language model, only the `Reply`.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+        """
         started = time.perf_counter()
         question = validate(question)
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
@@ -105,7 +135,18 @@ class Engine:
         ranking = self.retriever.rank(self._embedder.embed_question(query), query)
         answer = answer_question(query, ranking, self.retriever, language(question),
                                  top_k=self.settings.top_k, min_score=self.min_answer_score)
-        return Reply(answer, (time.perf_counter() - started) * 1000, question, query)
+        if self.chat_model is not None:
+            from qa import grounded
+
+            context = query[: -len(question)].strip() if query != question else ""
+            for event in grounded.generate(self.chat_model, question, context, ranking, self.retriever,
+                                           self._embedder.embed_question, answer, self.settings.top_k,
+                                           self.settings.llm_timeout):
+                if isinstance(event, grounded.Sentence):
+                    yield event.text
+                else:
+                    answer = event
+        yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
 
     def document(self, source: str) -> Document | None:
         return next((d for d in self.documents if d.source == source), None)

