@@ -102,6 +102,7 @@ class Answer:
     confidence: float = 0.0
     generator: str = "extractive"
     dropped: list[dict] = field(default_factory=list)  # generated sentences the verifier removed
+    repaired: list[dict] = field(default_factory=list)  # kept, but with a citation the verifier chose
     notice: str = ""  # e.g. why the language model's answer was not used
 
 

@@ -72,6 +72,40 @@ def score(items: list[dict], results: list[dict]) -> dict:
     return figures
 
 
+def llm_figures(items: list[dict], results: list[dict]) -> dict:
+    """How the language model's sentences fared under verification.
+
+    kept share: shown sentences / all sentences the model wrote (answers it refused aside);
+    citation precision: shown sentences that cite the passage holding the gold answer;
+    citation recall: sentences the model wrote whose own markers named a supporting passage.
+    """
+    import re
+
+    written = shown = precise = unrepaired = llm_answers = 0
+    for item, result in zip(items, results):
+        if "error" in result:
+            continue
+        dropped = [d for d in result.get("dropped", []) if "does not answer" not in d["reason"]]
+        sentences = re.split(r"(?<=[.!?])\s+", result["answer"]) if result.get("generator") == "llm" else []
+        sentences = [s for s in sentences if s.strip()]
+        llm_answers += bool(sentences)
+        written += len(sentences) + len(dropped)
+        shown += len(sentences)
+        unrepaired += len(sentences) - len(result.get("repaired", []))
+        if item["answers"]:
+            by_n = {c["n"]: c for c in result.get("citations", [])}
+            for sentence in sentences:
+                cited = [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_n]
+                precise += any(is_hit(c, item) or (
+                    "context" not in item and c["paragraph"] in item["paragraphs"]) for c in cited)
+    return {
+        "llm answers shown": llm_answers / max(len(items), 1),
+        "llm sentences kept": shown / written if written else 0.0,
+        "llm citation precision": precise / shown if shown else 0.0,
+        "llm citation recall": unrepaired / written if written else 0.0,
+    }
+
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -109,12 +143,15 @@ def bench_set(name: str, settings: Settings, items: list[dict]) -> dict:
 
     started = time.perf_counter()
     engine = Engine.open(settings, rebuild=True, progress=False)
+    figures_name = f"{name} ({engine.generator_name})" if settings.llm else name
     build = time.perf_counter() - started
     results = run_set(engine, items)
     figures = score(items, results)
+    if settings.llm:
+        figures.update(llm_figures(items, results))
     figures["index build s"] = build
     figures["cold start s"] = statistics.median(cold_start(settings, items[0]["question"]) for _ in range(3))
-    return {"set": name, **figures}
+    return {"set": figures_name, **figures}
 
 
 def print_table(rows: list[dict]) -> None:

@@ -149,3 +149,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `python app.py ask ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0

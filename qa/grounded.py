@@ -71,6 +71,7 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     order: list[int] = []
     kept: list[tuple[Verdict, str]] = []
     dropped: list[dict] = []
+    repaired: list[dict] = []
     held: list[str] = []
     full = ""
     started = time.perf_counter()
@@ -82,6 +83,8 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
         if verdict.kept:
             text = _renumber(verdict, order)
             kept.append((verdict, text))
+            if verdict.reason:
+                repaired.append({"sentence": sentence, "reason": verdict.reason})
             return text
         dropped.append({"sentence": sentence, "reason": verdict.reason})
         return None
@@ -114,7 +117,8 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
         # The article does not answer (by the extractive check): refuse, whatever the model wrote.
         for text in held:
             dropped.append({"sentence": text, "reason": "the article does not answer the question"})
-        yield Answer(REFUSAL[language], False, language, [], extractive.confidence, "llm", dropped)
+        yield Answer(REFUSAL[language], False, language, [], extractive.confidence, generator="llm",
+                     dropped=dropped)
         return
     if not kept:
         notice = "" if says_not_answered(full) else NOTICES[language]["empty"]
@@ -132,7 +136,8 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
             text=passage.text, quote=passage.sentence_text(local), score=round(verdict.similarity, 4),
             paragraph=passage.paragraph, quote_start=q_start, quote_end=q_end, title=passage.title, date=passage.date))
     text = " ".join(t for _, t in kept)
-    yield Answer(text, True, language, citations, extractive.confidence, "llm", dropped)
+    yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
+                 repaired=repaired)
 
 
 def _show(text: str | None, may_stream: bool, held: list[str]) -> Iterator[Sentence]:
@@ -144,4 +149,4 @@ def _show(text: str | None, may_stream: bool, held: list[str]) -> Iterator[Sente
 
 def _fallback(extractive: Answer, dropped: list[dict], notice: str) -> Answer:
     return Answer(extractive.text, extractive.answerable, extractive.language, extractive.citations,
-                  extractive.confidence, "extractive", dropped, notice)
+                  extractive.confidence, generator="extractive", dropped=dropped, notice=notice)

