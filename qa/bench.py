@@ -101,7 +101,7 @@ def llm_figures(items: list[dict], results: list[dict]) -> dict:
     return {
         "llm answers shown": llm_answers / max(len(items), 1),
         "llm sentences kept": shown / written if written else 0.0,
-        "llm citation precision": precise / shown if shown else 0.0,
+        "llm citation precision (gold passage)": precise / shown if shown else 0.0,
         "llm citation recall": unrepaired / written if written else 0.0,
     }
 
