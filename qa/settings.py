@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # Project-relative defaults, so `python app.py` works from any working directory.
@@ -27,6 +27,9 @@ class Settings:
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
+        llm: "" (off), "openai", "smollm2" or "gguf:<path>": who writes answers (`QA_LLM`).
+        llm_base_url, llm_model: the OpenAI-compatible endpoint and model (`QA_LLM_BASE_URL`, `QA_LLM_MODEL`).
+        llm_timeout: seconds the language model may take for one answer (`QA_LLM_TIMEOUT`).
     """
 
     docs_dir: Path = PROJECT_ROOT / "seeds"
@@ -41,7 +44,6 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_timeout: float = 30.0
-    extra: dict = field(default_factory=dict)
 
     def replace(self, **changes) -> "Settings":
         """Return a copy with `changes` applied; `None` values are ignored (an unset flag)."""
