@@ -98,7 +98,7 @@ class Engine:
         """"extractive", or the language model in use."""
         if self.chat_model is None:
             return "extractive"
-        return f"llm: {self.settings.llm_model or self.settings.llm}"
+        return f"llm: {self.settings.llm_model or self.settings.llm or type(self.chat_model).__name__}"
 
     @property
     def min_answer_score(self) -> float:

@@ -114,3 +114,18 @@ def test_piped_questions_answer_without_prompts_or_colour(repl_env):
     assert "26 jaar" in result.stdout and "The article does not say." in result.stdout
     assert "too long" in result.stdout
     assert "\033[" not in result.stdout and "? " not in result.stdout.splitlines()[0]
+
+
+def test_repl_prints_verified_sentences_as_they_come(engine):
+    import io
+
+    from qa.repl import Session
+    from tests.test_grounded import scripted, with_model
+
+    model = scripted("Lukashenko is al 26 jaar aan de macht [1]. Hij is 90 jaar oud [1].")
+    out = io.StringIO()
+    session = Session(with_model(engine, model), out=out, color=False)
+    session.handle("Hoe lang is Lukashenko al aan de macht?")
+    text = out.getvalue()
+    assert text.startswith("Lukashenko is al 26 jaar aan de macht [1].")
+    assert "90 jaar" not in text and "Bronnen:" in text and "weggelaten: 1" in text

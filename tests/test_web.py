@@ -216,3 +216,21 @@ def test_browser_overlong_and_empty_messages(page):
     assert "too long" in page.locator("#qa-chat").inner_text()
     _ask(page, "Wat zei het Kremlin?")
     assert "snel opgelost" in page.locator("#qa-chat").inner_text()
+
+
+def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
+    from tests.test_grounded import scripted, with_model
+
+    from qa.web import respond
+
+    question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
+    rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+    n = 1 + [engine.retriever.store.passages[r].paragraph for r in rows].index(9)
+    model = scripted(f"De ministers willen sancties opleggen aan de Wit-Russische functionarissen [{n}]. "
+                     f"Ze sturen 40 tanks [{n}]. Dat hebben ze vrijdag tijdens een ingelaste vergadering besloten [{n}].")
+    updates = list(respond(with_model(engine, model), question, []))
+    partial = updates[0][1][-1]["content"]
+    assert "sancties" in partial and partial.endswith("…") and "tanks" not in partial
+    final = updates[-1][1][-1]["content"]
+    assert "tanks" not in final and "#qa-source-1" in final
+    assert "taalmodel" in final and "weggelaten" in final
