@@ -32,11 +32,15 @@ def scripted(*outputs):
     return GenericFakeChatModel(messages=iter([AIMessage(content=o) for o in outputs]))
 
 
+def prompt_number(engine, question: str, paragraph: int) -> int:
+    """The [n] a paragraph gets in the prompt: the model is given the top 5 passages in rank order."""
+    rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+    return 1 + [engine.retriever.store.passages[r].paragraph for r in rows].index(paragraph)
+
+
 def test_only_verified_sentences_stream_and_markers_are_renumbered(engine):
-    # Passages given to the model are the top 5 for the question; find where paragraph 9 stands.
     question = "Wat hebben de EU-ministers besloten?"
-    ranking_rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
-    n = 1 + [engine.retriever.store.passages[r].paragraph for r in ranking_rows].index(9)
+    n = prompt_number(engine, question, 9)
     model = scripted(f"De ministers willen sancties opleggen aan Wit-Russische functionarissen [{n}]. "
                      f"Dat besloten ze op 14 maart [{n}]. Dat hebben ze vrijdag tijdens een ingelaste vergadering besloten [{n}].")
     events = list(with_model(engine, model).stream(question))

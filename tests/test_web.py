@@ -219,13 +219,11 @@ def test_browser_overlong_and_empty_messages(page):
 
 
 def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
-    from tests.test_grounded import scripted, with_model
-
     from qa.web import respond
+    from tests.test_grounded import prompt_number, scripted, with_model
 
     question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
-    rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
-    n = 1 + [engine.retriever.store.passages[r].paragraph for r in rows].index(9)
+    n = prompt_number(engine, question, 9)
     model = scripted(f"De ministers willen sancties opleggen aan de Wit-Russische functionarissen [{n}]. "
                      f"Ze sturen 40 tanks [{n}]. Dat hebben ze vrijdag tijdens een ingelaste vergadering besloten [{n}].")
     updates = list(respond(with_model(engine, model), question, []))
