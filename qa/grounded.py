@@ -18,9 +18,11 @@ from qa.verify import Verdict, Verifier, split_generated, strip_markers
 
 NOTICES = {
     "nl": {"down": "Het taalmodel antwoordde niet ({}); hier is het letterlijke antwoord uit het artikel.",
-           "empty": "Geen enkele zin van het taalmodel werd door de passages gestaafd; hier is het letterlijke antwoord."},
+           "empty": "Geen enkele zin van het taalmodel werd door de passages gestaafd; hier is het letterlijke antwoord.",
+           "off": "Het antwoord van het taalmodel ging voorbij aan de passage die het best antwoordt; hier is die."},
     "en": {"down": "The language model did not answer ({}); here is the answer quoted from the article.",
-           "empty": "No sentence of the language model was supported by the passages; here is the quoted answer."},
+           "empty": "No sentence of the language model was supported by the passages; here is the quoted answer.",
+           "off": "The language model's answer passed by the passage that answers best; here it is."},
 }
 
 
@@ -65,29 +67,35 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     verifier = Verifier(embed, [p.text for p in passages], vectors)
     asked = f"{question}\n(Earlier question: {context})" if context else question
     messages = build_messages(asked, [p.text for p in passages], language)
-    # Where the article has no answer, nothing is shown before the end: the refusal may win.
-    may_stream = extractive.answerable
+    # Supported is not the same as relevant: a generated answer stands only if some sentence of it
+    # uses the passage that answers best (by the extractive check). None: the article does not answer.
+    best_evidence = extractive.citations[0].passage_id if extractive.answerable else None
 
     order: list[int] = []
     kept: list[tuple[Verdict, str]] = []
     dropped: list[dict] = []
     repaired: list[dict] = []
-    held: list[str] = []
+    state = {"relevant": False, "shown": 0}
     full = ""
     started = time.perf_counter()
 
-    def settle(sentence: str):
+    def settle(sentence: str) -> Iterator[Sentence]:
+        """Verify one complete sentence, then show what can no longer be taken back."""
         if says_not_answered(sentence):
-            return None
+            return
         verdict = verifier.check(sentence)
-        if verdict.kept:
-            text = _renumber(verdict, order)
-            kept.append((verdict, text))
-            if verdict.reason:
-                repaired.append({"sentence": sentence, "reason": verdict.reason})
-            return text
-        dropped.append({"sentence": sentence, "reason": verdict.reason})
-        return None
+        if not verdict.kept:
+            dropped.append({"sentence": sentence, "reason": verdict.reason})
+            return
+        kept.append((verdict, _renumber(verdict, order)))
+        if verdict.reason:
+            repaired.append({"sentence": sentence, "reason": verdict.reason})
+        if any(passages[n - 1].id == best_evidence for n in verdict.cites):
+            state["relevant"] = True
+        # Until the answer is sure to stand, kept sentences wait; then they all go out in order.
+        while state["relevant"] and state["shown"] < len(kept):
+            yield Sentence(kept[state["shown"]][1])
+            state["shown"] += 1
 
     try:
         settled = 0
@@ -100,29 +108,34 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
             if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
                 complete -= 1
             for sentence in sentences[settled:complete]:
-                yield from _show(settle(sentence), may_stream, held)
+                yield from settle(sentence)
             settled = max(settled, complete)
             if time.perf_counter() - started > timeout:
                 raise GeneratorError(f"no full answer within {timeout:g} s")
         for sentence in split_generated(full)[settled:]:
-            yield from _show(settle(sentence), may_stream, held)
+            yield from settle(sentence)
     except Exception as error:  # a model that is down, slow or broken must not break the chat
         reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
-        if not kept or not may_stream:
+        if not state["shown"]:
             yield _fallback(extractive, dropped, NOTICES[language]["down"].format(reason))
             return
-        # Sentences already shown stay: they were verified.
+        # Sentences already shown stay: they were verified, and the answer was sure to stand.
 
     if not extractive.answerable:
         # The article does not answer (by the extractive check): refuse, whatever the model wrote.
-        for text in held:
-            dropped.append({"sentence": text, "reason": "the article does not answer the question"})
+        for verdict, _ in kept:
+            dropped.append({"sentence": verdict.sentence, "reason": "the article does not answer the question"})
         yield Answer(REFUSAL[language], False, language, [], extractive.confidence, generator="llm",
                      dropped=dropped)
         return
     if not kept:
         notice = "" if says_not_answered(full) else NOTICES[language]["empty"]
         yield _fallback(extractive, dropped, notice)
+        return
+    if not state["relevant"]:
+        for verdict, _ in kept:
+            dropped.append({"sentence": verdict.sentence, "reason": "does not use the passage that answers best"})
+        yield _fallback(extractive, dropped, NOTICES[language]["off"])
         return
     citations = []
     for number, n in enumerate(order, start=1):
@@ -138,13 +151,6 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
                  repaired=repaired)
-
-
-def _show(text: str | None, may_stream: bool, held: list[str]) -> Iterator[Sentence]:
-    if text and may_stream:
-        yield Sentence(text)
-    elif text:
-        held.append(text)
 
 
 def _fallback(extractive: Answer, dropped: list[dict], notice: str) -> Answer:

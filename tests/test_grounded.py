@@ -162,3 +162,17 @@ def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):
         "Hoe lang is Lukashenko al aan de macht?").answer
     assert answer.generator == "extractive" and "26 jaar" in answer.text
     assert "taalmodel antwoordde niet" in answer.notice
+
+
+def test_a_supported_answer_beside_the_point_is_not_shown(engine):
+    question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
+    ranked = [engine.retriever.store.passages[h.row].paragraph
+              for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+    other = next(p for p in ranked if p != 9)
+    passage = next(p for p in engine.retriever.store.passages if p.paragraph == other)
+    model = scripted(f"{passage.sentence_text(0)[:-1]} [{ranked.index(other) + 1}].")
+    events = list(with_model(engine, model).stream(question))
+    assert len(events) == 1  # nothing streamed
+    answer = events[0].answer
+    assert answer.generator == "extractive" and "sancties" in answer.text
+    assert answer.dropped[-1]["reason"] == "does not use the passage that answers best"
