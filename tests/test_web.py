@@ -232,3 +232,44 @@ def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
     final = updates[-1][1][-1]["content"]
     assert "tanks" not in final and "#qa-source-1" in final
     assert "taalmodel" in final and "weggelaten" in final
+
+
+def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
+    from gradio_client import Client
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, APP, "--docs", str(SEEDS), "--index-dir", str(tmp_path / "i"), "--host", "0.0.0.0",
+         "--port", str(port), "--auth", "reader:secret"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        with pytest.raises(Exception):  # no login, no answers
+            Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Wat zei het Kremlin?", [], api_name="/ask")
+        client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "secret"), verbose=False)
+        assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "warning" not in process.stderr.read()  # with --auth, no warning
+    warned = subprocess.run([sys.executable, APP, "--docs", str(SEEDS), "--index-dir", str(tmp_path / "i"),
+                             "--host", "0.0.0.0", "--port", "1", "--auth", "nopassword"],
+                            capture_output=True, text=True, timeout=60)
+    assert warned.returncode == 2 and "USER:PASSWORD" in warned.stderr
+
+
+def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
+    from qa.web import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
+    # A missing articles folder stops the server right after the warning, so nothing listens here.
+    result = subprocess.run([sys.executable, APP, "--host", "0.0.0.0", "--docs", str(tmp_path / "none")],
+                            capture_output=True, text=True, timeout=60)
+    assert "warning: listening on 0.0.0.0 without --auth" in result.stderr
+    assert result.returncode == 2 and "articles folder not found" in result.stderr
