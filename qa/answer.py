@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
-
 from qa.retrieval import HybridRetriever, Ranking
-from qa.text import stems
 
 REFUSAL = {"nl": "Dat staat niet in het artikel.", "en": "The article does not say."}
 MAX_ANSWER_CHARS = 300
@@ -30,7 +27,6 @@ COVERAGE_BONUS = 0.05
 UNKNOWN_PENALTY = 0.15
 TYPE_PENALTY = 0.03
 NEIGHBOUR_MARGIN = 0.5
-TYPED_ALONE = True
 
 _NUMBER = re.compile(
     r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|"
@@ -241,7 +237,7 @@ def _answer_span(best: _Candidate, candidates: list[_Candidate], store, question
         first = best.local - 1
         if passage.sentences[best.local][1] - passage.sentences[first][0] <= MAX_ANSWER_CHARS:
             return first, best.local
-    if TYPED_ALONE and _expected_type_bonus(question, passage.sentence_text(best.local)) > 0:
+    if _expected_type_bonus(question, passage.sentence_text(best.local)) > 0:
         return best.local, best.local  # it already holds the kind of fact asked for
     neighbours = [c for c in candidates if c.row == best.row and abs(c.local - best.local) == 1
                   and best.score - c.score <= NEIGHBOUR_MARGIN]

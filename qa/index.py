@@ -6,7 +6,6 @@ import logging
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
