@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.store import PassageStore
-from qa.text import stems
+from qa.text import join_separable_verbs, stems
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 
@@ -109,7 +109,7 @@ class HybridRetriever:
         dense = np.full(self._groups, -1.0, dtype=np.float32)
         np.maximum.at(dense, self.group_of, passage_dense)
 
-        query_stems = stems(question)
+        query_stems = join_separable_verbs(stems(question), question, self._df)
         lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
             lexical = np.asarray(self._bm25.get_scores(query_stems), dtype=np.float32)

@@ -59,3 +59,26 @@ def language(text: str) -> str:
     nl = sum(t in _NL_MARKERS for t in tokens)
     en = sum(t in _EN_MARKERS for t in tokens)
     return "en" if en > nl else "nl"
+
+
+# Dutch separable verbs split in a question ("trad ... aan") and join in the text ("aantreden").
+SEPARABLE_PARTICLES = ("aan", "af", "bij", "door", "in", "mee", "na", "neer", "om", "op", "over", "terug",
+                       "toe", "uit", "vrij", "weg")
+
+
+def join_separable_verbs(question_stems: list[str], question: str, vocabulary) -> list[str]:
+    """Add, for a stem the articles never use, the particle compound they do use ("aan"+"trad" → "aantred")."""
+    from difflib import SequenceMatcher
+
+    particles = [w for w in words(question) if w in SEPARABLE_PARTICLES]
+    extra = []
+    for stem in question_stems:
+        if stem in vocabulary or not particles:
+            continue
+        for particle in particles:
+            joined = particle + stem
+            prefix = joined[: len(particle) + 2]
+            matches = [v for v in vocabulary if v.startswith(prefix) and SequenceMatcher(None, joined, v).ratio() >= 0.8]
+            if matches:
+                extra.append(max(matches, key=lambda v: SequenceMatcher(None, joined, v).ratio()))
+    return question_stems + extra

@@ -35,3 +35,11 @@ def test_fusion_ranks_every_passage_once(engine):
     assert sorted(rows) == list(range(len(engine.retriever.store.passages)))
     scores = [h.score for h in ranking.hits]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_split_dutch_verbs_find_their_joined_form():
+    from qa.text import join_separable_verbs, stems
+
+    question = "In welk jaar trad hij aan?"
+    joined = join_separable_verbs(stems(question), question, {"aantred", "aantrek", "jaar"})
+    assert "aantred" in joined and "aantrek" not in joined
