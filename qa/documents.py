@@ -57,6 +57,14 @@ class Document:
         """A human name: the title, else the file name."""
         return self.title or self.source
 
+    @property
+    def headline(self) -> str:
+        """What a reader recognises the article by: its title, else its opening words."""
+        if self.title or not self.blocks:
+            return self.label
+        opening = " ".join(self.block_text(self.blocks[0]).split())
+        return opening if len(opening) <= 90 else opening[:opening.rfind(" ", 0, 88)] + " …"
+
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
 

@@ -123,7 +123,7 @@ def article_view(documents: list[Document], answer: Answer | None) -> str:
 
 
 def title_html(documents: list[Document]) -> str:
-    names = [f"{d.label}" + (f" ({d.date})" if d.date else "") for d in documents[:3]]
+    names = [f"{d.headline}" + (f" ({d.date})" if d.date else "") for d in documents[:3]]
     more = f" + {len(documents) - 3}" if len(documents) > 3 else ""
     return (f"<h1 style='margin-bottom:0'>Vraag het artikel · Ask the article</h1>"
             f"<p class='qa-muted'>{html.escape(', '.join(names) + more)}</p>")

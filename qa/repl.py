@@ -51,7 +51,7 @@ class Session:
 
     def banner(self) -> str:
         docs = self.engine.documents
-        names = ", ".join(f"{d.label} ({d.date})" if d.date else d.label for d in docs[:3])
+        names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
         more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
         return "\n".join([
             self.style.bold(f"Ask the article{'s' if len(docs) > 1 else ''}: ") + names + more
