@@ -20,6 +20,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 CSS = """
 .qa-sources .qa-source {border-left: 4px solid #d0d7de; padding: 6px 10px; margin: 8px 0; background: var(--block-background-fill);}
 .qa-sources .qa-source.qa-cited {border-left-color: #e3a008;}
+.qa-sources .qa-source:target {outline: 2px solid #e3a008; outline-offset: 2px;}
 .qa-sources .qa-head {font-weight: 600; font-size: 0.9em; margin-bottom: 4px;}
 .qa-sources .qa-marker {display: inline-block; min-width: 2em; color: #0969da;}
 .qa-sources mark, .qa-article mark.qa-quote {background: #fff3b0; color: inherit; padding: 0 2px;}
