@@ -140,14 +140,15 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     citations = []
     for number, n in enumerate(order, start=1):
         passage = passages[n - 1]
-        verdict = next(v for v, _ in kept if v.cites and v.cites[0] == n) if any(
-            v.cites and v.cites[0] == n for v, _ in kept) else kept[0][0]
-        local = verdict.quote if verdict.cites and verdict.cites[0] == n else 0
+        # Quote the sentence closest to the first claim resting on this passage.
+        verdict = next((v for v, _ in kept if v.cites[0] == n), None)
+        local = verdict.quote if verdict else 0
         q_start, q_end = passage.sentences[local]
         citations.append(Citation(
             n=number, source=passage.source, passage_id=passage.id, start=passage.start, end=passage.end,
-            text=passage.text, quote=passage.sentence_text(local), score=round(verdict.similarity, 4),
-            paragraph=passage.paragraph, quote_start=q_start, quote_end=q_end, title=passage.title, date=passage.date))
+            text=passage.text, quote=passage.sentence_text(local),
+            score=round(verdict.similarity if verdict else 0.0, 4), paragraph=passage.paragraph,
+            quote_start=q_start, quote_end=q_end, title=passage.title, date=passage.date))
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
                  repaired=repaired)
