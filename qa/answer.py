@@ -113,11 +113,8 @@ class _Candidate:
     coverage: float
 
 
-def _coverage(query_stems: list[str], sentence_stems: set[str], retriever: HybridRetriever) -> float:
-    """IDF-weighted share of the question's content words that the sentence holds."""
-    if not query_stems:
-        return 0.0
-    weights = {s: retriever.idf(s) for s in query_stems}
+def _coverage(weights: dict[str, float], sentence_stems: set[str]) -> float:
+    """IDF-weighted share of the question's content words (`weights`: stem → idf) the sentence holds."""
     total = sum(weights.values())
     return sum(w for s, w in weights.items() if s in sentence_stems) / total if total else 0.0
 
@@ -142,6 +139,7 @@ def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str)
     if not hits:
         return []
     top = hits[0].score
+    idf = {stem: retriever.idf(stem) for stem in ranking.query_stems}  # once per question
     candidates = []
     for hit in hits:
         passage = store.passages[hit.row]
@@ -150,7 +148,7 @@ def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str)
             j = first + local
             text = passage.sentence_text(local)
             dense = float(ranking.sentence_dense[j])
-            coverage = _coverage(ranking.query_stems, retriever.sentence_stems[j], retriever)
+            coverage = _coverage(idf, retriever.sentence_stems[j])
             score = (dense + LEXICAL_WEIGHT * coverage + PASSAGE_WEIGHT * hit.score / top
                      + TYPE_WEIGHT * _expected_type_bonus(question, text))
             if len(text) < 25:  # a heading or a fragment says too little to answer

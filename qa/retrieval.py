@@ -58,9 +58,11 @@ class HybridRetriever:
         self.dense_weight = dense_weight
         # Parts of one split paragraph are ranked together: the paragraph is the unit of context,
         # the part is what gets cited.
-        keys = [(p.source, p.paragraph) for p in store.passages]
-        self.group_of = np.array([sorted(set(keys)).index(k) for k in keys]) if keys else np.zeros(0, int)
-        self._groups = len(set(keys))
+        group_ids: dict[tuple[str, int], int] = {}
+        for p in store.passages:
+            group_ids.setdefault((p.source, p.paragraph), len(group_ids))
+        self.group_of = np.array([group_ids[(p.source, p.paragraph)] for p in store.passages], dtype=int)
+        self._groups = len(group_ids)
         group_text = [""] * self._groups
         for passage, group in zip(store.passages, self.group_of):
             group_text[group] += f" {passage.title} {passage.text}" if not group_text[group] else f" {passage.text}"
