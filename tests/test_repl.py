@@ -35,23 +35,25 @@ def spawn(repl_env):
     return child
 
 
+def say(child, line: str) -> str:
+    """Type a line, wait for the next prompt, return what the REPL printed in between."""
+    child.sendline(line)
+    child.expect(PROMPT)
+    return child.before
+
+
 def test_banner_then_cited_answers_in_both_languages_and_a_follow_up(repl_env):
     child = spawn(repl_env)
     assert "2020-08" in child.before and ":help" in child.before
-    child.sendline("Wat willen de ministers van Buitenlandse Zaken van de EU?")
-    child.expect(PROMPT)
-    out = child.before
+    out = say(child, "Wat willen de ministers van Buitenlandse Zaken van de EU?")
     assert "sancties" in out and "[1]" in out and "Bronnen:" in out and "alinea 9" in out
     assert "\033[" in out  # colour on a terminal
-    child.sendline("Wanneer hebben ze dat besloten?")
-    child.expect(PROMPT)
-    assert "vrijdag" in child.before
-    child.sendline("What share of the vote did the incumbent president get?")
-    child.expect(PROMPT)
-    assert "80 procent" in child.before and "Sources:" in child.before
-    child.sendline(":sources")
-    child.expect(PROMPT)
-    assert "paragraph 5" in child.before and "[2]" in child.before
+    out = say(child, "Wanneer hebben ze dat besloten?")
+    assert "vrijdag" in out
+    out = say(child, "What share of the vote did the incumbent president get?")
+    assert "80 procent" in out and "Sources:" in out
+    out = say(child, ":sources")
+    assert "paragraph 5" in out and "[2]" in out
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()
@@ -60,14 +62,11 @@ def test_banner_then_cited_answers_in_both_languages_and_a_follow_up(repl_env):
 
 def test_commands_bad_lines_and_ctrl_c(repl_env):
     child = spawn(repl_env)
-    child.sendline(":help")
-    child.expect(PROMPT)
-    assert ":sources" in child.before and ":reset" in child.before
-    child.sendline(":frobnicate")
-    child.expect(PROMPT)
-    assert "Unknown command :frobnicate" in child.before and ":sources" in child.before
-    child.sendline("")
-    child.expect(PROMPT)
+    out = say(child, ":help")
+    assert ":sources" in out and ":reset" in out
+    out = say(child, ":frobnicate")
+    assert "Unknown command :frobnicate" in out and ":sources" in out
+    say(child, "")
     child.sendline("x" * 2100)
     child.expect(PROMPT, timeout=30)
     assert "too long" in child.before and "Traceback" not in child.before
@@ -75,12 +74,10 @@ def test_commands_bad_lines_and_ctrl_c(repl_env):
     time.sleep(0.3)
     child.sendintr()
     child.expect(PROMPT)
-    child.sendline(":reset")
-    child.expect(PROMPT)
-    assert "forgotten" in child.before
-    child.sendline(":sources")
-    child.expect(PROMPT)
-    assert "No sources yet" in child.before
+    out = say(child, ":reset")
+    assert "forgotten" in out
+    out = say(child, ":sources")
+    assert "No sources yet" in out
     child.sendline("quit")
     child.expect(pexpect.EOF)
     child.close()
@@ -90,8 +87,7 @@ def test_commands_bad_lines_and_ctrl_c(repl_env):
 def test_history_is_kept_between_runs_outside_the_repo(repl_env):
     _, _, home = repl_env
     child = spawn(repl_env)
-    child.sendline("Wat zei het Kremlin?")
-    child.expect(PROMPT)
+    say(child, "Wat zei het Kremlin?")
     child.sendline("exit")
     child.expect(pexpect.EOF)
     history = home / "state" / "qa-news" / "repl_history"
