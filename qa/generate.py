@@ -9,18 +9,11 @@ file through llama-cpp-python (`QA_LLM=gguf:/path/model.gguf`, or `QA_LLM=smollm
 from __future__ import annotations
 
 import os
+
+from qa import lang
 from qa.settings import Settings
 
-NOT_ANSWERED = {"nl": "Dat staat niet in de passages.", "en": "The passages do not say."}
-
-_INSTRUCTIONS = {
-    "nl": ("Beantwoord de vraag kort (hoogstens twee zinnen) in het Nederlands, alleen met wat in de "
-           "genummerde passages staat. Zet na elke zin het nummer van de passage waar die op steunt, "
-           "zoals [1]. Als de passages het antwoord niet geven, antwoord dan precies: {refusal}"),
-    "en": ("Answer the question briefly (at most two sentences) in English, using only what the numbered "
-           "passages say. After each sentence put the number of the passage it rests on, like [1]. If the "
-           "passages do not give the answer, reply exactly: {refusal}"),
-}
+NOT_ANSWERED = {code: module.NOT_ANSWERED for code, module in lang.LANGUAGES.items()}
 
 
 class GeneratorError(RuntimeError):
@@ -31,7 +24,7 @@ def build_messages(question: str, passages: list[str], language: str) -> list[di
     """The chat prompt: instructions, the numbered passages, the question."""
     numbered = "\n\n".join(f"[{i}] {' '.join(text.split())}" for i, text in enumerate(passages, start=1))
     return [
-        {"role": "system", "content": _INSTRUCTIONS[language].format(refusal=NOT_ANSWERED[language])},
+        {"role": "system", "content": lang.get(language).INSTRUCTIONS.format(refusal=NOT_ANSWERED[language])},
         {"role": "user", "content": f"Passages:\n\n{numbered}\n\nQuestion: {question}"},
     ]
 

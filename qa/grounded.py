@@ -11,20 +11,12 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from qa import lang
 from qa.answer import REFUSAL, Answer, Citation
 from qa.generate import GeneratorError, build_messages, says_not_answered
 from qa.retrieval import HybridRetriever, Ranking
+from qa.text import fold, words
 from qa.verify import Verdict, Verifier, split_generated, strip_markers
-
-NOTICES = {
-    "nl": {"down": "Het taalmodel antwoordde niet ({}); hier is het letterlijke antwoord uit het artikel.",
-           "empty": "Geen enkele zin van het taalmodel werd door de passages gestaafd; hier is het letterlijke antwoord.",
-           "off": "Het antwoord van het taalmodel ging voorbij aan de passage die het best antwoordt; hier is die."},
-    "en": {"down": "The language model did not answer ({}); here is the answer quoted from the article.",
-           "empty": "No sentence of the language model was supported by the passages; here is the quoted answer.",
-           "off": "The language model's answer passed by the passage that answers best; here it is."},
-}
-
 
 @dataclass
 class Sentence:
@@ -75,7 +67,7 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     kept: list[tuple[Verdict, str]] = []
     dropped: list[dict] = []
     repaired: list[dict] = []
-    state = {"relevant": False, "shown": 0}
+    state = {"relevant": False, "shown": 0, "cites_best": False}
     full = ""
     started = time.perf_counter()
 
@@ -91,7 +83,11 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
         if verdict.reason:
             repaired.append({"sentence": sentence, "reason": verdict.reason})
         if any(passages[n - 1].id == best_evidence for n in verdict.cites):
-            state["relevant"] = True
+            state["cites_best"] = True
+            # Supported is not enough: the answer must carry what was asked (the number, date or name
+            # the extractive answer found, or its sentence), else it is supported and useless.
+            if carries(verdict, passages, extractive, question):
+                state["relevant"] = True
         # Until the answer is sure to stand, kept sentences wait; then they all go out in order.
         while state["relevant"] and state["shown"] < len(kept):
             yield Sentence(kept[state["shown"]][1])
@@ -117,7 +113,7 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     except Exception as error:  # a model that is down, slow or broken must not break the chat
         reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
         if not state["shown"]:
-            yield _fallback(extractive, dropped, NOTICES[language]["down"].format(reason))
+            yield _fallback(extractive, dropped, lang.get(language).NOTICES["down"].format(reason))
             return
         # Sentences already shown stay: they were verified, and the answer was sure to stand.
 
@@ -129,13 +125,18 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
                      dropped=dropped)
         return
     if not kept:
-        notice = "" if says_not_answered(full) else NOTICES[language]["empty"]
+        notice = "" if says_not_answered(full) else lang.get(language).NOTICES["empty"]
         yield _fallback(extractive, dropped, notice)
         return
     if not state["relevant"]:
         for verdict, _ in kept:
             dropped.append({"sentence": verdict.sentence, "reason": "does not use the passage that answers best"})
-        yield _fallback(extractive, dropped, NOTICES[language]["off"])
+        if state["cites_best"]:
+            notice = lang.get(language).NOTICES["missing"].format(", ".join(key_facts(extractive, question))
+                                                                   or extractive.citations[0].quote[:80])
+        else:
+            notice = lang.get(language).NOTICES["off"]
+        yield _fallback(extractive, dropped, notice)
         return
     citations = []
     for number, n in enumerate(order, start=1):
@@ -152,6 +153,40 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
                  repaired=repaired)
+
+
+def key_facts(extractive: Answer, question: str) -> list[str]:
+    """The numbers, dates or names of the extractive answer that the question asks for and does not hold."""
+    from qa.answer import _EXPECTS
+
+    if not extractive.answerable:
+        return []
+    quote = extractive.citations[0].quote
+    for asks, pattern in _EXPECTS:
+        if asks.search(question):
+            found = dict.fromkeys(m.group(0) for m in pattern.finditer(quote))
+            asked = {fold(m.group(0)) for m in pattern.finditer(question)}
+            return [f for f in found if fold(f) not in asked]
+    return []
+
+
+def carries(verdict: Verdict, passages: list, extractive: Answer, question: str) -> bool:
+    """Whether a kept sentence carries what the extractive answer found: one of its key facts (in either
+    language), or, for a question that asks for no number, date or name, the answering sentence itself."""
+    from qa.verify import name_occurs
+
+    facts = key_facts(extractive, question)
+    sentence = strip_markers(verdict.sentence)
+    if facts:
+        return any(name_occurs(fact, sentence) if fact[:1].isupper() else
+                   fold(fact) in fold(sentence) or fold(fact) in " ".join(lang.to_articles(w) for w in words(sentence))
+                   for fact in facts)
+    answer = extractive.citations[0]
+    passage = passages[verdict.cites[0] - 1]
+    if passage.id != answer.passage_id:
+        return False
+    start, end = passage.sentences[verdict.quote]
+    return start < answer.quote_end and answer.quote_start < end
 
 
 def _fallback(extractive: Answer, dropped: list[dict], notice: str) -> Answer:

@@ -6,6 +6,9 @@ import json
 
 from qa.chat import Engine, QuestionError, Reply, Turn
 
+CITATION_FIELDS = ("n", "source", "passage_id", "start", "end", "text", "quote", "score", "paragraph",
+                   "quote_start", "quote_end", "title", "date")
+
 
 def reply_to_json(reply: Reply, request_id: object = None) -> dict:
     """The protocol's answer object for one reply."""
@@ -15,17 +18,19 @@ def reply_to_json(reply: Reply, request_id: object = None) -> dict:
         "answer": answer.text,
         "answerable": answer.answerable,
         "language": answer.language,
-        "citations": [
-            {key: getattr(c, key) for key in ("n", "source", "passage_id", "start", "end", "text", "quote",
-                                               "score", "paragraph", "quote_start", "quote_end", "title", "date")}
-            for c in answer.citations
-        ],
+        "citations": [_citation(c) for c in answer.citations],
+        # On a refusal: the nearest passages, for the reader to judge; they are not support.
+        "related": [_citation(c) for c in answer.related],
         "confidence": answer.confidence,
         "generator": answer.generator,
         "dropped": answer.dropped,
         "repaired": answer.repaired,
         "latency_ms": round(reply.latency_ms, 2),
     } | ({"notice": answer.notice} if answer.notice else {})
+
+
+def _citation(citation) -> dict:
+    return {key: getattr(citation, key) for key in CITATION_FIELDS}
 
 
 def _history(raw: object) -> list[Turn]:

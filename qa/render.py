@@ -5,21 +5,16 @@ from __future__ import annotations
 import html
 import re
 
+from qa import lang
 from qa.answer import Answer, Citation
 from qa.documents import Document
-
-LABELS = {
-    "nl": {"sources": "Bronnen", "paragraph": "alinea", "none": "Geen bronnen: het artikel zegt hier niets over.",
-           "related": "Ook gevonden", "empty": "Stel een vraag; de bronnen van het antwoord verschijnen hier."},
-    "en": {"sources": "Sources", "paragraph": "paragraph", "none": "No sources: the article says nothing about this.",
-           "related": "Also found", "empty": "Ask a question; the sources of the answer appear here."},
-}
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 CSS = """
 .qa-sources .qa-source {border-left: 4px solid #d0d7de; padding: 6px 10px; margin: 8px 0; background: var(--block-background-fill);}
 .qa-sources .qa-source.qa-cited {border-left-color: #e3a008;}
+.qa-sources .qa-source.qa-near {border-left-style: dashed; opacity: 0.85;}
 .qa-sources .qa-source:target {outline: 2px solid #e3a008; outline-offset: 2px;}
 .qa-sources .qa-head {font-weight: 600; font-size: 0.9em; margin-bottom: 4px;}
 .qa-sources .qa-marker {display: inline-block; min-width: 2em; color: #0969da;}
@@ -40,7 +35,7 @@ def escape_markdown(text: str) -> str:
 def chat_message(answer: Answer) -> str:
     """The assistant's chat message: escaped answer text whose `[n]` markers link to their source."""
     if not answer.answerable:
-        return f"🛈 *{escape_markdown(answer.text)}*"
+        return f"*{escape_markdown(answer.text)}*"
     text = escape_markdown(answer.text)
     for c in answer.citations:
         text = text.replace(f"\\[{c.n}\\]", f"[\\[{c.n}\\]](#qa-source-{c.n})")
@@ -50,11 +45,11 @@ def chat_message(answer: Answer) -> str:
 def generator_note(answer: Answer, generator: str) -> str:
     """A small line saying which generator answered, and what its verifier left out."""
     language = answer.language
-    who = ("taalmodel, elke zin gecontroleerd" if language == "nl" else "language model, every sentence checked") \
-        if answer.generator == "llm" else ("letterlijk uit het artikel" if language == "nl" else "quoted from the article")
+    labels = lang.get(language).LABELS
+    who = labels["llm"] if answer.generator == "llm" else labels["quoted"]
     parts = [f"{who} ({generator})" if answer.generator == "llm" else who]
     if answer.dropped:
-        parts.append(f"{len(answer.dropped)} " + ("zin(nen) weggelaten" if language == "nl" else "sentence(s) left out"))
+        parts.append(f"{len(answer.dropped)} {labels['left_out']}")
     if answer.notice:
         parts.append(answer.notice)
     return "<sub>" + escape_markdown(" · ".join(parts)) + "</sub>"
@@ -71,11 +66,19 @@ def _highlighted(citation: Citation) -> str:
 def sources_panel(answer: Answer | None) -> str:
     """The sources beside the chat: each cited passage with its supporting sentence highlighted."""
     language = answer.language if answer else "nl"
-    labels = LABELS[language]
+    labels = lang.get(language).LABELS
     if answer is None:
         return f'<div class="qa-sources"><p class="qa-muted">{labels["empty"]}</p></div>'
     if not answer.answerable or not answer.citations:
-        return f'<div class="qa-sources"><p class="qa-refusal">{html.escape(labels["none"])}</p></div>'
+        parts = [f'<div class="qa-sources"><p class="qa-refusal">{html.escape(labels["none"])}</p>']
+        if answer.related:
+            # The nearest passages, for the reader to judge: shown as related, never as support.
+            parts.append(f'<h3 class="qa-muted">{html.escape(labels["near"])}</h3>')
+            for c in answer.related:
+                where = f"{c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
+                parts.append(f'<div class="qa-source qa-near" data-n="{c.n}"><div class="qa-head">'
+                             f'{html.escape(where)}</div><div class="qa-text">{html.escape(c.text)}</div></div>')
+        return "".join(parts) + "</div>"
     parts = [f'<div class="qa-sources"><h3>{labels["sources"]}</h3>']
     related_open = False
     for c in answer.citations:

@@ -81,7 +81,7 @@ class Session:
                 else:
                     reply = event
         except QuestionError as error:
-            self.say(self.style.refusal(f"Sorry: {error}."))
+            self.say(self.style.refusal(f"{error.for_user}."))
             return True
         except Exception as error:  # the REPL must keep going whatever one question does
             log.debug("answer failed", exc_info=True)

@@ -16,7 +16,7 @@ from langchain_core.vectorstores import VectorStore
 
 from qa.passages import Passage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: each save writes files of its own generation
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 PASSAGE_VECTORS = "passages.faiss"
@@ -43,6 +43,24 @@ def _atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_manifest(manifest: object) -> dict[str, str]:
+    """The data file names a manifest vouches for; `CorruptIndexError` when its shape is wrong."""
+    if not isinstance(manifest, dict):
+        raise CorruptIndexError("manifest is not a JSON object")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise CorruptIndexError(f"index format {manifest.get('format')!r} is not {FORMAT_VERSION}")
+    if not isinstance(manifest.get("files", {}), dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in manifest.get("files", {}).items()):
+        raise CorruptIndexError("manifest's list of articles is not a mapping of names to hashes")
+    files, checksums = manifest.get("data_files"), manifest.get("checksums")
+    if not isinstance(files, dict) or set(files) != {PASSAGES, SENTENCE_VECTORS, PASSAGE_VECTORS} \
+            or not isinstance(checksums, dict) or set(checksums) != set(files.values()) \
+            or not all(isinstance(v, str) and "/" not in v and "\\" not in v and not v.startswith(".")
+                       for v in [*files.values(), *checksums.values()]):
+        raise CorruptIndexError("manifest does not name the index files and their checksums")
+    return files
 
 
 class PassageStore(VectorStore):
@@ -115,20 +133,34 @@ class PassageStore(VectorStore):
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
 
     def save(self, folder: Path, manifest: dict) -> None:
-        """Write the store to `folder` atomically; the manifest, written last, records file hashes."""
+        """Write the store to `folder` so that a crash at any point leaves the previous store loadable.
+
+        Each save writes files of its own generation; the manifest, written last by an atomic rename,
+        names them with their hashes, and only then are the previous generation's files removed.
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False).encode("utf-8")
-        _atomic_write(folder / PASSAGES, lambda h: h.write(payload))
-        _atomic_write(folder / SENTENCE_VECTORS, lambda h: np.save(h, self.sentence_vectors, allow_pickle=False))
         import faiss
 
+        payload = json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False).encode("utf-8")
         index_bytes = faiss.serialize_index(self.index).tobytes()
-        _atomic_write(folder / PASSAGE_VECTORS, lambda h: h.write(index_bytes))
-        manifest = dict(manifest, format=FORMAT_VERSION, checksums={
-            name: _sha256(folder / name) for name in (PASSAGES, SENTENCE_VECTORS, PASSAGE_VECTORS)})
+        generation = hashlib.sha256(payload + self.sentence_vectors.tobytes()).hexdigest()[:12]
+        files = {PASSAGES: f"passages-{generation}.json", SENTENCE_VECTORS: f"sentences-{generation}.npy",
+                 PASSAGE_VECTORS: f"passages-{generation}.faiss"}
+        _atomic_write(folder / files[PASSAGES], lambda h: h.write(payload))
+        _atomic_write(folder / files[SENTENCE_VECTORS],
+                      lambda h: np.save(h, self.sentence_vectors, allow_pickle=False))
+        _atomic_write(folder / files[PASSAGE_VECTORS], lambda h: h.write(index_bytes))
+        manifest = dict(manifest, format=FORMAT_VERSION, data_files=files,
+                        checksums={name: _sha256(folder / name) for name in files.values()})
         text = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
         _atomic_write(folder / MANIFEST, lambda h: h.write(text))
+        for stale in folder.glob("passages*"):
+            if stale.name not in files.values():
+                stale.unlink(missing_ok=True)
+        for stale in folder.glob("sentences*"):
+            if stale.name not in files.values():
+                stale.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, folder: Path, embeddings: Embeddings | None) -> tuple["PassageStore", dict]:
@@ -144,17 +176,16 @@ class PassageStore(VectorStore):
             raise FileNotFoundError(f"no index in {folder}")
         try:
             manifest = json.loads(manifest_path.read_text("utf-8"))
-            if manifest.get("format") != FORMAT_VERSION:
-                raise CorruptIndexError(f"index format {manifest.get('format')!r} is not {FORMAT_VERSION}")
+            files = check_manifest(manifest)
             for name, digest in manifest["checksums"].items():
                 if _sha256(folder / name) != digest:
                     raise CorruptIndexError(f"{name} does not match the manifest")
-            passages = [Passage.from_dict(d) for d in json.loads((folder / PASSAGES).read_text("utf-8"))]
+            passages = [Passage.from_dict(d) for d in json.loads((folder / files[PASSAGES]).read_text("utf-8"))]
             # allow_pickle=False: a tampered index folder must not be able to run code.
-            vectors = np.load(folder / SENTENCE_VECTORS, allow_pickle=False)
+            vectors = np.load(folder / files[SENTENCE_VECTORS], allow_pickle=False)
             import faiss
 
-            raw = np.frombuffer((folder / PASSAGE_VECTORS).read_bytes(), dtype=np.uint8)
+            raw = np.frombuffer((folder / files[PASSAGE_VECTORS]).read_bytes(), dtype=np.uint8)
             index = faiss.deserialize_index(raw)
         except CorruptIndexError:
             raise

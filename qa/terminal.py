@@ -6,15 +6,8 @@ import os
 import shutil
 import textwrap
 
+from qa import lang
 from qa.answer import Answer
-
-LABELS = {
-    "nl": {"sources": "Bronnen", "paragraph": "alinea", "related": "Zie ook",
-           "dropped": "niet door de passages gestaafde zinnen van het taalmodel weggelaten"},
-    "en": {"sources": "Sources", "paragraph": "paragraph", "related": "See also",
-           "dropped": "sentences of the language model not supported by the passages, left out"},
-}
-
 
 class Style:
     """ANSI styles, or none when `color` is False."""
@@ -55,7 +48,7 @@ def _fill(text: str, indent: str, columns: int) -> str:
 
 
 def source_line(citation, language: str) -> str:
-    label = LABELS[language]["paragraph"]
+    label = lang.get(language).LABELS["paragraph"]
     where = f"{citation.title or citation.source}, {label} {citation.paragraph}"
     return f"{where} ({citation.date})" if citation.date else where
 
@@ -63,7 +56,7 @@ def source_line(citation, language: str) -> str:
 def _short_source(citation, cited, language: str) -> str:
     """Where a related passage stands, naming its article only when it differs from the answer's."""
     if cited and citation.source == cited[0].source:
-        return f"{LABELS[language]['paragraph']} {citation.paragraph}"
+        return f"{lang.get(language).LABELS['paragraph']} {citation.paragraph}"
     return source_line(citation, language)
 
 
@@ -87,10 +80,16 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
     if answer.notice:
         lines.append(style.dim(_fill(answer.notice, "", columns)))
     if answer.dropped:
-        lines.append(style.dim(f"({LABELS[answer.language]['dropped']}: {len(answer.dropped)})"))
+        lines.append(style.dim(f"({lang.get(answer.language).LABELS['dropped']}: {len(answer.dropped)})"))
+    labels = lang.get(answer.language).LABELS
     if not answer.answerable:
+        if answer.related:
+            # The nearest passages, for the reader to judge: related, not support.
+            lines += ["", style.dim(labels["near"] + ":")]
+            for c in answer.related[:3]:
+                lines.append(style.dim(f"- {source_line(c, answer.language)}"))
+                lines.append(style.dim(_fill(c.quote if not full else c.text, "    ", columns)))
         return "\n".join(lines)
-    labels = LABELS[answer.language]
     cited = [c for c in answer.citations if f"[{c.n}]" in answer.text]
     related = [c for c in answer.citations if c not in cited]
     lines += ["", style.bold(labels["sources"] + ":")]
@@ -104,7 +103,7 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
         else:
             lines.append(style.quote(_fill(c.quote, "    ", columns)))
     if related and not full:
-        lines.append(style.dim(f"{labels['related']}: " + ", ".join(
+        lines.append(style.dim(f"{labels['see_also']}: " + ", ".join(
             f"[{c.n}] {_short_source(c, cited, answer.language)}" for c in related)))
     elif related:
         for c in related:

@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from qa import lang
 from qa.passages import split_sentences
 from qa.text import fold
 
@@ -19,31 +20,13 @@ from qa.text import fold
 SUPPORT_THRESHOLD = 0.83
 # A Dutch claim over a Dutch passage must also reuse most of its content words.
 MIN_WORD_COVERAGE = 0.8
-_META = re.compile(r"\b(the|this|these|de|deze|die) (passages?|tekst|text)\b", re.IGNORECASE)
-_NEGATIONS = {"niet", "geen", "nooit", "niemand", "niets", "weigerde", "weigeren", "not", "no", "never",
-              "nobody", "nothing", "refused", "refuse", "denied", "didn't", "doesn't", "won't", "isn't", "wasn't"}
+_META = re.compile(r"\b(the|this|these|de|deze|die) (" + "|".join(
+    w for m in lang.LANGUAGES.values() for w in m.META_WORDS) + r")\b", re.IGNORECASE)
+_NEGATIONS = frozenset().union(*(m.NEGATIONS for m in lang.LANGUAGES.values()))
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
-# Weekdays and months are written differently in the two languages; map English to Dutch.
-_CALENDAR = {
-    "monday": "maandag", "tuesday": "dinsdag", "wednesday": "woensdag", "thursday": "donderdag",
-    "friday": "vrijdag", "saturday": "zaterdag", "sunday": "zondag", "january": "januari",
-    "february": "februari", "march": "maart", "may": "mei", "june": "juni", "july": "juli",
-    "august": "augustus", "october": "oktober",
-}
-# English names of places that Dutch writes differently (exonyms); a name check looks for both.
-_EXONYMS = {
-    "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
-    "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
-    "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
-    "england": "engel", "english": "engels", "britain": "brit", "british": "brit", "spain": "spanje",
-    "spanish": "spaan", "italy": "itali", "poland": "polen", "polish": "pools", "ukraine": "oekra",
-    "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
-    "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
-    "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu", "putin": "poetin",
-}
 _COMMON_CAPITALS = {"i", "the", "a", "an", "in", "on", "de", "het", "een", "dit", "dat", "deze", "he", "she",
                     "they", "it", "his", "her", "their", "according", "volgens"}
 
@@ -88,11 +71,10 @@ def _names(sentence: str) -> set[str]:
     return names
 
 
-def _name_occurs(name: str, passage: str) -> bool:
+def name_occurs(name: str, passage: str) -> bool:
     folded = fold(name)
-    folded = _CALENDAR.get(folded, folded)
     text = fold(passage)
-    if folded in text or _EXONYMS.get(folded, "\0") in text:
+    if folded in text or lang.to_articles(folded) in text:
         return True
     # Transliterations differ a little (Lukashenko/Loekasjenko): allow near matches on the same initial.
     words = set(re.findall(r"\w[\w'-]+", text))
@@ -109,7 +91,7 @@ def check_facts(sentence: str, passage: str) -> str:
     if missing:
         return f"number {sorted(missing)[0]} not in the cited passage"
     for name in _names(plain):
-        if not _name_occurs(name, passage):
+        if not name_occurs(name, passage):
             return f"name {name} not in the cited passage"
     if bool(_NEGATIONS & set(words(plain))) and not _NEGATIONS & set(words(passage)):
         return "denies what the cited passage does not"

@@ -6,19 +6,13 @@ import ipaddress
 import logging
 import sys
 
-from qa import render
+from qa import lang, render
 from qa.chat import Engine, QuestionError, Turn
 from qa.protocol import handle_request
 from qa.settings import Settings
+from qa.text import language
 
 log = logging.getLogger(__name__)
-
-EXAMPLES = {
-    "nl": ["Hoe lang is Lukashenko al aan de macht?", "Wat willen de ministers van Buitenlandse Zaken van de EU?"],
-    "en": ["How many votes did the incumbent president get?", "Where did Saturday's demonstration start?"],
-}
-ERROR = {"nl": "Dat lukte niet: {}.", "en": "That did not work: {}."}
-
 
 def _turns(messages: list[dict]) -> list[Turn]:
     """This browser session's chat history as the engine's turns (the chat keeps it per session)."""
@@ -48,7 +42,8 @@ def respond(engine: Engine, message: str, messages: list[dict]):
                 reply = event
     except QuestionError as error:
         user["content"] = render.escape_markdown(message[:200] + ("…" if len(message) > 200 else ""))
-        warning = {"role": "assistant", "content": "⚠ " + render.escape_markdown(ERROR["en"].format(error))}
+        labels = lang.get(language(message[:500])).LABELS
+        warning = {"role": "assistant", "content": "⚠ " + render.escape_markdown(labels["error"].format(error.for_user))}
         yield "", messages + [user, warning], *empty
         return
     answer = reply.answer
@@ -86,7 +81,6 @@ def build_app(engine: Engine):
                                      show_label=False, max_lines=4, elem_id="qa-input", submit_btn=True)
                 with gr.Row():
                     reset = gr.Button("Nieuw gesprek / New conversation", variant="secondary", elem_id="qa-reset")
-                gr.Examples(EXAMPLES["nl"] + EXAMPLES["en"], inputs=textbox, label="Voorbeelden / Examples")
             with gr.Column(scale=2):
                 with gr.Tab("Bronnen / Sources"):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")

@@ -50,3 +50,29 @@ def test_citations_point_at_the_exact_text(engine):
     assert "metrostation" in answer.citations[0].quote
     # Precise: the cited passage is one paragraph, not a 1,000-character window.
     assert len(answer.citations[0].text) < 600
+
+
+def test_a_refusal_still_shows_what_is_near_as_related_not_as_support(engine):
+    answer = engine.ask("Hoeveel kilometer grens deelt Wit-Rusland met Polen?").answer
+    assert not answer.answerable and answer.citations == []
+    assert 1 <= len(answer.related) <= engine.settings.top_k
+    raw = SEED_FILE.read_text("utf-8")
+    assert all(raw[c.start:c.end] == c.text for c in answer.related)
+
+
+def test_the_answerability_decision_is_a_probability_from_the_fitted_model(engine):
+    from qa import answerability
+
+    model = engine.answerability
+    assert model is not None and set(model.features) == set(answerability.FEATURES)
+    answered = engine.ask("Hoeveel procent van de stemmen kreeg de zittende president?").answer
+    refused = engine.ask("What is the capital of France?").answer
+    assert 0 <= refused.confidence < model.threshold <= answered.confidence <= 1
+    assert set(answered.signals) == set(answerability.FEATURES)
+
+
+def test_a_threshold_setting_overrides_the_model(engine):
+    from dataclasses import replace
+
+    never = replace(engine, settings=engine.settings.replace(min_answer_score=1.01))
+    assert not never.ask("Hoeveel procent van de stemmen kreeg de zittende president?").answer.answerable

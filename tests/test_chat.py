@@ -29,7 +29,23 @@ def test_a_standalone_question_ignores_unrelated_history():
     assert search_query(question, history) == question
 
 
-@pytest.mark.parametrize("question, message", [("", "empty"), ("   ", "empty"), ("x" * 2001, "too long")])
-def test_bad_questions_get_a_clear_error(engine, question, message):
-    with pytest.raises(QuestionError, match=message):
+@pytest.mark.parametrize("question, message, for_user", [
+    ("", "empty", "lege vraag"), ("   ", "empty", "lege vraag"),
+    ("x" * 2001, "too long", "vraag te lang"), ("what is this? " * 200, "too long", "question too long")])
+def test_bad_questions_get_a_clear_error_in_the_questions_language(engine, question, message, for_user):
+    with pytest.raises(QuestionError, match=message) as error:
         engine.ask(question)
+    assert for_user in error.value.for_user
+
+
+@pytest.mark.parametrize("question, follows", [
+    ("Wanneer hebben ze dat besloten?", True),
+    ("En hoeveel procent kreeg hij?", True),
+    ("What did he stress to him?", True),
+    ("Waarom?", True),
+    ("Why did the EU impose sanctions on Belarus?", False),
+    ("Waarom gaan er in Wit-Rusland mensen de straat op?", False),
+    ("Is het Kremlin bezorgd over de situatie in Wit-Rusland?", False),
+])
+def test_follow_ups_are_told_from_standalone_questions(question, follows):
+    assert is_follow_up(question) == follows

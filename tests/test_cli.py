@@ -111,3 +111,12 @@ def test_default_start_does_not_import_torch_or_gradio(data_flags):
     result = subprocess.run([sys.executable, "-c", code, *data_flags], capture_output=True, text=True,
                             cwd=PROJECT_ROOT, timeout=60)
     assert result.stdout.strip().endswith("False False False"), result.stdout + result.stderr
+
+
+def test_jsonl_refusal_has_empty_citations_and_related_passages(data_flags):
+    line = json.dumps({"id": "r", "question": "Hoeveel kilometer grens deelt Wit-Rusland met Polen?"})
+    out = json.loads(run("ask", "--jsonl", *data_flags, stdin=line + "\n").stdout)
+    assert out["answerable"] is False and out["citations"] == []
+    assert out["related"] and set(out["related"][0]) == {
+        "n", "source", "passage_id", "start", "end", "text", "quote", "score", "paragraph", "quote_start",
+        "quote_end", "title", "date"}

@@ -122,7 +122,9 @@ def test_smollm2_answers_carry_only_supported_citations(engine, llama_server, ki
         "llm": kind, "llm_base_url": llama_server, "llm_timeout": 60})
     for question in QUESTIONS:
         answer = llm_engine.ask(question).answer
-        assert answer.generator in ("llm", "extractive") and not answer.notice.startswith("The language model did")
+        assert not answer.notice.startswith("The language model did")  # the server answered
+        # A quoted answer in place of the model's always says why.
+        assert answer.generator == "llm" or answer.notice or not answer.answerable
         assert_nothing_unsupported(answer)
     refusal = llm_engine.ask("Hoeveel inwoners heeft Wit-Rusland?").answer
     assert not refusal.answerable
@@ -138,7 +140,8 @@ def test_jsonl_with_llm_reports_generator_and_dropped(llama_server, settings):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 2
     for item in out:
-        assert item["generator"] in ("llm", "extractive") and isinstance(item["dropped"], list)
+        assert isinstance(item["dropped"], list)
+        assert item["generator"] == "llm" or item.get("notice") or not item["answerable"]
 
 
 def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):

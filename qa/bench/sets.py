@@ -1,0 +1,120 @@
+"""Question sets of the benchmark, their corpora, and their split into tuning and validation parts.
+
+Every set is split by article: the engine's weights and its answerability model are fitted on the tuning
+part only; the validation part is looked at only to report. Figures on a tuning part are in-sample.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.settings import PROJECT_ROOT
+
+DATA = Path(__file__).with_name("data")
+XQUAD_DIR = DATA / "xquad-nl"
+SEED_DIR = PROJECT_ROOT / "seeds"
+NEWS_DIR = DATA / "news"
+
+# XQuAD-nl dev questions: articles 00–22 tune, 24–46 validate. (The questions on the odd-numbered
+# articles are held back by the benchmark's makers and never seen here.)
+XQUAD_VALIDATION_FROM = 24
+
+
+@dataclass
+class QuestionSet:
+    """Questions asked over one corpus.
+
+    Attributes:
+        name: how the bench table heads its column.
+        split: "tuning", "validation" or "in-sample" (tuned on by earlier work).
+        corpus: key of the folder of articles the questions are asked over (see `corpus_files`).
+        items: `{"id", "question", "answers", ...}`; empty `answers` means the articles do not say.
+    """
+
+    name: str
+    split: str
+    corpus: str
+    items: list[dict] = field(default_factory=list)
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def corpus_files(corpus: str, xquad_dir: Path = XQUAD_DIR, exclude: set[str] = frozenset()) -> list[Path]:
+    """The article files of a corpus: "seed" (the seed article), "xquad" (48 Wikipedia articles) or
+    "archive" (our news articles and the xquad ones), less the file names in `exclude`."""
+    if corpus == "seed":
+        files = sorted(SEED_DIR.glob("*.txt"))
+    elif corpus == "xquad":
+        files = sorted((xquad_dir / "docs").glob("*.txt"))
+    else:
+        files = sorted(NEWS_DIR.glob("*.txt")) + sorted((xquad_dir / "docs").glob("*.txt"))
+    return [f for f in files if f.name not in exclude]
+
+
+def materialise(corpus: str, folder: Path, xquad_dir: Path = XQUAD_DIR, exclude: set[str] = frozenset()) -> Path:
+    """Copy a corpus's articles into `folder` (created) and return it, for `--docs`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in corpus_files(corpus, xquad_dir, exclude):
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def article_set() -> QuestionSet:
+    """The first 49 questions about the seed article, which earlier weights were tuned on."""
+    return QuestionSet("seed, first set", "in-sample", "seed", _jsonl(DATA / "article.jsonl"))
+
+
+def reader_sets() -> list[QuestionSet]:
+    """206 reader-style questions (Dutch paraphrases, English, near-miss unanswerable, follow-ups) over
+    the seed, three news articles of ours and eight xquad articles; split by article."""
+    items = _jsonl(DATA / "reader.jsonl")
+    seed = {p.name for p in SEED_DIR.glob("*.txt")}
+    on_seed = [i for i in items if i["doc"] in seed]
+    archive = [i for i in items if i["doc"] not in seed]
+    return [
+        QuestionSet("reader, seed", "validation", "seed", on_seed),
+        QuestionSet("reader", "tuning", "archive", [i for i in archive if i["split"] == "tuning"]),
+        QuestionSet("reader", "validation", "archive", [i for i in archive if i["split"] == "validation"]),
+    ]
+
+
+def xquad_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
+    """The XQuAD-nl dev questions, split by article number."""
+    rows = []
+    for item in _jsonl(xquad_dir / "questions-dev.jsonl"):
+        rows.append({"id": item["id"], "question": item["q"], "answers": item["answers"],
+                     "context": item["context"], "doc": item["doc"]})
+    tuning = [r for r in rows if int(r["doc"][:2]) < XQUAD_VALIDATION_FROM]
+    validation = [r for r in rows if int(r["doc"][:2]) >= XQUAD_VALIDATION_FROM]
+    return [QuestionSet("xquad-nl dev", "tuning", "xquad", tuning),
+            QuestionSet("xquad-nl dev", "validation", "xquad", validation)]
+
+
+def all_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
+    sets = [article_set(), *reader_sets()]
+    if (xquad_dir / "questions-dev.jsonl").exists():
+        sets += xquad_sets(xquad_dir)
+    return sets
+
+
+_NAME_OR_NUMBER = re.compile(r"^(?:\d.*|[A-Z].*)$")
+
+
+def is_paraphrase(item: dict, article_text: str) -> bool:
+    """True when the question shares no content word with the sentence holding its answer, names and
+    numbers aside (the issue's definition of a paraphrased question)."""
+    from qa.text import fold, stems
+
+    if not item.get("answers"):
+        return False
+    needle = fold(item["answers"][0])
+    flat = " ".join(article_text.split())
+    sentence = next((s for s in re.split(r"(?<=[.!?])\s+", flat) if needle in fold(s)), "")
+    content = [w for w in re.findall(r"\w+", item["question"]) if not _NAME_OR_NUMBER.match(w)]
+    return not (set(stems(" ".join(content))) & set(stems(sentence)))
