@@ -231,7 +231,7 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "passage_coverage": _coverage(idf, paragraph_stems),
         "unknown_share": retriever.unknown_share(ranking.query_stems) if not english else
         _missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
-        "missing_rarity": 0.0 if english else missing_rarity(question, paragraph_stems, language),
+        "missing_rarity": 0.0 if english else missing_rarity(ranking.query_stems, paragraph_stems, retriever),
         "missing_names": _missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
@@ -262,17 +262,11 @@ def _missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> flo
     return missing / len(names)
 
 
-def missing_rarity(question: str, paragraph_stems: set[str], language: str) -> float:
-    """How rare in the language (0 common to 1 unseen) the rarest question word is that the paragraph
+def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriever: HybridRetriever) -> float:
+    """How rare in the articles (0 common to 1 in none) the rarest question word is that the paragraph
     lacks: a near-miss question asks for something specific the passage never mentions."""
-    from wordfreq import zipf_frequency
-
-    rarest = 0.0
-    for word in words(question):
-        if word in STOPWORDS or word.isdigit() or stems(word) and stems(word)[0] in paragraph_stems:
-            continue
-        rarest = max(rarest, 1.0 - min(zipf_frequency(word, language), 8.0) / 8.0)
-    return rarest
+    missing = [retriever.idf(s) for s in question_stems if s not in paragraph_stems]
+    return max(missing) / retriever.idf("\0") if missing else 0.0
 
 
 def _answer_span(best: _Candidate, candidates: list[_Candidate], store, question: str) -> tuple[int, int]:

@@ -22,7 +22,7 @@ FEATURES = (
     "sentence_coverage",  # IDF-weighted share of the question's lemmas in the best sentence
     "passage_coverage",   # ... in the best passage
     "unknown_share",      # IDF-weighted share of the question's lemmas that no article holds
-    "missing_rarity",     # how rare (in the language) the rarest question word missing from the passage is
+    "missing_rarity",     # how rare (in the articles) the rarest question word missing from the passage is
     "missing_names",      # share of the question's names and numbers missing from the passage
     "asks_type",          # 1 when the question asks for a number, a date or a name
     "type_found",         # how well the best sentence brings the kind of fact asked for (0 to 1)

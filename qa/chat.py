@@ -11,7 +11,7 @@ from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
-from qa.settings import MAX_QUESTION_CHARS, Settings
+from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
 
 class QuestionError(ValueError):
@@ -53,6 +53,7 @@ def validate(question: object) -> str:
 
 
 _NAME = re.compile(r"(?<=\w )[A-Z][\w-]+")
+PREVIOUS_QUESTION_CHARS = 500  # of the previous question, read with a follow-up
 
 
 def is_follow_up(question: str) -> bool:
@@ -71,7 +72,9 @@ def search_query(question: str, history: list[Turn]) -> str:
     """The text to retrieve with: a follow-up is read together with the previous question."""
     previous = [t.content for t in history if t.role == "user" and t.content.strip()]
     if previous and is_follow_up(question):
-        return f"{previous[-1]} {question}"
+        # Only the previous question is read, and no more of it than a question may hold: a huge turn
+        # must not hold the engine (embedding time grows with the text).
+        return f"{previous[-1][-PREVIOUS_QUESTION_CHARS:]} {question}"
     return question
 
 
@@ -140,6 +143,9 @@ class Engine:
         question = validate(question)
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
                  for t in (history or [])]
+        if len(turns) > MAX_HISTORY_TURNS or sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
+            raise QuestionError(f"history too long (at most {MAX_HISTORY_TURNS} turns and "
+                                f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
         query = search_query(question, turns)
         ranking = self.retriever.rank(self._embedder.embed_question(query), query)
         answer = answer_question(query, ranking, self.retriever, language(question),

@@ -95,11 +95,13 @@ def cmd_ask(args, settings: Settings) -> int:
 
         engine = _open_engine(settings)
 
+        # Bytes in, bytes out: each line is decoded on its own, so one bad byte spoils one line, and no
+        # locale's encoding can stop the stream.
         def write(text: str) -> None:
-            sys.stdout.write(text + "\n")
-            sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8", "replace") + b"\n")
+            sys.stdout.buffer.flush()
 
-        protocol.serve(engine, sys.stdin, write)
+        protocol.serve(engine, sys.stdin.buffer, write)
         return 0
     if not args.question:
         print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)

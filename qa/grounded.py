@@ -164,8 +164,12 @@ def key_facts(extractive: Answer, question: str) -> list[str]:
     quote = extractive.citations[0].quote
     for asks, pattern in _EXPECTS:
         if asks.search(question):
-            found = dict.fromkeys(m.group(0) for m in pattern.finditer(quote))
-            asked = {fold(m.group(0)) for m in pattern.finditer(question)}
+            # Whole words ("80", "1994", "vrijdag"), not the single digit the pattern stops at.
+            tokens = [t.strip(".,;:!?()\"'") for t in quote.split()]
+            # A capital after the first word marks a name (the pattern needs the word before it).
+            found = dict.fromkeys(t for k, t in enumerate(tokens) if t and (
+                pattern.search(f"x {t}") if t[:1].isupper() and k > 0 else pattern.search(t)))
+            asked = {fold(t.strip(".,;:!?()\"'")) for t in question.split()}
             return [f for f in found if fold(f) not in asked]
     return []
 

@@ -63,22 +63,64 @@ def handle_request(engine: Engine, request: object) -> dict:
     return reply_to_json(reply, request_id)
 
 
-def handle_line(engine: Engine, line: str) -> dict:
-    """Answer one input line (a trailing newline aside, an empty line is an error too)."""
+MAX_LINE_BYTES = 1_000_000  # a question is at most 2,000 characters; history is bounded by the engine
+
+
+def _strict(value: object) -> object:
+    """`value` as strict JSON allows: no NaN or infinities, no lone surrogates, no huge integers."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 300:
+        return str(value)[:40] + "…"
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    if isinstance(value, dict):
+        return {_strict(k): _strict(v) for k, v in value.items()}
+    return value
+
+
+def handle_line(engine: Engine, line: str | bytes) -> dict:
+    """Answer one input line (a trailing newline aside, an empty line is an error too). Whatever the
+    line holds, the result is one object, never an exception."""
+    if isinstance(line, bytes):
+        if len(line) > MAX_LINE_BYTES:
+            return {"id": None, "error": f"line too long (over {MAX_LINE_BYTES} bytes)"}
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return {"id": None, "error": f"not UTF-8: byte {error.start + 1} cannot be decoded"}
     if not line.strip():
         return {"id": None, "error": "empty line: send one JSON object per line"}
     try:
         request = json.loads(line)
     except json.JSONDecodeError as error:
         return {"id": None, "error": f"not valid JSON: {error.msg} at column {error.colno}"}
+    except (RecursionError, ValueError) as error:  # nested too deep; an integer of thousands of digits
+        return {"id": None, "error": f"not acceptable JSON: {str(error).splitlines()[0][:120]}"}
+    try:
+        # A question with a lone surrogate cannot be encoded, embedded or shown: refuse it whole.
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError) as error:
+        request_id = request.get("id") if isinstance(request, dict) else None
+        return {"id": request_id, "error": f"not acceptable JSON: {type(error).__name__}"}
     return handle_request(engine, request)
 
 
+def dumps(result: dict) -> str:
+    """One output line: strict JSON (RFC 8259), whatever the request's id held."""
+    try:
+        return json.dumps(result, ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return json.dumps(_strict(result), ensure_ascii=False, allow_nan=False)
+
+
 def serve(engine: Engine, lines, write) -> int:
-    """Answer a stream of JSON lines in order; returns how many lines had errors."""
+    """Answer a stream of JSON lines (bytes or text) in order; returns how many lines had errors."""
     errors = 0
     for line in lines:
-        result = handle_line(engine, line.rstrip("\n"))
+        result = handle_line(engine, line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n"))
         errors += "error" in result
-        write(json.dumps(result, ensure_ascii=False))
+        write(dumps(result))
     return errors

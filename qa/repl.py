@@ -100,7 +100,7 @@ class Session:
             for name, text in COMMANDS.items():
                 self.say(f"  {name:<10} {text}")
         elif command == ":sources":
-            if self.last is None or not self.last.citations:
+            if self.last is None or not (self.last.citations or self.last.related):
                 self.say("No sources yet: ask a question first.")
             else:
                 self.say(terminal.format_answer(self.last, self.style, full=True))
@@ -130,7 +130,8 @@ def _setup_readline():
 def interactive(session: Session) -> int:
     editing = _setup_readline()
     session.say(session.banner())
-    prompt = session.style.bold("? ") if session.style.color else "? "
+    # readline must know the colour codes take no room (\001…\002), or arrow-up garbles the line.
+    prompt = "\001\033[1m\002? \001\033[0m\002" if session.style.color else "? "
     try:
         while True:
             try:

@@ -11,6 +11,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 100
+MAX_HISTORY_CHARS = 200_000
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ def test_known_answers_in_both_languages(engine, question, expected, language):
     assert expected in answer.citations[0].quote
 
 
+# Questions off the article's subject. (Near misses, on its subject but after a detail it lacks, are
+# refused far less often: see README, "Where targets are missed".)
 @pytest.mark.parametrize("question, language", [
-    ("Hoeveel inwoners heeft Wit-Rusland?", "nl"),
+    ("Hoe heet de burgemeester van Amsterdam?", "nl"),
     ("Wat is de naam van de oppositieleider?", "nl"),
     ("What is the capital of France?", "en"),
     ("Which football club won the match on Sunday?", "en"),

@@ -49,3 +49,15 @@ def test_bad_questions_get_a_clear_error_in_the_questions_language(engine, quest
 ])
 def test_follow_ups_are_told_from_standalone_questions(question, follows):
     assert is_follow_up(question) == follows
+
+
+def test_a_huge_history_is_answered_quickly_or_refused_clearly(engine):
+    import time
+
+    big = "Wat willen de ministers van Buitenlandse Zaken van de EU? " * 1800  # about 100 KB
+    engine.ask("Wat zei het Kremlin?")  # warm: the first question of a process loads the model
+    started = time.perf_counter()
+    reply = engine.ask("Wanneer hebben ze dat besloten?", [Turn("user", big)])
+    assert time.perf_counter() - started < 1.5 and "vrijdag" in reply.answer.text
+    with pytest.raises(QuestionError, match="history too long"):
+        engine.ask("Wanneer?", [Turn("user", "x")] * 101)

@@ -60,7 +60,7 @@ def test_model_saying_not_answered_agrees_with_extractive_refusal(engine):
 
 def test_nothing_is_shown_when_the_article_does_not_answer(engine):
     model = scripted("Lukashenko is al 26 jaar aan de macht [1].")
-    events = list(with_model(engine, model).stream("Hoeveel inwoners heeft Wit-Rusland?"))
+    events = list(with_model(engine, model).stream("Hoe heet de burgemeester van Amsterdam?"))
     assert len(events) == 1 and not events[0].answer.answerable
     assert events[0].answer.dropped  # what the model said is listed, not shown
 
@@ -70,6 +70,26 @@ def test_all_sentences_dropped_falls_back_to_the_extractive_answer(engine):
     answer = with_model(engine, model).ask("Wat willen de ministers van Buitenlandse Zaken van de EU?").answer
     assert answer.generator == "extractive" and "sancties" in answer.text
     assert len(answer.dropped) == 2 and answer.notice
+
+
+def test_a_supported_answer_that_leaves_out_what_was_asked_does_not_stand(engine):
+    question = "Hoeveel procent van de stemmen kreeg de zittende president?"
+    n = prompt_number(engine, question, 5)
+    # True to the passage and citing it, but without the percentage the question asks for.
+    model = scripted(f"Vrijwel niemand gaat ervan uit dat de verkiezingen eerlijk zijn verlopen [{n}].")
+    events = list(with_model(engine, model).stream(question))
+    assert len(events) == 1  # nothing streamed
+    answer = events[0].answer
+    assert answer.generator == "extractive" and "80 procent" in answer.text
+    assert "liet weg wat gevraagd werd" in answer.notice and "80" in answer.notice
+
+
+def test_a_generated_answer_carrying_the_asked_fact_in_english_stands(engine):
+    question = "What share of the vote did the incumbent president get?"
+    n = prompt_number(engine, question, 5)
+    model = scripted(f"The incumbent president won over 80 percent of the vote [{n}].")
+    answer = with_model(engine, model).ask(question).answer
+    assert answer.generator == "llm" and "80 percent" in answer.text
 
 
 # -- the real SmolLM2 ------------------------------------------------------------------------------

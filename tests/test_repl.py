@@ -125,3 +125,19 @@ def test_repl_prints_verified_sentences_as_they_come(engine):
     text = out.getvalue()
     assert text.startswith("Lukashenko is al 26 jaar aan de macht [1].")
     assert "90 jaar" not in text and "Bronnen:" in text and "weggelaten: 1" in text
+
+
+def test_a_refusal_shows_the_nearest_passages_as_related_and_arrow_up_recalls_exactly(repl_env):
+    child = spawn(repl_env)
+    out = say(child, "What is the capital of France?")
+    assert "The article does not say." in out
+    assert "What comes closest (not the source of an answer)" in out and "[1]" not in out
+    out = say(child, ":sources")
+    assert "paragraph" in out and "No sources yet" not in out
+    # Arrow-up twice brings back the first question exactly: the prompt's colour codes take no room.
+    child.send("\x1b[A\x1b[A")
+    child.sendline("")
+    child.expect(PROMPT)
+    assert "What is the capital of France?" in child.before and ":sources?" not in child.before
+    child.sendeof()
+    child.expect(pexpect.EOF)

@@ -1,0 +1,54 @@
+"""The JSON-lines protocol: one strict-JSON object per input line, whatever the line holds."""
+
+import json
+import subprocess
+import sys
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from qa.protocol import dumps, handle_line
+from qa.settings import PROJECT_ROOT
+
+KILLERS = [
+    b'{"id": 2, "question": "Wie \\ud800?"}',         # a JSON-escaped lone surrogate
+    b'{"id": 3, "question": "Wie \xff\xfe?"}',           # raw invalid UTF-8 inside a string
+    b"[" * 1000 + b"]" * 1000,                          # nested 1,000 deep
+    b'{"id": ' + b"9" * 5000 + b', "question": "Wie?"}',  # an integer of 5,000 digits
+    b'{"id": NaN, "question": ""}', b'{"id": Infinity, "question": ""}', b'{"id": 1e400, "question": ""}',
+]
+
+
+def _strict_json(line: str) -> dict:
+    def refuse(constant):
+        raise ValueError(f"not strict JSON: {constant}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_each_protocol_killer_gets_one_strict_error_line(engine):
+    for line in KILLERS:
+        out = _strict_json(dumps(handle_line(engine, line)))
+        assert "error" in out, line[:40]
+
+
+def test_one_stream_goes_on_past_every_killer_under_a_strict_locale(settings):
+    stream = b"\n".join([b'{"id": "a", "question": "Wat zei het Kremlin?"}', *KILLERS,
+                         b'{"id": "z", "question": "Wat zei het Kremlin?"}']) + b"\n"
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "app.py"), "ask", "--jsonl", "--docs", str(settings.docs_dir),
+         "--index-dir", str(settings.index_dir)], input=stream, capture_output=True, timeout=120,
+        env={"PYTHONIOENCODING": "utf-8:strict", "PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+    lines = [_strict_json(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert result.returncode == 0 and len(lines) == len(KILLERS) + 2
+    assert lines[0]["id"] == "a" and lines[-1]["id"] == "z" and "snel opgelost" in lines[-1]["answer"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                 st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=40),
+                              lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                          max_size=4),
+                              max_leaves=12).map(lambda v: json.dumps({"id": v, "question": v}).encode())))
+def test_fuzzed_lines_always_get_exactly_one_strict_json_object(engine, line):
+    out = _strict_json(dumps(handle_line(engine, line.replace(b"\n", b" "))))
+    assert isinstance(out, dict) and ("error" in out or "answer" in out)
