@@ -20,7 +20,9 @@ from qa import answerability
 from qa.bench import open_corpus, sets
 from qa.settings import Settings
 
-MAX_TUNING_FALSE_REFUSALS = 0.08  # the target is 0.10 on unseen questions; leave room
+# The target is 0.10 on unseen questions. On the validation part, false refusals came out two to four
+# times the tuning figure (0.08 on tuning gave 0.14 and 0.31), so the tuning bound leaves that room.
+MAX_TUNING_FALSE_REFUSALS = 0.03
 # Near misses (the article's topic, a detail it lacks) are few and the hardest; removed-article questions
 # are many and easy. Weighting the near misses keeps the fit from learning only "is the topic here".
 NEAR_MISS_WEIGHT = 2.0
@@ -44,20 +46,22 @@ def tuning_items(xquad_dir: Path) -> list[dict]:
 
 @dataclass
 class Cases:
-    """What the fit learns from: the signals of each case, whether it is answerable, and its kind:
-    "reader" or "xquad" (answerable), "near miss" or "removed" (unanswerable)."""
+    """What the fit learns from: the signals of each case, whether it is answerable, its kind ("reader"
+    or "xquad" when answerable, "near miss" or "removed" when not) and its setting ("archive" or "alone")."""
 
     signals: list[dict] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
 
-    def add(self, engine, asked: list[dict], removed: bool = False) -> None:
+    def add(self, engine, asked: list[dict], setting: str, removed: bool = False) -> None:
         self.signals += _signals(engine, asked)
         for item in asked:
             answerable = bool(item["answers"]) and not removed
             self.labels.append(int(answerable))
             self.kinds.append(("xquad" if "context" in item else "reader") if answerable
                               else ("removed" if removed else "near miss"))
+            self.settings.append(setting)
 
 
 def collect(settings: Settings, xquad_dir: Path) -> Cases:
@@ -69,16 +73,16 @@ def collect(settings: Settings, xquad_dir: Path) -> Cases:
     cases = Cases()
     with tempfile.TemporaryDirectory() as scratch:
         full, _, _ = open_corpus(never_refuse, "archive", Path(scratch), xquad_dir)
-        cases.add(full, items)
+        cases.add(full, items, "archive")
         without, _, _ = open_corpus(never_refuse, "archive", Path(scratch), xquad_dir, exclude=set(tuning_docs))
-        cases.add(without, [i for i in items if i["answers"]], removed=True)
+        cases.add(without, [i for i in items if i["answers"]], "archive", removed=True)
         every = {p.name for p in sets.corpus_files("archive", xquad_dir)}
         for k, doc in enumerate(tuning_docs):
             alone, _, _ = open_corpus(never_refuse, "archive", Path(scratch) / f"alone-{k}", xquad_dir,
                                       exclude=every - {doc})
-            cases.add(alone, [i for i in items if i["doc"] == doc])
+            cases.add(alone, [i for i in items if i["doc"] == doc], "alone")
             other = tuning_docs[(k + 1) % len(tuning_docs)]
-            cases.add(alone, [i for i in items if i["doc"] == other and i["answers"]], removed=True)
+            cases.add(alone, [i for i in items if i["doc"] == other and i["answers"]], "alone", removed=True)
     return cases
 
 
@@ -99,22 +103,24 @@ def fit(cases: Cases) -> tuple[answerability.AnswerabilityModel, dict]:
                                               tuple(np.round(model.coef_[0], 6)),
                                               round(float(model.intercept_[0]), 6), 0.0)
     p = np.array([fitted.probability(s) for s in cases.signals])
-    threshold, figures = choose_threshold(p, kinds)
+    threshold, figures = choose_threshold(p, np.char.add(np.char.add(kinds, ", "), np.array(cases.settings)))
     return replace(fitted, threshold=round(threshold, 4)), figures
 
 
-def choose_threshold(p: np.ndarray, kinds: np.ndarray) -> tuple[float, dict]:
-    """The highest threshold under which each kind of answerable question (reader-style, xquad) keeps its
-    false refusals within the bound: the easy kind must not set the bar for the hard one."""
-    answerable = [k for k in ("reader", "xquad") if (kinds == k).any()]
+def choose_threshold(p: np.ndarray, groups: np.ndarray) -> tuple[float, dict]:
+    """The highest threshold under which every group of answerable questions ("reader, alone",
+    "xquad, archive", ...) keeps its false refusals within the bound: the easy questions, or the
+    archive, must not set the bar for reader-style questions over one article."""
+    answerable = sorted(g for g in set(groups) if g.startswith(("reader", "xquad")))
+    unanswerable = sorted(g for g in set(groups) if g.startswith(("near miss", "removed")))
     best = (0.0, {})
     for t in np.unique(np.round(p, 4)):
-        false_refusals = {k: float(np.mean(p[kinds == k] < t)) for k in answerable}
+        false_refusals = {g: float(np.mean(p[groups == g] < t)) for g in answerable}
         if max(false_refusals.values()) > MAX_TUNING_FALSE_REFUSALS:
             break
-        best = (float(t), {**{f"false refusals, {k}": round(v, 3) for k, v in false_refusals.items()},
-                           **{f"{k} refused": round(float(np.mean(p[kinds == k] < t)), 3)
-                              for k in ("near miss", "removed") if (kinds == k).any()}})
+        refused = {g: float(np.mean(p[groups == g] < t)) for g in unanswerable}
+        best = (float(t), {**{f"false refusals, {g}": round(v, 3) for g, v in false_refusals.items()},
+                           **{f"refused, {g}": round(v, 3) for g, v in refused.items()}})
     return best
 
 
