@@ -13,6 +13,10 @@ SUFFIXES = (".txt", ".md")
 
 # Some article dumps glue a ` date 2020-08 ` marker before the first sentence.
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
+# ... or put it on a line of its own after a `# Title` line.
+_DATE_LINE = re.compile(r"^\s*date:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s*$", re.IGNORECASE)
+# Front matter, as static-site and note tools write it: `---`, `key: value` lines, `---`.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 # A photo or image credit closing a caption, e.g. "(Foto: Pro Shots)": not content.
 _CREDIT = re.compile(r"\s*\((?:foto|beeld|photo|image|afbeelding)\s*:[^()]*\)\s*$", re.IGNORECASE)
 _BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", re.MULTILINE)
@@ -77,19 +81,31 @@ def _is_heading(line: str) -> bool:
 def parse(source: str, text: str, sha256: str = "") -> Document:
     """Parse one article's text into a `Document` (date marker, title, paragraphs)."""
     body_start = 0
-    date = ""
-    marker = _DATE_MARKER.match(text)
+    date = title = ""
+    front = _FRONT_MATTER.match(text)
+    if front:
+        fields = dict(line.partition(":")[::2] for line in front.group(1).splitlines() if ":" in line)
+        fields = {k.strip().lower(): v.strip().strip("'\"") for k, v in fields.items()}
+        title, date, body_start = fields.get("title", ""), fields.get("date", "")[:10], front.end()
+    marker = _DATE_MARKER.match(text, body_start)
     if marker:
         date, body_start = marker.group(1), marker.end()
 
     raw = [(m.start() + body_start, m.end() + body_start) for m in _BLOCK.finditer(text[body_start:])]
-    title = ""
-    if raw and len(raw) > 1:
+    if raw and len(raw) > 1 and not title:
         first = text[raw[0][0]:raw[0][1]]
-        if first.startswith("#"):
+        lines = first.split("\n")
+        if first.startswith("#") and len(lines) == 2 and _DATE_LINE.match(lines[1]):
+            # "# Title" with "date 2023-11" on the next line, in one block.
+            title, date, raw = lines[0].lstrip("#").strip(), _DATE_LINE.match(lines[1]).group(1), raw[1:]
+        elif first.startswith("#"):
             title, raw = first.lstrip("#").strip(), raw[1:]
         elif _is_heading(first) and not date:
             title, raw = first.strip(), raw[1:]
+    if raw and not date:
+        line = _DATE_LINE.match(text[raw[0][0]:raw[0][1]])
+        if line:  # a date line of its own, before the body
+            date, raw = line.group(1), raw[1:]
 
     blocks: list[Block] = []
     pending_heading: tuple[int, str] | None = None
@@ -110,10 +126,27 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
     return Document(source, text, title, date, tuple(blocks), sha256)
 
 
+def decode(data: bytes) -> str | None:
+    """The text of a file: UTF-8 when it is, else the encoding that fits best, the articles' language's
+    legacy encodings first (Windows-1252, Latin-1); None when none fits (a binary file)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    from qa import lang
+
+    # Short texts fit several code pages; the articles' own language's legacy encodings come first.
+    best = from_bytes(data, cp_isolation=list(lang.ARTICLES.LEGACY_ENCODINGS)).best() or from_bytes(data).best()
+    return str(best) if best is not None else None
+
+
 def load_documents(folder: Path) -> list[Document]:
     """Load every `.txt`/`.md` article under `folder`, sorted by path.
 
-    Files that are not UTF-8 are skipped with a warning naming them.
+    Files not in UTF-8 are decoded in the encoding that fits; only files no encoding fits are skipped,
+    with a warning naming them.
 
     Raises:
         DocumentsError: the folder is missing, or holds no readable article.
@@ -121,15 +154,16 @@ def load_documents(folder: Path) -> list[Document]:
     import hashlib
 
     folder = Path(folder)
+    if folder.is_file():
+        raise DocumentsError(f"--docs names a file, not a folder: {folder} (give the folder that holds it)")
     if not folder.is_dir():
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()):
         data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            log.warning("skipping %s: not UTF-8 text", path)
+        text = decode(data)
+        if text is None:
+            log.warning("skipping %s: not text in any encoding that fits", path)
             continue
         if not text.strip():
             log.warning("skipping %s: empty", path)

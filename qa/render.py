@@ -127,7 +127,13 @@ def article_view(documents: list[Document], answer: Answer | None) -> str:
 
 
 def title_html(documents: list[Document]) -> str:
-    names = [f"{d.headline}" + (f" ({d.date})" if d.date else "") for d in documents[:3]]
-    more = f" + {len(documents) - 3}" if len(documents) > 3 else ""
+    """The page heading: the one article's title and date, or how many articles and which."""
+    if len(documents) == 1:
+        d = documents[0]
+        subtitle = d.headline + (f" ({d.date})" if d.date else "")
+    else:
+        names = [d.title or d.source for d in documents[:3]]
+        more = f" + {len(documents) - 3}" if len(documents) > 3 else ""
+        subtitle = f"{len(documents)} artikelen / articles: " + ", ".join(names) + more
     return (f"<h1 style='margin-bottom:0'>Vraag het artikel · Ask the article</h1>"
-            f"<p class='qa-muted'>{html.escape(', '.join(names) + more)}</p>")
+            f"<p class='qa-muted'>{html.escape(subtitle)}</p>")

@@ -50,15 +50,24 @@ class Session:
         self.out.flush()
 
     def banner(self) -> str:
+        import textwrap
+
         docs = self.engine.documents
         names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
         more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
-        return "\n".join([
-            self.style.bold(f"Ask the article{'s' if len(docs) > 1 else ''}: ") + names + more
-            + self.style.dim(f"  [{self.engine.generator_name}]"),
-            "Stel een vraag in het Nederlands of Engels / ask in Dutch or English.",
-            self.style.dim(":help for commands, exit or Ctrl-D to leave."),
-        ])
+        heading = f"Ask the article{'s' if len(docs) > 1 else ''}:"
+        tag = f"[{self.engine.generator_name}]".replace(" ", "\u00a0")  # wraps as one word
+        # Wrapped here, between words: a terminal wraps long lines in the middle of one.
+        def wrap(text: str) -> list[str]:
+            return textwrap.wrap(text, terminal.width(), break_long_words=False, break_on_hyphens=False)
+
+        lines = wrap(f"{heading} {names}{more}  {tag}")
+        lines[0] = lines[0].replace(heading, self.style.bold(heading), 1)
+        lines[-1] = lines[-1].replace(tag, self.style.dim(tag.replace("\u00a0", " ")))
+        lines += wrap("Stel een vraag in het Nederlands of Engels / ask in Dutch or English.")
+        lines += [self.style.dim(line) for line in wrap(
+            ":help for commands, exit or Ctrl-D to leave; Ctrl-C cancels an answer.")]
+        return "\n".join(lines)
 
     def handle(self, line: str) -> bool:
         """Act on one input line; returns False when the user wants to leave."""
@@ -71,19 +80,31 @@ class Session:
         if command.startswith(":") and " " not in command:
             self.command(command)
             return True
+        waiting = terminal.Spinner(self.out) if self.engine.chat_model is not None and self.style.color else None
         try:
             reply, streamed = None, False
+            if waiting:
+                waiting.start()
             for event in self.engine.stream(text, self.history):
+                if waiting:
+                    waiting.stop()
                 if isinstance(event, str):  # a verified sentence of a generated answer, shown at once
                     self.out.write(event + " ")
                     self.out.flush()
                     streamed = True
                 else:
                     reply = event
+        except KeyboardInterrupt:  # Ctrl-C cancels this answer, not the REPL (as `llm chat` does)
+            if waiting:
+                waiting.stop()
+            self.say(self.style.dim("^C (answer cancelled)"))
+            return True
         except QuestionError as error:
             self.say(self.style.refusal(f"{error.for_user}."))
             return True
         except Exception as error:  # the REPL must keep going whatever one question does
+            if waiting:
+                waiting.stop()
             log.debug("answer failed", exc_info=True)
             self.say(self.style.refusal(f"Sorry, that question failed: {error}"))
             return True

@@ -53,11 +53,9 @@ def source_line(citation, language: str) -> str:
     return f"{where} ({citation.date})" if citation.date else where
 
 
-def _short_source(citation, cited, language: str) -> str:
-    """Where a related passage stands, naming its article only when it differs from the answer's."""
-    if cited and citation.source == cited[0].source:
-        return f"{lang.get(language).LABELS['paragraph']} {citation.paragraph}"
-    return source_line(citation, language)
+def _short_source(citation, language: str) -> str:
+    """Where a related passage stands: its article (title, else file) and paragraph."""
+    return f"{citation.title or citation.source}, {lang.get(language).LABELS['paragraph']} {citation.paragraph}"
 
 
 def format_text(answer: Answer, style: Style, columns: int | None = None) -> str:
@@ -104,9 +102,47 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
             lines.append(style.quote(_fill(c.quote, "    ", columns)))
     if related and not full:
         lines.append(style.dim(f"{labels['see_also']}: " + ", ".join(
-            f"[{c.n}] {_short_source(c, cited, answer.language)}" for c in related)))
+            f"[{c.n}] {_short_source(c, answer.language)}" for c in related)))
     elif related:
         for c in related:
             lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
             lines.append(_fill(c.text, "    ", columns))
     return "\n".join(lines)
+
+
+class Spinner:
+    """A sign of life while a slow answer is prepared: dots on the current line, cleared by `stop()`.
+
+    Args:
+        out: the terminal stream.
+        interval: seconds between frames.
+    """
+
+    FRAMES = (".  ", ".. ", "...", " ..", "  .", "   ")
+
+    def __init__(self, out, interval: float = 0.25):
+        import threading
+
+        self.out = out
+        self.interval = interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        frame = 0
+        while not self._stopped.wait(self.interval if frame else 0):
+            self.out.write("\r" + self.FRAMES[frame % len(self.FRAMES)])
+            self.out.flush()
+            frame += 1
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self.out.write("\r   \r")
+        self.out.flush()

@@ -31,6 +31,8 @@ def respond(engine: Engine, message: str, messages: list[dict]):
         yield "", messages, *empty
         return
     user = {"role": "user", "content": render.escape_markdown(message.strip())}
+    # The question shows at once, with a sign that the answer is on its way.
+    yield "", messages + [user, {"role": "assistant", "content": "…"}], *empty
     try:
         shown = []
         for event in engine.stream(message, _turns(messages)):
@@ -116,7 +118,13 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
     engine = Engine.open(settings, progress=True)
     app = build_app(engine)
     print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
+    import gradio as gr
+
+    # The system's own fonts: the bundled web font lacks some glyphs (a bold "A" fell back to another
+    # font), and nothing may be fetched from outside.
+    theme = gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
+                              font_mono=["ui-monospace", "monospace"])
     app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host, server_port=settings.port, share=share, auth=credentials,
-        css=render.CSS, show_error=False, quiet=True)
+        css=render.CSS, theme=theme, show_error=False, quiet=True)
     return 0

@@ -45,12 +45,37 @@ def test_title_line_and_markdown_heading():
     assert md.title == "Een titel" and md.block_text(md.blocks[0]) == "Eerste alinea hier."
 
 
-def test_non_utf8_file_is_skipped_with_a_warning(docs_dir, caplog):
-    (docs_dir / "latin1.txt").write_bytes("Caf\xe9 met \xe9\xe9n zin.".encode("latin-1"))
+def test_latin1_and_windows1252_articles_are_read_and_only_binary_files_skipped(docs_dir, caplog):
+    text = ("Het café in Utrecht sloot na één seizoen de deuren. De eigenaar noemde de huur “onbetaalbaar” "
+            "en zei dat hij het pand aan een bakkerij verkoopt. Volgens de gemeente komen er tientallen "
+            "nieuwe woningen in de straat.")
+    (docs_dir / "latin1.txt").write_bytes(text.replace("“", '"').replace("”", '"').encode("latin-1"))
+    (docs_dir / "cp1252.txt").write_bytes(text.encode("cp1252"))
+    (docs_dir / "binary.txt").write_bytes(bytes(range(256)) * 8)
     with caplog.at_level(logging.WARNING):
-        documents = load_documents(docs_dir)
-    assert [d.source for d in documents] == [next(SEEDS.glob("*.txt")).name]
-    assert "latin1.txt" in caplog.text
+        documents = {d.source: d for d in load_documents(docs_dir)}
+    assert "café" in documents["latin1.txt"].text and "één" in documents["latin1.txt"].text
+    assert "“onbetaalbaar”" in documents["cp1252.txt"].text
+    assert "binary.txt" not in documents and "binary.txt" in caplog.text
+    assert "latin1.txt" not in caplog.text and "cp1252.txt" not in caplog.text
+
+
+def test_docs_naming_a_file_says_so(tmp_path):
+    (tmp_path / "article.txt").write_text("Een zin.")
+    with pytest.raises(DocumentsError, match="names a file, not a folder"):
+        load_documents(tmp_path / "article.txt")
+
+
+@pytest.mark.parametrize("text", [
+    "# Stroom duurder\ndate 2023-11\n\nDe prijs van stroom stijgt volgend jaar met tien procent.\n",
+    "# Stroom duurder\n\ndate 2023-11\n\nDe prijs van stroom stijgt volgend jaar met tien procent.\n",
+    "---\ntitle: Stroom duurder\ndate: 2023-11\n---\n\nDe prijs van stroom stijgt volgend jaar met tien procent.\n",
+])
+def test_a_date_after_the_title_or_in_front_matter_is_metadata(text):
+    document = parse("stroom.md", text)
+    assert document.title == "Stroom duurder" and document.date == "2023-11"
+    assert [document.block_text(b) for b in document.blocks] == [
+        "De prijs van stroom stijgt volgend jaar met tien procent."]
 
 
 def test_missing_or_empty_folder_is_a_clear_error(tmp_path):

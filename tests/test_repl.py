@@ -1,6 +1,7 @@
 """The terminal REPL, driven through a real pseudo-terminal and through a pipe."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -139,5 +140,65 @@ def test_a_refusal_shows_the_nearest_passages_as_related_and_arrow_up_recalls_ex
     child.sendline("")
     child.expect(PROMPT)
     assert "What is the capital of France?" in child.before and ":sources?" not in child.before
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+@pytest.fixture
+def stalling_llm_server():
+    """An OpenAI-compatible endpoint (standing in for a hosted model) whose first answer never comes and
+    whose later ones fail at once: slow, then down."""
+    import http.server
+    import threading
+
+    calls = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            calls.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if len(calls) == 1:
+                time.sleep(60)
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+
+
+def test_ctrl_c_cancels_a_slow_answer_not_the_repl(repl_env, stalling_llm_server):
+    env, flags, _ = repl_env
+    child = pexpect.spawn(sys.executable, [APP, "repl", *flags, "--llm", "openai", "--llm-base-url",
+                                           stalling_llm_server, "--llm-timeout", "50"],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+    child.expect(PROMPT)
+    child.sendline("Hoe lang is Lukashenko al aan de macht?")
+    child.expect(r"\.\.\.")  # a sign of life while the model is slow
+    child.sendintr()
+    child.expect("answer cancelled")
+    child.expect(PROMPT)
+    out = say(child, "Hoe lang is Lukashenko al aan de macht?")  # the model is down now: quoted answer
+    assert "26 jaar" in out and "taalmodel antwoordde niet" in out
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_the_banner_wraps_between_words(repl_env):
+    env, flags, _ = repl_env
+    child = pexpect.spawn(sys.executable, [APP, "repl", *flags], env=dict(env, COLUMNS="60"), encoding="utf-8",
+                          timeout=30, dimensions=(40, 60))
+    child.expect(PROMPT)
+    banner = re.sub(r"\x1b\[[0-9;]*m", "", child.before)
+    lines = [line for line in banner.splitlines() if line.strip()]
+    assert all(len(line) <= 60 for line in lines)
+    assert "[extractive]" in banner  # whole, on one line
     child.sendeof()
     child.expect(pexpect.EOF)

@@ -136,6 +136,30 @@ def page(browser, server):
     context.close()
 
 
+def test_browser_page_asks_no_outside_host_and_uses_fonts_it_has(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    blocked = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(server[0].rstrip("/")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    page.goto(server[0])
+    page.locator("#qa-input textarea").wait_for()
+    _ask(page, "Wat zei het Kremlin?")
+    assert blocked == []
+    assert page.evaluate("Array.from(document.fonts).filter(f => f.status === 'error').length") == 0
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert family.startswith("system-ui")  # no web font that lacks glyphs
+    assert "🛈" not in page.locator("body").inner_text()
+    context.close()
+
+
 def test_browser_cited_answer_with_marker_and_highlighted_source(page):
     seconds = _ask(page, "Hoe lang is Lukashenko al aan de macht?")
     chat = page.locator("#qa-chat").inner_text()
@@ -198,9 +222,9 @@ def test_browser_overlong_and_empty_messages(page):
     page.locator("#qa-input textarea").fill("")
     page.locator("#qa-input textarea").press("Enter")
     _ask(page, "woord " * 450, wait_for="#qa-sources .qa-muted")
-    # The empty message added nothing: the chat holds only the long question and its error.
+    # The error comes in the question's language; the empty message added nothing.
+    page.wait_for_function("document.querySelector('#qa-chat').innerText.includes('vraag te lang')")
     assert page.locator("#qa-chat .message").count() == 2
-    assert "vraag te lang" in page.locator("#qa-chat").inner_text()  # in the question's language
     _ask(page, "Wat zei het Kremlin?")
     assert "snel opgelost" in page.locator("#qa-chat").inner_text()
 
@@ -254,3 +278,23 @@ def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert "warning: listening on 0.0.0.0 without --auth" in result.stderr
     assert result.returncode == 2 and "articles folder not found" in result.stderr
+
+
+def test_the_question_shows_at_once_with_a_sign_of_work(engine):
+    from qa.web import respond
+
+    first = next(respond(engine, "Wat zei het Kremlin?", []))
+    chat = first[1]
+    assert chat[0] == {"role": "user", "content": "Wat zei het Kremlin?"}
+    assert chat[1]["role"] == "assistant" and chat[1]["content"] == "…"
+
+
+def test_the_heading_names_the_articles_not_their_lead_sentences(tmp_path):
+    from qa.documents import load_documents
+    from qa.render import title_html
+
+    (tmp_path / "a.txt").write_text("Stroom wordt duurder\n\nDe prijs van stroom stijgt volgend jaar.\n")
+    (tmp_path / "b.txt").write_text("Nieuwe brug open\n\nDe brug over de Waal is vandaag geopend.\n")
+    heading = title_html(load_documents(tmp_path))
+    assert "2 artikelen" in heading and "Stroom wordt duurder" in heading and "Nieuwe brug open" in heading
+    assert "De prijs" not in heading and "Lukashenko" not in heading

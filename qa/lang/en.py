@@ -11,6 +11,9 @@ happen happened happens them those these its done
 """.split())
 MARKERS = frozenset({"article", "year", "say", "says", "said", "long", "want"})
 
+# Encodings older files of this language come in, most likely first (UTF-8 aside).
+LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+
 SNOWBALL = "english"
 
 NUMBER_WORDS = ("two three four five six seven eight nine ten eleven twelve twenty hundred thousand million "

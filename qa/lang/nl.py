@@ -15,6 +15,9 @@ gebeurd doet deed gedaan gaat ging
 # Common words of Dutch that English lacks, beyond the stopwords: enough to tell a question's language.
 MARKERS = frozenset({"staat", "artikel", "jaar", "wil", "willen", "besloten"})
 
+# Encodings older files of this language come in, most likely first (UTF-8 aside).
+LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+
 SNOWBALL = "dutch"  # the stemmer's name for the language
 
 NUMBER_WORDS = ("twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien twintig "
