@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from qa import answerability, lang
 from qa.answer import Answer, answer_question
@@ -13,6 +16,20 @@ from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
+
+log = logging.getLogger(__name__)
+
+
+def folder_state(folder) -> tuple:
+    """What the articles folder holds, as (name, size, modification time) of each article file."""
+    from qa.documents import SUFFIXES
+
+    try:
+        return tuple(sorted((str(p), st.st_size, st.st_mtime_ns) for p in Path(folder).rglob("*")
+                            if p.suffix.lower() in SUFFIXES and (st := p.stat()) and p.is_file()))
+    except OSError:
+        return ()
+
 
 class QuestionError(ValueError):
     """A question the engine will not take. `str()` is the English message (the JSON protocol's, which
@@ -91,6 +108,27 @@ class Engine:
     status: IndexStatus
     _embedder: object = field(repr=False, default=None)
     chat_model: object = field(repr=False, default=None)
+    _seen: tuple | None = field(repr=False, default=None)  # the articles folder as last indexed
+    _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+
+    def refresh(self) -> bool:
+        """Re-index what changed in the articles folder since the last look (a stat of each file, so
+        cheap enough before every question); True when something did. Answers then come from the new
+        text, and no citation points into a version that is gone."""
+        seen = folder_state(self.settings.docs_dir)
+        if self._seen is None:
+            self._seen = seen
+        if seen == self._seen:
+            return False
+        with self._lock:
+            if seen != self._seen:
+                store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False)
+                # One assignment each: a question in flight keeps the retriever it started with.
+                self.retriever, self.documents, self.status = HybridRetriever(store), documents, status
+                self._seen = seen
+                log.warning("articles changed: index %s (%d article(s), %d sentence(s) embedded)",
+                            status.action, len(documents), status.embedded_sentences)
+        return True
 
     @classmethod
     def open(cls, settings: Settings, rebuild: bool = False, progress: bool = True) -> "Engine":
@@ -105,7 +143,9 @@ class Engine:
             from qa.generate import create_chat_model
 
             chat_model = create_chat_model(settings)
-        return cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
+        engine = cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
+        engine._seen = folder_state(settings.docs_dir)
+        return engine
 
     @property
     def generator_name(self) -> str:
@@ -141,21 +181,23 @@ class Engine:
         """
         started = time.perf_counter()
         question = validate(question)
+        self.refresh()
+        retriever = self.retriever
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
                  for t in (history or [])]
         if len(turns) > MAX_HISTORY_TURNS or sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
             raise QuestionError(f"history too long (at most {MAX_HISTORY_TURNS} turns and "
                                 f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
         query = search_query(question, turns)
-        ranking = self.retriever.rank(self._embedder.embed_question(query), query)
-        answer = answer_question(query, ranking, self.retriever, language(question),
+        ranking = retriever.rank(self._embedder.embed_question(query), query)
+        answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
                                  min_score=self.settings.min_answer_score)
         if self.chat_model is not None:
             from qa import grounded
 
             context = query[: -len(question)].strip() if query != question else ""
-            for event in grounded.generate(self.chat_model, question, context, ranking, self.retriever,
+            for event in grounded.generate(self.chat_model, question, context, ranking, retriever,
                                            self._embedder.embed_question, answer, self.settings.top_k,
                                            self.settings.llm_timeout):
                 if isinstance(event, grounded.Sentence):

@@ -112,6 +112,13 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
             print("error: --auth takes USER:PASSWORD", file=sys.stderr)
             return 2
         credentials = (user, password)
+    host = settings.host.strip("[]")
+    if ":" in host:
+        # Gradio writes its own address as http://HOST:PORT, which an IPv6 literal breaks; its IPv4 twin
+        # serves the same machine.
+        twin = "127.0.0.1" if is_loopback(host) else "0.0.0.0"
+        print(f"note: the web server takes no IPv6 address; listening on {twin} instead of {host}", file=sys.stderr)
+        settings = settings.replace(host=twin)
     if not is_loopback(settings.host) and not credentials:
         print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
               "can use the chat", file=sys.stderr)

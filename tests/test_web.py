@@ -305,3 +305,46 @@ def test_the_heading_names_the_articles_not_their_lead_sentences(tmp_path):
     heading = title_html(load_documents(tmp_path))
     assert "2 artikelen" in heading and "Stroom wordt duurder" in heading and "Nieuwe brug open" in heading
     assert "De prijs" not in heading and "Lukashenko" not in heading
+
+
+def test_an_article_edited_while_the_chat_runs_is_answered_from_its_new_text(tmp_path):
+    from gradio_client import Client
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    article = docs / "seed.txt"
+    article.write_text(next(SEEDS.glob("*.txt")).read_text("utf-8"), encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path / "index"),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_port(port, process)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        question = "Hoe lang is Lukashenko al aan de macht?"
+        assert "26 jaar" in client.predict(question, [], api_name="/ask")["answer"]
+        article.write_text(article.read_text("utf-8").replace("26 jaar", "31 jaar"), encoding="utf-8")
+        (docs / "new.txt").write_text("Nieuwe brug open\n\nDe nieuwe brug over de Waal bij Nijmegen is "
+                                      "dinsdag geopend door de koning.\n", encoding="utf-8")
+        result = client.predict(question, [], api_name="/ask")
+        assert "31 jaar" in result["answer"] and "26 jaar" not in result["answer"]
+        text = article.read_text("utf-8")
+        cited = result["citations"][0]
+        assert text[cited["start"]:cited["end"]] == cited["text"]  # offsets into the text as it is now
+        assert "koning" in client.predict("Wie opende de brug over de Waal?", [], api_name="/ask")["answer"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "articles changed" in process.stderr.read()
+
+
+@pytest.mark.parametrize("host", ["::1", "[::1]"])
+def test_an_ipv6_loopback_host_serves_instead_of_crashing(tmp_path, host):
+    port = free_port()
+    process = subprocess.Popen([sys.executable, APP, "--host", host, "--port", str(port), "--index-dir",
+                                str(tmp_path / "index")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_for_port(port, process)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0]
+    assert "Traceback" not in output and "127.0.0.1" in output
