@@ -138,6 +138,8 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         qa.documents.DocumentsError: the articles folder is missing or empty.
     """
     started = time.perf_counter()
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        raise ValueError(f"--index-dir names a file, not a folder: {settings.index_dir}")
     documents = documents if documents is not None else load_documents(settings.docs_dir,
                                                                         settings.max_article_bytes)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)

@@ -97,13 +97,27 @@ def sources_panel(answer: Answer | None) -> str:
     return "".join(parts)
 
 
+# Up to this much article text goes to the page whole; past it, only the articles an answer cites, so
+# that an archive does not travel with every answer.
+ARTICLE_VIEW_CHARS = 100_000
+
+
 def article_view(documents: list[Document], answer: Answer | None) -> str:
-    """Every article in full, the passages the answer cites highlighted and its quote marked."""
+    """The articles in full, the passages the answer cites highlighted and its quote marked. Past
+    `ARTICLE_VIEW_CHARS` of text: only the articles the answer cites (or refers to), else their titles."""
     cited = {}
     if answer and answer.answerable:
         cited = {(c.source, c.start): c for c in answer.citations if f"[{c.n}]" in answer.text}
+    shown = documents
+    if sum(len(d.text) for d in documents) > ARTICLE_VIEW_CHARS:
+        sources = {source for source, _ in cited} or {c.source for c in (answer.related if answer else [])[:1]}
+        shown = [d for d in documents if d.source in sources]
+        if not shown:
+            items = "".join(f"<li>{html.escape(d.title or d.source)}" + (f" ({html.escape(d.date)})" if d.date else "")
+                            + "</li>" for d in documents)
+            return f'<div class="qa-article"><ul class="qa-muted">{items}</ul></div>'
     parts = ['<div class="qa-article">']
-    for document in documents:
+    for document in shown:
         title = document.title or document.source
         parts.append(f"<h3>{html.escape(title)}</h3>")
         if document.date:

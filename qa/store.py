@@ -140,6 +140,8 @@ class PassageStore(VectorStore):
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        for leftover in folder.glob(".*.tmp"):  # from a save that was killed before its rename
+            leftover.unlink(missing_ok=True)
         import faiss
 
         payload = json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False).encode("utf-8")

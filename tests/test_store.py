@@ -124,3 +124,25 @@ def test_store_speaks_langchain_vectorstore(fresh):
     docs = store.similarity_search("Wat willen de ministers van Buitenlandse Zaken van de EU?", k=2)
     assert "sancties" in docs[0].page_content
     assert docs[0].metadata["paragraph"] == 9
+
+
+def test_an_index_dir_that_is_a_file_is_a_clear_error(tmp_path, docs_dir, embedder):
+    import subprocess
+    import sys
+
+    from qa.settings import PROJECT_ROOT
+
+    (tmp_path / "index").write_text("not a folder")
+    with pytest.raises(ValueError, match="names a file, not a folder"):
+        open_index(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), embedder=embedder, progress=False)
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), "ask", "Wie?", "--docs", str(docs_dir),
+                             "--index-dir", str(tmp_path / "index")], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "names a file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_leftovers_of_a_killed_save_are_cleaned_up_by_the_next(fresh):
+    settings, store, _ = fresh
+    leftover = settings.index_dir / ".sentences-abc.npy.123.tmp"
+    leftover.write_bytes(b"half a file")
+    store.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
+    assert not leftover.exists()

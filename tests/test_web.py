@@ -348,3 +348,16 @@ def test_an_ipv6_loopback_host_serves_instead_of_crashing(tmp_path, host):
         process.terminate()
         output = process.communicate(timeout=20)[0]
     assert "Traceback" not in output and "127.0.0.1" in output
+
+
+def test_a_large_archive_does_not_travel_with_every_answer(engine, monkeypatch):
+    from qa import render
+
+    answer = engine.ask("Hoe lang is Lukashenko al aan de macht?").answer
+    whole = render.article_view(engine.documents, answer)
+    monkeypatch.setattr(render, "ARTICLE_VIEW_CHARS", 100)  # as if the seed were a big archive
+    other = engine.documents[0].__class__("other.txt", "Een ander artikel. " * 50, "Ander artikel", "", (), "")
+    view = render.article_view(engine.documents + [other], answer)
+    assert "26 jaar" in view and "Een ander artikel" not in view and view == whole  # only the cited article
+    listing = render.article_view(engine.documents + [other], None)
+    assert "Ander artikel" in listing and "26 jaar" not in listing

@@ -50,7 +50,7 @@ def score(items: list[dict], results: list[dict]) -> dict:
     figures = {
         "hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n, "answer accuracy": accuracy / n,
         "false refusals": false_refusals / n, "retrieval hit@5": found5 / n,
-        "top citation chars (median)": statistics.median(top_lengths) if top_lengths else 0,
+        "top citation chars (median)": round(statistics.median(top_lengths)) if top_lengths else 0,
         "latency p50 ms": _percentile(latencies, 50), "latency p95 ms": _percentile(latencies, 95),
     }
     figures["answerable"] = len(answerable)
