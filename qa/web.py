@@ -95,6 +95,42 @@ def build_app(engine: Engine):
     return app
 
 
+class LoginGuard:
+    """The `--auth` check, slowed down after failures: each login within a minute of failed ones waits
+    0.25 s per failure (at most 3 s), so guessing passwords takes hours, not seconds. Async, so a waiting
+    login holds no worker.
+
+    Args:
+        user, password: the one account.
+    """
+
+    WINDOW_S = 60.0
+    STEP_S = 0.25
+    MAX_DELAY_S = 3.0
+
+    def __init__(self, user: str, password: str):
+        self.user, self.password = user, password
+        self.failures: list[float] = []
+
+    async def check(self, user: str, password: str) -> bool:
+        """True for the account's user and password. (A coroutine function, not an object with an async
+        `__call__`: Gradio awaits only what `inspect.iscoroutinefunction` recognises, and would take the
+        un-awaited coroutine of anything else for a yes.)"""
+        import asyncio
+        import hmac
+        import time
+
+        now = time.monotonic()
+        self.failures = [t for t in self.failures if now - t < self.WINDOW_S]
+        if self.failures:
+            await asyncio.sleep(min(self.STEP_S * len(self.failures), self.MAX_DELAY_S))
+        ok = hmac.compare_digest(user.encode(), self.user.encode()) & hmac.compare_digest(
+            password.encode(), self.password.encode())
+        if not ok:
+            self.failures.append(time.monotonic())
+        return bool(ok)
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -132,7 +168,8 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
     theme = gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     app.queue(default_concurrency_limit=4).launch(
-        server_name=settings.host, server_port=settings.port, share=share, auth=credentials,
+        server_name=settings.host, server_port=settings.port, share=share,
+        auth=LoginGuard(*credentials).check if credentials else None,
         css=render.CSS, theme=theme, show_error=False, quiet=True,
         max_file_size="20mb")  # the chat takes no uploads; nobody may fill the temp folder either
     return 0

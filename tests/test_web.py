@@ -265,6 +265,18 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
             Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Wat zei het Kremlin?", [], api_name="/ask")
         client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "secret"), verbose=False)
         assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]
+        import httpx
+
+        # Failed logins are slowed down, more with each one; the right password still works.
+        seconds = []
+        for _ in range(6):
+            started = time.perf_counter()
+            refused = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "guess"})
+            seconds.append(time.perf_counter() - started)
+            assert refused.status_code == 400
+        assert seconds[0] < 1.0 and seconds[-1] >= 1.2
+        ok = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "secret"})
+        assert ok.status_code == 200
     finally:
         process.terminate()
         process.wait(timeout=20)
