@@ -55,7 +55,7 @@ def test_citations_point_at_the_exact_text(engine):
 
 
 def test_a_refusal_still_shows_what_is_near_as_related_not_as_support(engine):
-    answer = engine.ask("Hoeveel kilometer grens deelt Wit-Rusland met Polen?").answer
+    answer = engine.ask("What is the capital of France?").answer
     assert not answer.answerable and answer.citations == []
     assert 1 <= len(answer.related) <= engine.settings.top_k
     raw = SEED_FILE.read_text("utf-8")

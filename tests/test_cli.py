@@ -114,7 +114,7 @@ def test_default_start_does_not_import_torch_or_gradio(data_flags):
 
 
 def test_jsonl_refusal_has_empty_citations_and_related_passages(data_flags):
-    line = json.dumps({"id": "r", "question": "Hoeveel kilometer grens deelt Wit-Rusland met Polen?"})
+    line = json.dumps({"id": "r", "question": "Hoe heet de burgemeester van Amsterdam?"})
     out = json.loads(run("ask", "--jsonl", *data_flags, stdin=line + "\n").stdout)
     assert out["answerable"] is False and out["citations"] == []
     assert out["related"] and set(out["related"][0]) == {

@@ -150,7 +150,7 @@ def test_smollm2_answers_carry_only_supported_citations(engine, llama_server, ki
         # A quoted answer in place of the model's always says why.
         assert answer.generator == "llm" or answer.notice or not answer.answerable
         assert_nothing_unsupported(answer)
-    refusal = llm_engine.ask("Hoeveel inwoners heeft Wit-Rusland?").answer
+    refusal = llm_engine.ask("Hoe heet de burgemeester van Amsterdam?").answer  # off the subject
     assert not refusal.answerable
 
 
