@@ -28,10 +28,11 @@ def repl_env(tmp_path_factory):
     return env, ["--docs", str(SEEDS), "--index-dir", str(index)], home
 
 
-def spawn(repl_env):
+def spawn(repl_env, *extra: str, columns: int = 100):
+    """The REPL in a real pseudo-terminal of `columns` width, at its first prompt."""
     env, flags, _ = repl_env
-    child = pexpect.spawn(sys.executable, [APP, "repl", *flags], env=env, encoding="utf-8", timeout=30,
-                          dimensions=(40, 100))
+    child = pexpect.spawn(sys.executable, [APP, "repl", *flags, *extra], env=dict(env, COLUMNS=str(columns)),
+                          encoding="utf-8", timeout=30, dimensions=(40, columns))
     child.expect(PROMPT)
     return child
 
@@ -173,11 +174,7 @@ def stalling_llm_server():
 
 
 def test_ctrl_c_cancels_a_slow_answer_not_the_repl(repl_env, stalling_llm_server):
-    env, flags, _ = repl_env
-    child = pexpect.spawn(sys.executable, [APP, "repl", *flags, "--llm", "openai", "--llm-base-url",
-                                           stalling_llm_server, "--llm-timeout", "50"],
-                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
-    child.expect(PROMPT)
+    child = spawn(repl_env, "--llm", "openai", "--llm-base-url", stalling_llm_server, "--llm-timeout", "50")
     child.sendline("Hoe lang is Lukashenko al aan de macht?")
     child.expect(r"\.\.\.")  # a sign of life while the model is slow
     child.sendintr()
@@ -192,10 +189,7 @@ def test_ctrl_c_cancels_a_slow_answer_not_the_repl(repl_env, stalling_llm_server
 
 
 def test_the_banner_wraps_between_words(repl_env):
-    env, flags, _ = repl_env
-    child = pexpect.spawn(sys.executable, [APP, "repl", *flags], env=dict(env, COLUMNS="60"), encoding="utf-8",
-                          timeout=30, dimensions=(40, 60))
-    child.expect(PROMPT)
+    child = spawn(repl_env, columns=60)
     banner = re.sub(r"\x1b\[[0-9;]*m", "", child.before)
     lines = [line for line in banner.splitlines() if line.strip()]
     assert all(len(line) <= 60 for line in lines)
