@@ -16,6 +16,9 @@ from qa.settings import Settings
 NOT_ANSWERED = {code: module.NOT_ANSWERED for code, module in lang.LANGUAGES.items()}
 
 
+MAX_ANSWER_TOKENS = 160  # two short sentences with markers, with room to spare
+
+
 class GeneratorError(RuntimeError):
     """The language model is down, slow or misconfigured; the message is for the user."""
 
@@ -59,7 +62,11 @@ def create_chat_model(settings: Settings):
         return ChatOpenAI(
             base_url=settings.llm_base_url or None, model=settings.llm_model or "gpt-4o-mini",
             api_key=os.environ.get("QA_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY") or "not-needed",
-            timeout=settings.llm_timeout, max_retries=0, temperature=0, max_tokens=160)
+            timeout=settings.llm_timeout, max_retries=0, temperature=0,
+            # The field every OpenAI-compatible server knows: langchain-openai sends its `max_tokens` as
+            # `max_completion_tokens`, which llama.cpp's server ignores, and SmolLM2 then wrote until the
+            # timeout (1,400 tokens in 60 s).
+            extra_body={"max_tokens": MAX_ANSWER_TOKENS})
     if kind == "smollm2" or kind.startswith("gguf:"):
         try:
             path = _smollm2_path() if kind == "smollm2" else kind[len("gguf:"):]

@@ -193,3 +193,14 @@ def test_a_supported_answer_beside_the_point_is_not_shown(engine):
     answer = events[0].answer
     assert answer.generator == "extractive" and "sancties" in answer.text
     assert answer.dropped[-1]["reason"] == "does not use the passage that answers best"
+
+
+def test_the_openai_kind_sends_the_token_limit_every_compatible_server_knows():
+    pytest.importorskip("langchain_openai")
+    from qa.generate import MAX_ANSWER_TOKENS, create_chat_model
+    from qa.settings import Settings
+
+    model = create_chat_model(Settings(llm="openai", llm_base_url="http://127.0.0.1:1/v1"))
+    payload = model._get_request_payload([("user", "Wie?")])
+    body = {**payload, **payload.get("extra_body", {})}
+    assert body["max_tokens"] == MAX_ANSWER_TOKENS  # llama.cpp's server ignores max_completion_tokens
