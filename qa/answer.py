@@ -26,7 +26,8 @@ NEIGHBOUR_MARGIN = 0.5
 _NUMBER = lang.NUMBER
 _ANAPHORA = lang.ANAPHORA
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
-_EXPECTS = [
+# What a question asks for (its cue) and what in a sentence brings it: a number, a date, a name.
+EXPECTS = [
     (lang.ASKS_NUMBER, _NUMBER),
     (lang.ASKS_DATE, re.compile(lang.DATE.pattern + r"|\d", re.I)),
     (lang.ASKS_NAME, _PROPER),
@@ -106,7 +107,7 @@ def _coverage(weights: dict[str, float], sentence_stems: set[str]) -> float:
 
 
 def _expected_type_bonus(question: str, sentence: str) -> float:
-    for asks, pattern in _EXPECTS:
+    for asks, pattern in EXPECTS:
         if asks.search(question):
             # The answer must bring something the question does not already hold.
             found = {m.group(0).lower() for m in pattern.finditer(sentence)}
@@ -212,17 +213,17 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     store = retriever.store
     passage = store.passages[best.row]
     sentence = passage.sentence_text(best.local)
-    by_row = {h.row: h for h in ranking.hits}
     group = retriever.group_of[best.row]
     dense_by_group: dict[int, float] = {}
     for hit in ranking.hits[:CANDIDATE_PASSAGES * 4]:
         g = int(retriever.group_of[hit.row])
         dense_by_group[g] = max(dense_by_group.get(g, -1.0), hit.dense)
     top_two = sorted(dense_by_group.values(), reverse=True)[:2] + [0.0, 0.0]
-    passage_dense = by_row[best.row].dense if best.row in by_row else best.dense
+    # The best sentence comes from one of the first CANDIDATE_PASSAGES hits.
+    passage_dense = next((h.dense for h in ranking.hits[:CANDIDATE_PASSAGES] if h.row == best.row), best.dense)
     idf = {stem: retriever.idf(stem) for stem in ranking.query_stems}
     paragraph_stems = retriever.paragraph_stems(best.row)
-    asks = any(cue.search(question) for cue, _ in _EXPECTS)
+    asks = any(cue.search(question) for cue, _ in EXPECTS)
     english = language == "en"
     return {
         "sentence_dense": best.dense,

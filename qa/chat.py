@@ -7,28 +7,16 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from qa import answerability, lang
 from qa.answer import Answer, answer_question
-from qa.documents import Document
+from qa.documents import Document, folder_state
 from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
 
 log = logging.getLogger(__name__)
-
-
-def folder_state(folder) -> tuple:
-    """What the articles folder holds, as (name, size, modification time) of each article file."""
-    from qa.documents import SUFFIXES
-
-    try:
-        return tuple(sorted((str(p), st.st_size, st.st_mtime_ns) for p in Path(folder).rglob("*")
-                            if p.suffix.lower() in SUFFIXES and (st := p.stat()) and p.is_file()))
-    except OSError:
-        return ()
 
 
 class QuestionError(ValueError):

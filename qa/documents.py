@@ -142,6 +142,20 @@ def decode(data: bytes) -> str | None:
     return str(best) if best is not None else None
 
 
+def article_paths(folder: Path) -> list[Path]:
+    """The `.txt`/`.md` files under `folder`, sorted by path."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+
+
+def folder_state(folder: Path) -> tuple:
+    """What the articles folder holds, as (path, size, modification time) of each article file: a cheap
+    way to notice that an article was added, changed or removed."""
+    try:
+        return tuple((str(p), st.st_size, st.st_mtime_ns) for p in article_paths(folder) for st in [p.stat()])
+    except OSError:
+        return ()
+
+
 def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
     """Load every `.txt`/`.md` article under `folder`, sorted by path.
 
@@ -160,7 +174,7 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
     root = folder.resolve()
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()):
+    for path in article_paths(folder):
         if not path.resolve().is_relative_to(root):
             # A link to /etc/passwd must not become an article that anyone can read in the chat.
             log.warning("skipping %s: a link that leads out of the articles folder", path)

@@ -157,12 +157,12 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
 
 def key_facts(extractive: Answer, question: str) -> list[str]:
     """The numbers, dates or names of the extractive answer that the question asks for and does not hold."""
-    from qa.answer import _EXPECTS
+    from qa.answer import EXPECTS
 
     if not extractive.answerable:
         return []
     quote = extractive.citations[0].quote
-    for asks, pattern in _EXPECTS:
+    for asks, pattern in EXPECTS:
         if asks.search(question):
             # Whole words ("80", "1994", "vrijdag"), not the single digit the pattern stops at.
             tokens = [t.strip(".,;:!?()\"'") for t in quote.split()]

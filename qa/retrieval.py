@@ -50,8 +50,7 @@ class HybridRetriever:
         known_power: how steeply BM25's weight falls with the share of question words no article holds.
     """
 
-    def __init__(self, store: PassageStore, dense_weight: float = 0.6, known_power: float = 2.0,
-                 article_weight: float = 0.0):
+    def __init__(self, store: PassageStore, dense_weight: float = 0.6, known_power: float = 2.0):
         import logging
 
         import bm25s
@@ -60,7 +59,6 @@ class HybridRetriever:
         self.store = store
         self.dense_weight = dense_weight
         self.known_power = known_power
-        self.article_weight = article_weight
         # Parts of one split paragraph are ranked together: the paragraph is the unit of context,
         # the part is what gets cited.
         group_ids: dict[tuple[str, int], int] = {}
@@ -70,10 +68,6 @@ class HybridRetriever:
                                              [len(p.sentences) for p in store.passages])
         self.group_of = np.array([group_ids[(p.source, p.paragraph)] for p in store.passages], dtype=int)
         self._groups = len(group_ids)
-        article_ids: dict[str, int] = {}
-        self.article_of_group = np.array([article_ids.setdefault(source, len(article_ids)) for source, _ in group_ids],
-                                         dtype=int)
-        self._articles = len(article_ids)
         group_text = [""] * self._groups
         for passage, group in zip(store.passages, self.group_of):
             group_text[group] += f" {passage.title} {passage.text}" if not group_text[group] else f" {passage.text}"
@@ -146,12 +140,6 @@ class HybridRetriever:
         lexical_weight = (1 - self.dense_weight) * (1 - self.unknown_share(query_stems)) ** self.known_power
         lexical_rank = np.where(lexical > 0, _ranks(lexical), self._groups)
         fused = self.dense_weight / (RRF_K + _ranks(dense)) + lexical_weight / (RRF_K + lexical_rank)
-        if self.article_weight and self._articles > 1:
-            # A question is about one article: paragraphs of the article whose best paragraphs fit the
-            # question best rank above a lone look-alike paragraph elsewhere.
-            article = np.full(self._articles, -1.0, dtype=np.float32)
-            np.maximum.at(article, self.article_of_group, fused)
-            fused = fused + self.article_weight * article[self.article_of_group]
         # Each part takes its paragraph's score; within a paragraph the denser part leads.
         passage_score = fused[self.group_of] + 1e-6 * passage_dense
         order = np.argsort(-passage_score, kind="stable")[: k or n]
