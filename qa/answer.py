@@ -119,6 +119,11 @@ def _expected_type_bonus(question: str, sentence: str) -> float:
     return 0.0
 
 
+def _is_heading(text: str, local: int, passage) -> bool:
+    """The first sentence of a multi-sentence passage with no closing punctuation: its subheading."""
+    return local == 0 and len(passage.sentences) > 1 and not text.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+
+
 def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str) -> list[_Candidate]:
     """Score the sentences of the best passages as answers, best first."""
     store = retriever.store
@@ -134,6 +139,8 @@ def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str)
         for local in range(len(passage.sentences)):
             j = first + local
             text = passage.sentence_text(local)
+            if _is_heading(text, local, passage):
+                continue  # a subheading folded into its paragraph names a topic; it answers nothing
             dense = float(ranking.sentence_dense[j])
             coverage = _coverage(idf, retriever.sentence_stems[j])
             score = (dense + LEXICAL_WEIGHT * coverage + PASSAGE_WEIGHT * hit.score / top

@@ -78,3 +78,11 @@ def test_a_threshold_setting_overrides_the_model(engine):
 
     never = replace(engine, settings=engine.settings.replace(min_answer_score=1.01))
     assert not never.ask("Hoeveel procent van de stemmen kreeg de zittende president?").answer.answerable
+
+
+def test_a_subheading_is_never_the_answer(engine):
+    # "Opnieuw duizenden mensen de straat op" heads paragraph 6; it holds a number word but answers nothing.
+    for question in ("Hoeveel mensen gingen er de straat op?", "Hoeveel betogers raakten gewond?"):
+        answer = engine.ask(question).answer
+        quoted = answer.citations[0].quote if answer.answerable else ""
+        assert not quoted.startswith("Opnieuw duizenden mensen de straat op")
