@@ -53,9 +53,13 @@ def source_line(citation, language: str) -> str:
     return f"{where} ({citation.date})" if citation.date else where
 
 
-def _short_source(citation, language: str) -> str:
-    """Where a related passage stands: its article (title, else file) and paragraph."""
-    return f"{citation.title or citation.source}, {lang.get(language).LABELS['paragraph']} {citation.paragraph}"
+def _see_also(related, language: str) -> str:
+    """Related passages grouped by article, each article named once: "file: [2] alinea 5, [3] alinea 6"."""
+    label = lang.get(language).LABELS["paragraph"]
+    groups: dict[str, list[str]] = {}
+    for c in related:
+        groups.setdefault(c.title or c.source, []).append(f"[{c.n}]\u00a0{label}\u00a0{c.paragraph}")  # wraps whole
+    return "; ".join(f"{article}: {', '.join(entries)}" for article, entries in groups.items())
 
 
 def format_text(answer: Answer, style: Style, columns: int | None = None) -> str:
@@ -101,8 +105,9 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
         else:
             lines.append(style.quote(_fill(c.quote, "    ", columns)))
     if related and not full:
-        lines.append(style.dim(f"{labels['see_also']}: " + ", ".join(
-            f"[{c.n}] {_short_source(c, answer.language)}" for c in related)))
+        see_also = textwrap.fill(f"{labels['see_also']}: {_see_also(related, answer.language)}", columns,
+                                 break_long_words=False, break_on_hyphens=False)
+        lines.append(style.dim(see_also.replace("\u00a0", " ")))
     elif related:
         for c in related:
             lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
