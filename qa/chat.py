@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from qa import answerability, lang
 from qa.answer import Answer, answer_question
 from qa.documents import Document, folder_state
+from qa.embeddings import QuestionCache
 from qa.index import IndexStatus, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
@@ -98,6 +99,7 @@ class Engine:
     chat_model: object = field(repr=False, default=None)
     _seen: tuple | None = field(repr=False, default=None)  # the articles folder as last indexed
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
 
     def refresh(self) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
@@ -133,6 +135,8 @@ class Engine:
             chat_model = create_chat_model(settings)
         engine = cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
         engine._seen = folder_state(settings.docs_dir)
+        if settings.question_cache > 0:
+            engine._question_vector = QuestionCache(store.embeddings.embed_question, settings.question_cache)
         return engine
 
     @property
@@ -177,7 +181,8 @@ class Engine:
             raise QuestionError(f"history too long (at most {MAX_HISTORY_TURNS} turns and "
                                 f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
         query = search_query(question, turns)
-        ranking = retriever.rank(self._embedder.embed_question(query), query)
+        embed = self._question_vector or self._embedder.embed_question
+        ranking = retriever.rank(embed(query), query)
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
                                  min_score=self.settings.min_answer_score)

@@ -68,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
     bench.add_argument("--fit", action="store_true",
                        help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
+    bench.add_argument("--load", action="store_true",
+                       help="instead: many concurrent clients against the web chat's API (throughput, p50, p95)")
+    bench.add_argument("--url", default=None, help="with --load: a running web chat (default: start one on --docs)")
+    bench.add_argument("--endpoint", choices=("gradio", "json", "both"), default="both",
+                       help="with --load: Gradio's /ask, the plain POST /api/ask, or both (default)")
+    bench.add_argument("--clients", type=int, default=50, help="with --load: concurrent clients (default 50)")
+    bench.add_argument("--seconds", type=float, default=30.0, help="with --load: seconds per endpoint (default 30)")
     return parser
 
 
@@ -141,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         if command == "index":
             return cmd_index(args, settings)
         if command == "bench":
+            if args.load:
+                from qa.bench import load
+
+                endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
+                return load.main(settings, args.url, endpoints, args.clients, args.seconds)
             if args.fit:
                 from qa.bench import fit
 

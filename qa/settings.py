@@ -29,6 +29,8 @@ class Settings:
         top_k: how many passages are cited at most.
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
+        question_cache: how many recent questions' vectors are kept, so a question many readers ask is
+            embedded once; 0 embeds every question (`QA_QUESTION_CACHE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
         llm: "" (off), "openai", "smollm2" or "gguf:<path>": who writes answers (`QA_LLM`).
         llm_base_url, llm_model: the OpenAI-compatible endpoint and model (`QA_LLM_BASE_URL`, `QA_LLM_MODEL`).
@@ -42,6 +44,7 @@ class Settings:
     max_article_bytes: int = 2_000_000
     top_k: int = 5
     min_answer_score: float | None = None
+    question_cache: int = 4096
     host: str = "127.0.0.1"
     port: int = 7860
     llm: str = ""
@@ -62,6 +65,7 @@ _ENV = {
     "max_article_bytes": ("QA_MAX_ARTICLE_BYTES", int),
     "top_k": ("QA_TOP_K", int),
     "min_answer_score": ("QA_MIN_ANSWER_SCORE", float),
+    "question_cache": ("QA_QUESTION_CACHE", int),
     "host": ("QA_HOST", str),
     "port": ("QA_PORT", int),
     "llm": ("QA_LLM", str),

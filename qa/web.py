@@ -1,4 +1,4 @@
-"""Web: the Gradio chat, a thin face over `Engine.ask`, plus the `/ask` API endpoint."""
+"""Web: the Gradio chat, a thin face over `Engine.ask`, plus the JSON API (`POST /api/ask`, and Gradio's `/ask`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 
 from qa import lang, render
 from qa.chat import Engine, QuestionError, Turn
+from qa import protocol
 from qa.protocol import handle_request
 from qa.settings import Settings
 from qa.text import language
@@ -91,7 +92,7 @@ def build_app(engine: Engine):
         outputs = [textbox, chatbot, sources, article]
         textbox.submit(on_submit, [textbox, chatbot], outputs, api_visibility="private")
         reset.click(on_reset, None, outputs, api_visibility="private")
-        gr.api(ask, api_name="ask")
+        gr.api(ask, api_name="ask", concurrency_limit=API_THREADS * 4)
     return app
 
 
@@ -130,6 +131,53 @@ class LoginGuard:
             self.failures.append(time.monotonic())
         return bool(ok)
 
+    async def check_header(self, authorization: str) -> bool:
+        """True for an HTTP `Authorization: Basic …` header carrying the account."""
+        import base64
+        import binascii
+
+        scheme, _, encoded = authorization.partition(" ")
+        try:
+            user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            user = password = ""
+        return await self.check(user, password) if scheme.lower() == "basic" else await self.check("", "")
+
+
+API_PATH = "/api/ask"
+# The engine is CPU-bound and embeds one question at a time: more threads than this only queue inside it.
+API_THREADS = 4
+
+
+def api_routes(engine: Engine, guard: "LoginGuard | None") -> list:
+    """`POST /api/ask`: the protocol's request object in, its answer object out (`{"id", "error"}` with
+    status 400 for a bad request). One request, one response, no queue and no event stream, so a
+    question costs what the engine takes for it. With `--auth`, it takes the same account by HTTP Basic
+    auth, slowed down after failures like the login page."""
+    import anyio
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    limiter = anyio.CapacityLimiter(API_THREADS)
+
+    def reply(result: dict, status: int = 200, headers: dict | None = None) -> Response:
+        return Response(protocol.dumps(result), status_code=status, headers=headers,
+                        media_type="application/json")
+
+    async def ask(request) -> Response:
+        if guard is not None and not await guard.check_header(request.headers.get("authorization", "")):
+            return reply({"id": None, "error": "log in: HTTP Basic auth with the --auth account"}, 401,
+                         {"WWW-Authenticate": 'Basic realm="qa"'})
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > protocol.MAX_LINE_BYTES:
+                return reply({"id": None, "error": f"request too large (over {protocol.MAX_LINE_BYTES} bytes)"}, 413)
+        result = await anyio.to_thread.run_sync(protocol.handle_line, engine, bytes(body), limiter=limiter)
+        return reply(result, 400 if "error" in result else 200)
+
+    return [Route(API_PATH, ask, methods=["POST"])]
+
 
 def is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -159,6 +207,7 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
         print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
               "can use the chat", file=sys.stderr)
     engine = Engine.open(settings, progress=True)
+    guard = LoginGuard(*credentials) if credentials else None
     app = build_app(engine)
     print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
     import gradio as gr
@@ -169,7 +218,7 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
                               font_mono=["ui-monospace", "monospace"])
     app.queue(default_concurrency_limit=4).launch(
         server_name=settings.host, server_port=settings.port, share=share,
-        auth=LoginGuard(*credentials).check if credentials else None,
+        auth=guard.check if guard else None, app_kwargs={"routes": api_routes(engine, guard)},
         css=render.CSS, theme=theme, show_error=False, quiet=True,
         max_file_size="20mb")  # the chat takes no uploads; nobody may fill the temp folder either
     return 0

@@ -39,3 +39,33 @@ def test_sentence_transformers_backend_builds_and_answers(tmp_path, docs_dir, mo
 
     manifest = json.loads((settings.index_dir / "manifest.json").read_text())
     assert manifest["model"] == "st:minilm"
+
+
+def test_questions_asked_at_once_get_the_vectors_they_get_alone(embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [f"Vraag nummer {i}: wat zei het Kremlin over Wit-Rusland?" for i in range(24)]
+    alone = [embedder.embed_question(q) for q in questions]
+    with ThreadPoolExecutor(max_workers=12) as pool:  # they queue behind each other and go in batches
+        together = list(pool.map(embedder.embed_question, questions))
+    for a, b in zip(alone, together):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+def test_the_question_cache_embeds_a_repeated_question_once_and_forgets_the_oldest():
+    from qa.embeddings import QuestionCache
+
+    calls = []
+
+    def embed(text):
+        calls.append(text)
+        return np.full(3, len(text), dtype=np.float32)
+
+    cache = QuestionCache(embed, size=2)
+    first = cache("een")
+    assert cache("een") is first and calls == ["een"]
+    with pytest.raises(ValueError):
+        first[0] = 9  # shared between requests, so nobody may change it
+    cache("twee"), cache("drie")  # "een" is now the least recently asked: forgotten
+    cache("een")
+    assert calls == ["een", "twee", "drie", "een"]

@@ -97,6 +97,28 @@ def test_twenty_concurrent_clients_each_get_their_own_answer(server):
         assert all(pool.map(one, range(20)))
 
 
+def test_json_endpoint_answers_like_the_protocol_and_refuses_bad_bodies(server):
+    import httpx
+
+    api = server[0] + "api/ask"
+    answer = httpx.post(api, content=json.dumps({"id": "q1", "question": "Hoe lang is Lukashenko al aan de macht?"}))
+    assert answer.status_code == 200 and answer.json()["id"] == "q1" and "26 jaar" in answer.json()["answer"]
+    for body, status in ((b"not json", 400), (b'{"id": 2}', 400), (b'{"question": "Wie \\ud800?"}', 400),
+                         (b"[" * 100_000, 400), (b"x" * 1_100_000, 413)):
+        refused = httpx.post(api, content=body)
+        assert refused.status_code == status and "error" in refused.json(), body[:20]
+    assert httpx.post(api, content=json.dumps({"question": "Wat zei het Kremlin?"})).json()["answerable"]
+
+
+def test_the_load_bench_counts_requests_and_finds_no_wrong_answers(server):
+    from qa.bench import load
+
+    for endpoint in load.ENDPOINTS:
+        result = load.run(server[0], endpoint, clients=4, seconds=2, questions=load.QUESTIONS[:3])
+        assert result.requests >= 4 and result.errors == 0 and result.wrong == 0, endpoint
+        assert result.row()["p95 ms"] >= result.row()["p50 ms"] > 0
+
+
 # -- in a real browser ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -274,6 +296,12 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
         assert seconds[0] < 1.0 and seconds[-1] >= 1.2
         ok = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "secret"})
         assert ok.status_code == 200
+        # The plain JSON endpoint takes the same account, by HTTP Basic auth.
+        body = json.dumps({"id": 1, "question": "Wat zei het Kremlin?"})
+        api = f"http://127.0.0.1:{port}/api/ask"
+        assert httpx.post(api, content=body).status_code == 401
+        assert httpx.post(api, content=body, auth=("reader", "wrong")).status_code == 401
+        assert httpx.post(api, content=body, auth=("reader", "secret")).json()["answerable"]
     finally:
         process.terminate()
         process.wait(timeout=20)
