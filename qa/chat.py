@@ -7,17 +7,20 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from qa import answerability, lang
 from qa.answer import Answer, answer_question
-from qa.documents import Document, folder_state
+from qa.documents import Document
 from qa.embeddings import QuestionCache
-from qa.index import IndexStatus, open_index
+from qa.index import UPLOADS_PREFIX, IndexStatus, articles_state, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
 
 log = logging.getLogger(__name__)
+
+PRIVATE = "private"  # the uploads subfolder of `--private-uploads`, one folder per web session
 
 
 class QuestionError(ValueError):
@@ -100,12 +103,13 @@ class Engine:
     _seen: tuple | None = field(repr=False, default=None)  # the articles folder as last indexed
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
+    _adding: threading.Lock = field(repr=False, default_factory=threading.Lock)
 
     def refresh(self) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
         cheap enough before every question); True when something did. Answers then come from the new
         text, and no citation points into a version that is gone."""
-        seen = folder_state(self.settings.docs_dir)
+        seen = articles_state(self.settings)
         if self._seen is None:
             self._seen = seen
         if seen == self._seen:
@@ -134,7 +138,7 @@ class Engine:
 
             chat_model = create_chat_model(settings)
         engine = cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
-        engine._seen = folder_state(settings.docs_dir)
+        engine._seen = articles_state(settings)
         if settings.question_cache > 0:
             engine._question_vector = QuestionCache(store.embeddings.embed_question, settings.question_cache)
         return engine
@@ -153,18 +157,27 @@ class Engine:
 
         return answerability.load(model_id(self.settings.embeddings))
 
-    def ask(self, question: str, history: list[Turn] | list[dict] | None = None) -> Reply:
+    def ask(self, question: str, history: list[Turn] | list[dict] | None = None,
+            articles: list[str] | None = None, session: str | None = None) -> Reply:
         """Answer `question`, reading a follow-up in the light of `history`.
 
+        Args:
+            question: the question.
+            history: the conversation so far (oldest first).
+            articles: answer only from these articles (each a `Document.source`, or a title or a unique
+                part of one); None: from all.
+            session: the web session asking, which sees its own private uploads and no one else's.
+
         Raises:
-            QuestionError: the question is empty or too long.
+            QuestionError: the question is empty or too long, or an article is unknown.
         """
         reply = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, articles, session):
             reply = event
         return reply
 
-    def stream(self, question: str, history: list[Turn] | list[dict] | None = None):
+    def stream(self, question: str, history: list[Turn] | list[dict] | None = None,
+               articles: list[str] | None = None, session: str | None = None):
         """Like `ask`, but first yields each verified sentence of a generated answer as a `str`, as soon
         as it is complete; the last item is the `Reply`. With no language model, only the `Reply`.
 
@@ -181,8 +194,11 @@ class Engine:
             raise QuestionError(f"history too long (at most {MAX_HISTORY_TURNS} turns and "
                                 f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
         query = search_query(question, turns)
+        sources = self.resolve(articles, session) if articles is not None else None
+        if sources is None and any(d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") for d in self.documents):
+            sources = {d.source for d in self.visible(session)}
         embed = self._question_vector or self._embedder.embed_question
-        ranking = retriever.rank(embed(query), query)
+        ranking = retriever.rank(embed(query), query, sources=sources)
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
                                  min_score=self.settings.min_answer_score)
@@ -201,3 +217,94 @@ class Engine:
 
     def document(self, source: str) -> Document | None:
         return next((d for d in self.documents if d.source == source), None)
+
+    # -- the articles -------------------------------------------------------------------------
+    def folder_for(self, session: str | None = None) -> Path:
+        """Where uploads go: the uploads folder, or this session's own under `--private-uploads`."""
+        uploads = self.settings.uploads
+        if self.settings.private_uploads and session:
+            return uploads / PRIVATE / re.sub(r"[^A-Za-z0-9_-]", "", session)[:64]
+        return uploads
+
+    def visible(self, session: str | None = None) -> list[Document]:
+        """The articles a web session sees: all but other sessions' private uploads."""
+        own = f"{UPLOADS_PREFIX}{PRIVATE}/{re.sub(r'[^A-Za-z0-9_-]', '', session or '')[:64]}/"
+        return [d for d in self.documents
+                if not d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") or (session and d.source.startswith(own))]
+
+    def source_of(self, path: Path) -> str:
+        """The `Document.source` an article file gets."""
+        path = path.resolve()
+        uploads = self.settings.uploads.resolve()
+        if path.is_relative_to(uploads):
+            return UPLOADS_PREFIX + path.relative_to(uploads).as_posix()
+        return path.relative_to(self.settings.docs_dir.resolve()).as_posix()
+
+    def add(self, write, session: str | None = None) -> tuple[Document, int]:
+        """Add an article and index it (alone; the others keep their vectors).
+
+        Args:
+            write: one of `qa.articles`' add functions with its input bound; called with the articles
+                already there, it writes the new file and returns `qa.articles.Added`.
+            session: whose article it is, under `--private-uploads` (duplicates are looked for among
+                what that session sees).
+
+        Returns:
+            `(the new article, its number of passages)`.
+
+        Raises:
+            qa.ingest.IngestError: the input is no article, too large, or already there.
+        """
+        from qa.ingest import IngestError
+
+        with self._adding:  # one at a time, so that a second copy of an article is recognised
+            added = write(self.visible(session))
+            self.refresh()
+            source = self.source_of(added.path)
+            document = self.document(source)
+            if document is None:
+                added.path.unlink(missing_ok=True)
+                self.refresh()
+                raise IngestError("the file could not be read as an article")
+            return document, sum(1 for p in self.retriever.store.passages if p.source == source)
+
+    def remove(self, source: str, session: str | None = None) -> None:
+        """Delete an article's file and drop it from the index.
+
+        Raises:
+            qa.ingest.IngestError: no such article (or not this session's to remove).
+        """
+        from qa.articles import remove
+        from qa.ingest import IngestError
+
+        if source not in {d.source for d in self.visible(session)}:
+            raise IngestError(f"no article named {source!r}")
+        with self._adding:
+            if source.startswith(UPLOADS_PREFIX):
+                remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])
+            else:
+                remove(self.settings.docs_dir, source)
+            self.refresh()
+
+    def resolve(self, articles: list[str], session: str | None = None) -> set[str]:
+        """The sources that `articles` name: each a file name (`Document.source`), a title, or a part of
+        one that only one article has (case does not matter).
+
+        Raises:
+            QuestionError: a name that matches no article, or several.
+        """
+        documents = self.visible(session)
+        sources = set()
+        for name in articles:
+            if not isinstance(name, str) or not name.strip():
+                raise QuestionError("each article must be a non-empty string (a file name or title)")
+            wanted = name.strip().casefold()
+            exact = [d for d in documents if wanted in (d.source.casefold(), d.title.casefold(),
+                                                        d.source.rsplit("/", 1)[-1].casefold())]
+            found = exact or [d for d in documents if wanted in d.source.casefold() or wanted in d.title.casefold()]
+            if not found:
+                raise QuestionError(f"no article matches {name[:100]!r}")
+            if len(found) > 1:
+                raise QuestionError(f"{name[:100]!r} matches {len(found)} articles; give its file name")
+            sources.add(found[0].source)
+        return sources

@@ -9,14 +9,18 @@ from pathlib import Path
 
 from qa.settings import Settings, from_env
 
-_COMMANDS = ("web", "repl", "ask", "index", "bench")
+_COMMANDS = ("web", "repl", "ask", "index", "add", "remove", "list", "bench")
 
 
 def _data_flags() -> argparse.ArgumentParser:
     # SUPPRESS lets a flag stand before or after the command without one erasing the other.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--docs", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-                        help="folder of .txt/.md articles (default: seeds/; QA_DOCS)")
+                        help="folder of articles: .txt, .md, .html, .pdf (default: seeds/; QA_DOCS)")
+    common.add_argument("--uploads-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                        help="where articles added in the web chat go (default: uploads/ in the index folder; QA_UPLOADS)")
+    common.add_argument("--article", action="append", default=argparse.SUPPRESS, metavar="NAME",
+                        help="answer only from this article (file name or title; repeat for several)")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where the index is kept (default: index/; QA_INDEX_DIR)")
     common.add_argument("--embeddings", default=argparse.SUPPRESS, metavar="NAME",
@@ -39,6 +43,8 @@ def _web_flags(parser: argparse.ArgumentParser) -> None:
                         help="also open a public Gradio share link (off by default)")
     parser.add_argument("--auth", default=argparse.SUPPRESS, metavar="USER:PASSWORD",
                         help="require this login in the web chat")
+    parser.add_argument("--private-uploads", action="store_true", default=argparse.SUPPRESS,
+                        help="an article added in the web chat is seen only by the session that added it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one JSON answer a line")
     sub.add_parser("index", parents=[common], help="(re)build the index, with progress").add_argument(
         "--force", action="store_true", help="rebuild from scratch even if nothing changed")
+    add = sub.add_parser("add", parents=[common], help="add articles (files or links) to the articles folder and the index")
+    add.add_argument("items", nargs="+", metavar="PATH_OR_URL", help="a .txt, .md, .html or .pdf file, or an http(s) link")
+    sub.add_parser("remove", parents=[common], help="remove an article from the articles folder and the index").add_argument(
+        "name", help="its file name (as `list` shows it) or title")
+    sub.add_parser("list", parents=[common], help="list the indexed articles")
     bench = sub.add_parser("bench", parents=[common], help="run the benchmark and print its figures")
     bench.add_argument("--set", choices=("article", "reader", "xquad", "all"), default="all",
                        help="which question set (default: all)")
@@ -82,6 +93,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     settings = from_env()
     return settings.replace(
         docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index_dir", None),
+        uploads_dir=getattr(args, "uploads_dir", None), private_uploads=getattr(args, "private_uploads", None),
         embeddings=getattr(args, "embeddings", None), host=getattr(args, "host", None),
         port=getattr(args, "port", None), llm=getattr(args, "llm", None),
         llm_base_url=getattr(args, "llm_base_url", None), llm_model=getattr(args, "llm_model", None),
@@ -117,7 +129,7 @@ def cmd_ask(args, settings: Settings) -> int:
 
     engine = _open_engine(settings)
     try:
-        reply = engine.ask(args.question)
+        reply = engine.ask(args.question, articles=getattr(args, "article", None))
     except QuestionError as error:
         print(f"ask: {error.for_user}", file=sys.stderr)
         return 2
@@ -134,6 +146,62 @@ def cmd_index(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_add(args, settings: Settings) -> int:
+    from functools import partial
+
+    from qa import articles
+    from qa.ingest import IngestError
+
+    engine = _open_engine(settings)
+    failed = 0
+    for item in args.items:
+        try:
+            if "://" in item:
+                write = partial(articles.add_url, settings.docs_dir, item, settings=settings)
+            else:
+                path = Path(item)
+                if not path.is_file():
+                    raise IngestError("no such file")
+                if path.stat().st_size > settings.max_upload_bytes:
+                    raise IngestError(f"the file is over the {settings.max_upload_bytes / 1e6:.0f} MB limit")
+                write = partial(articles.add_file, settings.docs_dir, path.name, path.read_bytes(), settings=settings)
+            document, passages = engine.add(lambda existing: write(existing=existing))
+        except (IngestError, OSError) as error:
+            failed += 1
+            print(f"add: {item}: {error}", file=sys.stderr)
+            continue
+        print(f"added {document.source}: {document.headline}" + (f" ({document.date})" if document.date else "")
+              + f", {passages} passages")
+    return 1 if failed else 0
+
+
+def cmd_remove(args, settings: Settings) -> int:
+    from qa.chat import QuestionError
+    from qa.ingest import IngestError
+
+    engine = _open_engine(settings)
+    try:
+        (source,) = engine.resolve([args.name])
+        engine.remove(source)
+    except (QuestionError, IngestError) as error:
+        print(f"remove: {error}", file=sys.stderr)
+        return 2
+    print(f"removed {source}; {len(engine.documents)} article(s) left")
+    return 0
+
+
+def cmd_list(args, settings: Settings) -> int:
+    engine = _open_engine(settings)
+    counts: dict[str, int] = {}
+    for passage in engine.retriever.store.passages:
+        counts[passage.source] = counts.get(passage.source, 0) + 1
+    width = max(len(d.source) for d in engine.documents)
+    for document in engine.documents:
+        print(f"{document.source:<{width}}  {document.date or '':<10}  {counts.get(document.source, 0):>4} passages  "
+              f"{document.headline}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
     args = build_parser().parse_args(argv)
@@ -147,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args, settings)
         if command == "index":
             return cmd_index(args, settings)
+        if command in ("add", "remove", "list"):
+            return {"add": cmd_add, "remove": cmd_remove, "list": cmd_list}[command](args, settings)
         if command == "bench":
             if args.load:
                 from qa.bench import load
@@ -163,11 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         if command == "repl":
             from qa import repl
 
-            return repl.main(settings)
+            return repl.main(settings, articles=getattr(args, "article", None))
         from qa import web
 
-        return web.main(settings, share=getattr(args, "share", False), auth=getattr(args, "auth", None))
-    except (DocumentsError, GeneratorError, ValueError) as error:
+        return web.main(settings, share=getattr(args, "share", False), auth=getattr(args, "auth", None),
+                        articles=getattr(args, "article", None))
+    except (DocumentsError, GeneratorError, ValueError) as error:  # QuestionError for an unknown --article too
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+from qa.ingest import SUFFIXES, IngestError, decode, extract, kind
 
 # Some article dumps glue a ` date 2020-08 ` marker before the first sentence.
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
@@ -126,24 +126,8 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
     return Document(source, text, title, date, tuple(blocks), sha256)
 
 
-def decode(data: bytes) -> str | None:
-    """The text of a file: UTF-8 when it is, else the encoding that fits best, the articles' language's
-    legacy encodings first (Windows-1252, Latin-1); None when none fits (a binary file)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    from qa import lang
-
-    # Short texts fit several code pages; the articles' own language's legacy encodings come first.
-    best = from_bytes(data, cp_isolation=list(lang.ARTICLES.LEGACY_ENCODINGS)).best() or from_bytes(data).best()
-    return str(best) if best is not None else None
-
-
 def article_paths(folder: Path) -> list[Path]:
-    """The `.txt`/`.md` files under `folder`, sorted by path."""
+    """The article files (text, web pages, PDF) under `folder`, sorted by path."""
     return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
 
 
@@ -156,14 +140,52 @@ def folder_state(folder: Path) -> tuple:
         return ()
 
 
-def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
-    """Load every `.txt`/`.md` article under `folder`, sorted by path.
-
-    Files not in UTF-8 are decoded in the encoding that fits; files no encoding fits, files over
-    `max_bytes`, and links that lead out of `folder` are skipped with a warning naming them.
+def read_article(path: Path, data: bytes, extracted_dir: Path | None = None) -> str:
+    """The text of one article file: a text file as it is; a web page or PDF as extracted, which is kept
+    in `extracted_dir` (beside the index) by the file's hash, so offsets keep pointing into the same text.
 
     Raises:
-        DocumentsError: the folder is missing, or holds no readable article.
+        qa.ingest.IngestError: the file holds no article.
+    """
+    import hashlib
+
+    if kind(path.name, data) == "text":
+        text = decode(data)
+        if text is None:
+            raise IngestError("not text in any encoding that fits")
+        if not text.strip():
+            raise IngestError("empty")
+        return text.replace("\r\n", "\n")
+    cached = extracted_dir / f"{hashlib.sha256(data).hexdigest()}.md" if extracted_dir else None
+    if cached is not None and cached.is_file():
+        return cached.read_text("utf-8")
+    text = extract(path.name, data).as_article()
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(".tmp")
+        temporary.write_text(text, "utf-8")
+        temporary.replace(cached)
+    return text
+
+
+def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path | None = None,
+                   prefix: str = "", max_file_bytes: int = 20_000_000, required: bool = True) -> list[Document]:
+    """Load every article (`.txt`, `.md`, `.html`, `.htm`, `.pdf`) under `folder`, sorted by path.
+
+    Args:
+        folder: the articles folder.
+        max_bytes: the largest article text; larger ones are skipped with a warning.
+        extracted_dir: where the text of web pages and PDF files is kept (None: extract on every load).
+        prefix: put before each file's name in `Document.source` (to tell folders apart).
+        max_file_bytes: the largest web page or PDF file.
+        required: raise when the folder holds no article (else return []).
+
+    Files not in UTF-8 are decoded in the encoding that fits; files no encoding fits, files over the
+    limits, pages and PDF files with no article text, and links that lead out of `folder` are skipped
+    with a warning naming them.
+
+    Raises:
+        DocumentsError: the folder is missing, or holds no readable article (when `required`).
     """
     import hashlib
 
@@ -171,6 +193,8 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
     if folder.is_file():
         raise DocumentsError(f"--docs names a file, not a folder: {folder} (give the folder that holds it)")
     if not folder.is_dir():
+        if not required:
+            return []
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
     root = folder.resolve()
@@ -179,20 +203,22 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000) -> list[Document]:
             # A link to /etc/passwd must not become an article that anyone can read in the chat.
             log.warning("skipping %s: a link that leads out of the articles folder", path)
             continue
-        if path.stat().st_size > max_bytes:
-            log.warning("skipping %s: %d bytes, over the %d-byte limit for one article", path,
-                        path.stat().st_size, max_bytes)
+        size = path.stat().st_size
+        limit = max_bytes if path.suffix.lower() in (".txt", ".md") else max(max_bytes, max_file_bytes)
+        if size > limit:
+            log.warning("skipping %s: %d bytes, over the %d-byte limit for one article", path, size, limit)
             continue
         data = path.read_bytes()
-        text = decode(data)
-        if text is None:
-            log.warning("skipping %s: not text in any encoding that fits", path)
+        try:
+            text = read_article(path, data, extracted_dir)
+        except IngestError as error:
+            log.warning("skipping %s: %s", path, error)
             continue
-        if not text.strip():
-            log.warning("skipping %s: empty", path)
+        if len(text.encode("utf-8")) > max_bytes:
+            log.warning("skipping %s: its text is over the %d-byte limit for one article", path, max_bytes)
             continue
-        text = text.replace("\r\n", "\n")
-        documents.append(parse(path.relative_to(folder).as_posix(), text, hashlib.sha256(data).hexdigest()))
-    if not documents:
-        raise DocumentsError(f"no .txt or .md articles in {folder}")
+        source = prefix + path.relative_to(folder).as_posix()
+        documents.append(parse(source, text, hashlib.sha256(data).hexdigest()))
+    if not documents and required:
+        raise DocumentsError(f"no articles (.txt, .md, .html, .pdf) in {folder}")
     return documents

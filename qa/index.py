@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa import embeddings as embedding_models
-from qa.documents import Document, load_documents
+from qa.documents import Document, folder_state, load_documents
 from qa.passages import Passage, split_document
 from qa.settings import Settings
 from qa.store import CorruptIndexError, PassageStore
@@ -29,6 +29,27 @@ class IndexStatus:
     reused_files: int
     changed_files: int
     seconds: float
+
+
+UPLOADS_PREFIX = "uploads/"
+
+
+def load_articles(settings: Settings) -> list[Document]:
+    """The articles the engine answers from: the articles folder's, then the uploads (named `uploads/…`).
+
+    Raises:
+        qa.documents.DocumentsError: the articles folder is missing, or neither folder holds an article.
+    """
+    uploads = load_documents(settings.uploads, settings.max_article_bytes, settings.extracted_dir,
+                             prefix=UPLOADS_PREFIX, max_file_bytes=settings.max_upload_bytes, required=False)
+    documents = load_documents(settings.docs_dir, settings.max_article_bytes, settings.extracted_dir,
+                               max_file_bytes=settings.max_upload_bytes, required=not uploads)
+    return documents + uploads
+
+
+def articles_state(settings: Settings) -> tuple:
+    """A cheap look at both folders (names, sizes, times), to notice an added, changed or removed article."""
+    return folder_state(settings.docs_dir) + folder_state(settings.uploads)
 
 
 def _splitter_settings(settings: Settings) -> dict:
@@ -140,8 +161,7 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     started = time.perf_counter()
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         raise ValueError(f"--index-dir names a file, not a folder: {settings.index_dir}")
-    documents = documents if documents is not None else load_documents(settings.docs_dir,
-                                                                        settings.max_article_bytes)
+    documents = documents if documents is not None else load_articles(settings)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)
     previous = None
     if not rebuild:

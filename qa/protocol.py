@@ -57,7 +57,10 @@ def handle_request(engine: Engine, request: object) -> dict:
             raise QuestionError("missing 'question'")
         if not isinstance(request["question"], str):
             raise QuestionError("'question' must be a string")
-        reply = engine.ask(request["question"], _history(request.get("history")))
+        articles = request.get("articles")
+        if articles is not None and (not isinstance(articles, list) or not articles):
+            raise QuestionError("'articles' must be a non-empty list of article names")
+        reply = engine.ask(request["question"], _history(request.get("history")), articles)
     except QuestionError as error:
         return {"id": request_id, "error": str(error)}
     return reply_to_json(reply, request_id)

@@ -38,8 +38,9 @@ class Session:
         color: whether to use ANSI colours.
     """
 
-    def __init__(self, engine: Engine, out=sys.stdout, color: bool = False):
+    def __init__(self, engine: Engine, out=sys.stdout, color: bool = False, articles: list[str] | None = None):
         self.engine = engine
+        self.articles = articles  # answer only from these (--article), or from all
         self.out = out
         self.style = terminal.Style(color)
         self.history: list[Turn] = []
@@ -85,7 +86,7 @@ class Session:
             reply, streamed = None, False
             if waiting:
                 waiting.start()
-            for event in self.engine.stream(text, self.history):
+            for event in self.engine.stream(text, self.history, self.articles):
                 if waiting:
                     waiting.stop()
                 if isinstance(event, str):  # a verified sentence of a generated answer, shown at once
@@ -185,9 +186,11 @@ def piped(session: Session, lines) -> int:
     return 0
 
 
-def main(settings: Settings) -> int:
+def main(settings: Settings, articles: list[str] | None = None) -> int:
     tty = sys.stdin.isatty()
     engine = Engine.open(settings, progress=sys.stderr.isatty())
+    if articles:
+        engine.resolve(articles)  # an unknown name stops here, before the first question
     if not tty:
-        return piped(Session(engine, color=False), sys.stdin)
-    return interactive(Session(engine, color=terminal.use_color(sys.stdout)))
+        return piped(Session(engine, color=False, articles=articles), sys.stdin)
+    return interactive(Session(engine, color=terminal.use_color(sys.stdout), articles=articles))

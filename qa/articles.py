@@ -1,0 +1,155 @@
+"""Articles: add a file, pasted text or a link to a folder of articles, remove one, list them.
+
+Each addition is checked before anything is written (size, format, article text, a second copy of an
+article already there), and written atomically under a safe name, so a bad upload changes nothing.
+The engine notices the new file and indexes it alone (`Engine.refresh`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.documents import Document, parse
+from qa.ingest import PDF_SUFFIXES, SUFFIXES, Extracted, IngestError, extract, kind, pasted
+from qa.settings import Settings
+
+MAX_NAME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Added:
+    """What an addition wrote: the file's path and the article's name as the engine knows it
+    (relative to its folder)."""
+
+    path: Path
+    name: str
+    title: str
+
+
+def safe_name(name: str, data: bytes = b"") -> str:
+    """A file name that stays in its folder whatever `name` held: no folders (`../`, `/etc/`, `C:\\`),
+    no leading dot, no control or odd characters, at most 80 characters, and an article suffix (from
+    the bytes when the name has none)."""
+    name = unicodedata.normalize("NFKC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or f".{suffix.lower()}" not in SUFFIXES:
+        stem = name
+        suffix = {"pdf": "pdf", "html": "html"}.get(kind(name, data), "txt")
+    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.UNICODE).strip(".-_") or "article"
+    return f"{stem[:MAX_NAME_CHARS]}.{suffix.lower()}"
+
+
+def fingerprint(document: Document) -> str:
+    """A hash of an article's body, blind to layout, case and its title: two copies of one article
+    (a saved page and its pasted text, say) share it."""
+    body = " ".join(document.block_text(block) for block in document.blocks)
+    return hashlib.sha256(" ".join(re.findall(r"\w+", body.casefold())).encode()).hexdigest()
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    """Write `data` as a new file in `folder` (renamed into place, never half-written), taking
+    `name-2.txt`, `name-3.txt`… when `name` is taken."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, _, suffix = name.rpartition(".")
+    path, number = folder / name, 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.{suffix}"
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _check_new(text: str, existing: list[Document]) -> Document:
+    """The article as a document, unless one of `existing` is the same article.
+
+    Raises:
+        IngestError: it is there already.
+    """
+    document = parse("new", text)
+    if not document.blocks:
+        raise IngestError("no article text found in it")
+    mark = fingerprint(document)
+    for other in existing:
+        if fingerprint(other) == mark:
+            raise IngestError(f"this article is already there, as {other.headline!r}")
+    return document
+
+
+def add_file(folder: Path, name: str, data: bytes, existing: list[Document], settings: Settings) -> Added:
+    """Add an article file (text, web page or PDF) to `folder`, as it came.
+
+    Raises:
+        IngestError: over the size cap, no article in it, or already there.
+    """
+    if len(data) > settings.max_upload_bytes:
+        raise IngestError(f"the file is {len(data) / 1e6:.1f} MB, over the "
+                          f"{settings.max_upload_bytes / 1e6:.0f} MB limit")
+    extracted = extract(name, data)
+    text = extracted.text if kind(name, data) == "text" else extracted.as_article()
+    if len(text.encode("utf-8")) > settings.max_article_bytes:
+        raise IngestError(f"its text is over the {settings.max_article_bytes / 1e6:.0f} MB limit for one article")
+    document = _check_new(text, existing)
+    filename = safe_name(name, data)
+    if kind(name, data) == "text" and not filename.endswith((".txt", ".md")):
+        filename = filename.rpartition(".")[0] + ".txt"  # text under a page's or a PDF's name
+    if kind(name, data) == "pdf" and not filename.endswith(PDF_SUFFIXES):
+        filename = filename.rpartition(".")[0] + ".pdf"
+    path = _write(folder, filename, data)
+    return Added(path, path.name, document.title or extracted.title)
+
+
+def add_extracted(folder: Path, extracted: Extracted, existing: list[Document], settings: Settings,
+                  name: str = "") -> Added:
+    """Add pasted text or a fetched link's article to `folder`, as a text article with front matter.
+
+    Raises:
+        IngestError: too long, or already there.
+    """
+    text = extracted.as_article()
+    if len(text.encode("utf-8")) > settings.max_article_bytes:
+        raise IngestError(f"the text is over the {settings.max_article_bytes / 1e6:.0f} MB limit for one article")
+    document = _check_new(text, existing)
+    base = name or extracted.title or document.headline
+    path = _write(folder, safe_name(re.sub(r"\W+", "-", base.casefold())[:60] + ".md"), text.encode("utf-8"))
+    return Added(path, path.name, document.title)
+
+
+def add_text(folder: Path, text: str, title: str, existing: list[Document], settings: Settings) -> Added:
+    """Add pasted text, with an optional title."""
+    return add_extracted(folder, pasted(text, title), existing, settings)
+
+
+def add_url(folder: Path, url: str, existing: list[Document], settings: Settings) -> Added:
+    """Fetch a link and add the article it holds."""
+    from qa.ingest.url import extract_url
+
+    extracted = extract_url(url, settings.fetch_timeout, settings.max_upload_bytes, settings.allow_private_urls)
+    return add_extracted(folder, extracted, existing, settings)
+
+
+def remove(folder: Path, name: str) -> Path:
+    """Delete the article file `name` (its name relative to `folder`).
+
+    Raises:
+        IngestError: no such article in `folder`.
+    """
+    root = folder.resolve()
+    path = (folder / name).resolve() if name and not name.startswith(("/", "\\")) else None
+    if path is None or not path.is_relative_to(root) or path == root or not path.is_file() \
+            or path.suffix.lower() not in SUFFIXES:
+        raise IngestError(f"no article named {name!r} in {folder}")
+    path.unlink()
+    return path
