@@ -105,7 +105,7 @@ class Engine:
     _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
     _adding: threading.Lock = field(repr=False, default_factory=threading.Lock)
 
-    def refresh(self) -> bool:
+    def refresh(self, announce: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
         cheap enough before every question); True when something did. Answers then come from the new
         text, and no citation points into a version that is gone."""
@@ -120,8 +120,9 @@ class Engine:
                 # One assignment each: a question in flight keeps the retriever it started with.
                 self.retriever, self.documents, self.status = HybridRetriever(store), documents, status
                 self._seen = seen
-                log.warning("articles changed: index %s (%d article(s), %d sentence(s) embedded)",
-                            status.action, len(documents), status.embedded_sentences)
+                log.log(logging.WARNING if announce else logging.INFO,
+                        "articles changed: index %s (%d article(s), %d sentence(s) embedded)",
+                        status.action, len(documents), status.embedded_sentences)
         return True
 
     @classmethod
@@ -259,12 +260,12 @@ class Engine:
 
         with self._adding:  # one at a time, so that a second copy of an article is recognised
             added = write(self.visible(session))
-            self.refresh()
+            self.refresh(announce=False)
             source = self.source_of(added.path)
             document = self.document(source)
             if document is None:
                 added.path.unlink(missing_ok=True)
-                self.refresh()
+                self.refresh(announce=False)
                 raise IngestError("the file could not be read as an article")
             return document, sum(1 for p in self.retriever.store.passages if p.source == source)
 
@@ -284,7 +285,7 @@ class Engine:
                 remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])
             else:
                 remove(self.settings.docs_dir, source)
-            self.refresh()
+            self.refresh(announce=False)
 
     def resolve(self, articles: list[str], session: str | None = None) -> set[str]:
         """The sources that `articles` name: each a file name (`Document.source`), a title, or a part of

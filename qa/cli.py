@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
     bench.add_argument("--fit", action="store_true",
                        help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
+    bench.add_argument("--ingest", action="store_true",
+                       help="instead: extraction quality on sample news pages, and upload-to-first-answer times")
     bench.add_argument("--load", action="store_true",
                        help="instead: many concurrent clients against the web chat's API (throughput, p50, p95)")
     bench.add_argument("--url", default=None, help="with --load: a running web chat (default: start one on --docs)")
@@ -218,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         if command in ("add", "remove", "list"):
             return {"add": cmd_add, "remove": cmd_remove, "list": cmd_list}[command](args, settings)
         if command == "bench":
+            if args.ingest:
+                from qa.bench import ingest
+
+                return ingest.main(settings)
             if args.load:
                 from qa.bench import load
 

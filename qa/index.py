@@ -52,6 +52,15 @@ def articles_state(settings: Settings) -> tuple:
     return folder_state(settings.docs_dir) + folder_state(settings.uploads)
 
 
+def _prune_extracted(settings: Settings, documents: list[Document]) -> None:
+    """Forget the extracted text of pages and PDF files that are no longer among the articles."""
+    if settings.extracted_dir.is_dir():
+        keep = {f"{d.sha256}.md" for d in documents}
+        for path in settings.extracted_dir.glob("*.md"):
+            if path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
 def _splitter_settings(settings: Settings) -> dict:
     return {"version": SPLITTER_VERSION, "max_passage_chars": settings.max_passage_chars}
 
@@ -182,6 +191,7 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
             return store, documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
     store, manifest, embedded = build_store(documents, embedder, settings, previous, progress)
     store.save(settings.index_dir, manifest)
+    _prune_extracted(settings, documents)
     reused = sum(1 for d in documents if previous and previous[1].get("files", {}).get(d.source) == d.sha256)
     action = "updated" if previous else "built"
     return store, documents, IndexStatus(action, embedded, reused, len(documents) - reused, time.perf_counter() - started)

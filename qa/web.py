@@ -66,9 +66,13 @@ def respond(engine: Engine, message: str, messages: list[dict], scope: str = ALL
 
 
 def scope_choices(engine: Engine, session: str | None) -> list[tuple[str, str]]:
-    """The article picker's entries: every article, then each one (headline and date)."""
+    """The article picker's entries: every article, then each one (headline, date, passages)."""
+    counts: dict[str, int] = {}
+    for passage in engine.retriever.store.passages:
+        counts[passage.source] = counts.get(passage.source, 0) + 1
     return [("Alle artikelen / All articles", ALL)] + [
-        (d.headline + (f" ({d.date})" if d.date else ""), d.source) for d in engine.visible(session)]
+        (d.headline + (f" ({d.date})" if d.date else "") + f" · {counts.get(d.source, 0)} passages", d.source)
+        for d in engine.visible(session)]
 
 
 def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None):
@@ -154,7 +158,8 @@ def build_app(engine: Engine):
             for status in add_article(engine, how, value, title, session_of(request)):
                 yield status, gr.update(), gr.update()
             added = status.startswith("✓")
-            yield status, picker(request, scope), ("" if added else gr.update())
+            cleared = None if how == "file" else ""
+            yield status, picker(request, scope), (cleared if added else gr.update())
         return handler
 
     def on_remove(scope, request: gr.Request):

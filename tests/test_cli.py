@@ -120,3 +120,58 @@ def test_jsonl_refusal_has_empty_citations_and_related_passages(data_flags):
     assert out["related"] and set(out["related"][0]) == {
         "n", "source", "passage_id", "start", "end", "text", "quote", "score", "paragraph", "quote_start",
         "quote_end", "title", "date"}
+
+
+def test_add_list_ask_about_one_article_and_remove(tmp_path):
+    import shutil
+
+    from qa.bench.ingest import PAGES
+    from tests.conftest import SEEDS
+    from tests.ingest.test_ingest_formats import make_pdf
+
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "index")]
+    pdf = make_pdf(tmp_path / "vliegtaks.pdf", ["Het kabinet wil de belasting op vliegtickets verhogen van 26 naar "
+                                                "29 euro per ticket, zo staat in de plannen van minister Jansen."],
+                   title="Vliegtaks omhoog")
+    added = run("add", str(PAGES / "nos-dijken.html"), str(pdf), *flags)
+    assert added.returncode == 0, added.stderr
+    assert "added nos-dijken.html: Waterschappen versterken 40 kilometer dijk na hoogwater (2024-01-12)" in added.stdout
+    assert "added vliegtaks.pdf: Vliegtaks omhoog" in added.stdout
+    listed = run("list", *flags).stdout
+    assert "nos-dijken.html" in listed and "vliegtaks.pdf" in listed and "2020-08" in listed
+    scoped = run("ask", "--article", "vliegtaks.pdf", "Wat wil het kabinet?", *flags)
+    assert "29 euro" in scoped.stdout and "Vliegtaks omhoog" in scoped.stdout
+    unknown = run("ask", "--article", "Le Monde", "Wat wil het kabinet?", *flags)
+    assert unknown.returncode == 2 and "no article matches" in unknown.stderr
+    removed = run("remove", "vliegtaks.pdf", *flags)
+    assert removed.returncode == 0 and not (docs / "vliegtaks.pdf").exists()
+    assert "vliegtaks.pdf" not in run("list", *flags).stdout
+
+
+def test_add_refuses_bad_input_with_one_line_each_and_keeps_the_rest(tmp_path):
+    import shutil
+
+    from qa.bench.ingest import PAGES
+    from tests.conftest import SEEDS
+
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "index")]
+    (tmp_path / "leeg.txt").write_bytes(b"")
+    (tmp_path / "foto.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (tmp_path / "oud.txt").write_bytes("Het café in Zeeland heropent na één jaar verbouwing, zegt de eigenaar "
+                                       "tegen de regionale omroep.".encode("cp1252"))
+    result = run("add", str(tmp_path / "leeg.txt"), str(tmp_path / "foto.png"), str(tmp_path / "nergens.txt"),
+                 "file:///etc/passwd", "http://127.0.0.1:9/", str(tmp_path / "oud.txt"),
+                 str(PAGES / "bbc-rail.html"), str(PAGES / "bbc-rail.html"), *flags)
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    for needle in ("leeg.txt: the file is empty", "foto.png: not a text", "nergens.txt: no such file",
+                   "only http", "local or private", "already there"):
+        assert sum(needle in line for line in errors) == 1, (needle, errors)
+    assert "added oud.txt" in result.stdout and "added bbc-rail.html" in result.stdout
+    assert sorted(p.name for p in docs.iterdir()) == ["2020-08-wit-rusland-lukashenko-poetin.txt", "bbc-rail.html",
+                                                      "oud.txt"]
+    assert "één jaar" in run("ask", "--article", "oud.txt", "Wanneer heropent het café?", *flags).stdout

@@ -52,3 +52,13 @@ def test_one_stream_goes_on_past_every_killer_under_a_strict_locale(settings):
 def test_fuzzed_lines_always_get_exactly_one_strict_json_object(engine, line):
     out = _strict_json(dumps(handle_line(engine, line.replace(b"\n", b" "))))
     assert isinstance(out, dict) and ("error" in out or "answer" in out)
+
+
+def test_an_articles_filter_limits_the_answer_and_a_bad_one_is_an_error(engine):
+    source = engine.documents[0].source
+    scoped = handle_line(engine, json.dumps({"id": 1, "question": "Wat zei het Kremlin?", "articles": [source]}))
+    assert scoped["answerable"] and {c["source"] for c in scoped["citations"]} == {source}
+    for articles, error in (([], "non-empty list"), ("x", "non-empty list"), (["Le Monde"], "no article matches"),
+                            ([3], "non-empty string")):
+        result = handle_line(engine, json.dumps({"id": 2, "question": "Wat zei het Kremlin?", "articles": articles}))
+        assert error in result["error"], articles

@@ -407,3 +407,117 @@ def test_a_large_archive_does_not_travel_with_every_answer(engine, monkeypatch):
     assert "26 jaar" in view and "Een ander artikel" not in view and view == whole  # only the cited article
     listing = render.article_view(engine.documents + [other], None)
     assert "Ander artikel" in listing and "26 jaar" not in listing
+
+
+# -- adding articles ---------------------------------------------------------------------------
+
+def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_path, docs_dir):
+    from qa.bench.ingest import PAGES
+    from qa.chat import Engine
+    from qa.settings import Settings
+    from qa.web import add_article, remove_article, scope_choices
+
+    engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
+    upload = tmp_path / "gradio-temp" / "nos-dijken.html"
+    upload.parent.mkdir()
+    upload.write_bytes((PAGES / "nos-dijken.html").read_bytes())
+    steps = list(add_article(engine, "file", str(upload)))
+    assert steps[0].startswith("⏳") and steps[-1].startswith("✓") and "5 passages" in steps[-1]
+    assert not upload.exists()  # Gradio's temporary copy is not left behind
+    assert any("Waterschappen" in label and "5 passages" in label for label, _ in scope_choices(engine, None))
+    refusals = {
+        "link": ("http://127.0.0.1:9/nieuws", "local or private"),
+        "text": ("kort", "paste the article"),
+    }
+    for how, (value, reason) in refusals.items():
+        last = list(add_article(engine, how, value))[-1]
+        assert last.startswith("⚠") and reason in last.replace("\\", ""), last
+    png = tmp_path / "foto.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    assert "image or an archive" in list(add_article(engine, "file", str(png)))[-1]
+    assert "choose a file" in list(add_article(engine, "file", None))[-1]
+    assert remove_article(engine, engine.documents[0].source).startswith("⚠")  # the server's own article stays
+    assert remove_article(engine, "uploads/nos-dijken.html").startswith("✓")
+    assert [d.source for d in engine.documents] == [engine.documents[0].source]
+
+
+@pytest.fixture(scope="module")
+def upload_server(tmp_path_factory):
+    """A web chat that may fetch links on loopback, and a local site to fetch them from."""
+    import http.server
+    import threading
+    from functools import partial
+
+    from qa.bench.ingest import PAGES
+
+    site = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(http.server.SimpleHTTPRequestHandler, directory=str(PAGES)))
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    docs = tmp_path_factory.mktemp("upload-docs")
+    shutil.copy(next(SEEDS.glob("*.txt")), docs)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path_factory.mktemp("upload-index")),
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "QA_ALLOW_PRIVATE_URLS": "1"})
+    wait_for_port(port, process)
+    yield f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{site.server_address[1]}/"
+    process.terminate()
+    process.wait(timeout=20)
+    site.shutdown()
+
+
+def _status(page, contains: str) -> str:
+    page.wait_for_function("(t) => document.querySelector('#qa-status').innerText.includes(t)", arg=contains,
+                           timeout=90_000)
+    return page.locator("#qa-status").inner_text()
+
+
+@pytest.mark.slow
+def test_browser_uploads_a_page_pastes_text_adds_a_link_and_asks_about_each(browser, upload_server, tmp_path):
+    from qa.bench.ingest import PAGES
+
+    chat, site = upload_server
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(chat)
+    page.locator("#qa-input textarea").wait_for()
+    page.locator("#qa-add").click()
+    page.locator("#qa-upload input[type=file]").set_input_files(str(PAGES / "nos-dijken.html"))
+    page.locator("#qa-upload").get_by_text("nos-dijken.html").first.wait_for()
+    page.locator("#qa-add-file").click()
+    assert "Waterschappen versterken" in _status(page, "✓")
+    page.get_by_role("tab", name="Tekst plakken / Paste text").click()
+    page.locator("#qa-paste-title textarea, #qa-paste-title input").first.fill("Bomen in Utrecht")
+    page.locator("#qa-paste textarea").fill("De gemeente Utrecht plant 1200 nieuwe bomen langs de Catharijnesingel. "
+                                            "Het planten begint in november en duurt drie maanden.")
+    page.locator("#qa-add-text").click()
+    _status(page, "Bomen in Utrecht")
+    page.get_by_role("tab", name="Link").click()
+    page.locator("#qa-link textarea, #qa-link input").first.fill(site + "bbc-rail.html")
+    page.locator("#qa-add-link").click()
+    _status(page, "Rail strike")
+    # A file that is no article (a picture under a text file's name; the picker refuses .png itself): a
+    # clear message, and the chat goes on.
+    picture = tmp_path / "foto.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    page.get_by_role("tab", name="Bestand / File").click()
+    page.locator("#qa-upload input[type=file]").set_input_files(str(picture))
+    page.locator("#qa-upload").get_by_text("foto.txt").first.wait_for()
+    page.locator("#qa-add-file").click()
+    assert "image or an archive" in _status(page, "⚠")
+
+    for question, expected, source in (("Hoeveel kost de versterking van de dijken?", "310 miljoen", "nos-dijken"),
+                                       ("Hoeveel bomen worden er geplant?", "1200", "bomen-in-utrecht"),
+                                       ("Why are train drivers striking?", "pay", "rail-strike")):
+        _ask(page, question)
+        assert expected in page.locator("#qa-chat .message").last.inner_text()
+        assert source in page.locator("#qa-sources").inner_text().replace(" ", "-").lower() or \
+            expected in page.locator("#qa-sources mark").first.inner_text()
+    # The picker lists each article and limits the conversation to the one chosen.
+    page.locator("#qa-scope input").click()
+    options = [o.inner_text() for o in page.locator("[role=option]").all()]
+    assert any("Rail strike" in o and "passages" in o for o in options) and len(options) == 5
+    page.get_by_role("option", name="Bomen in Utrecht").first.click()
+    _ask(page, "Hoe lang is Lukashenko al aan de macht?")
+    assert "Bomen in Utrecht" in page.locator("#qa-sources").inner_text()
+    assert "Lukashenko" not in page.locator("#qa-sources").inner_text()

@@ -25,5 +25,8 @@ def extract(data: bytes, url: str = "") -> Extracted:
     fields = json.loads(found)
     # trafilatura ends each paragraph with one newline; articles here separate them by a blank line.
     paragraphs = [line.strip() for line in (fields.get("text") or "").split("\n") if line.strip()]
-    return Extracted("\n\n".join(paragraphs), title=fields.get("title") or "", date=(fields.get("date") or "")[:10],
+    title = fields.get("title") or ""
+    if paragraphs and title and " ".join(paragraphs[0].split()) == " ".join(title.split()):
+        paragraphs = paragraphs[1:]  # the headline, which the title already holds
+    return Extracted("\n\n".join(paragraphs), title=title, date=(fields.get("date") or "")[:10],
                      author=fields.get("author") or "", url=url)

@@ -8,8 +8,8 @@ import statistics
 
 from qa.ingest import Extracted, IngestError
 
+_PAGE_NUMBER = re.compile(r"^(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:of|van|/)\s*\d{1,4})?$", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", '"', "”", "’", "'")
-_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
@@ -39,7 +39,8 @@ def _paragraphs(lines: list[str]) -> list[str]:
 
 
 def extract(data: bytes) -> Extracted:
-    """The text of a PDF, page after page, with its title and date from the document's metadata.
+    """The text of a PDF, page after page, with its title and author from the document's metadata (not
+    its creation date, which is when the file was made, not when the article appeared).
 
     Raises:
         IngestError: not a readable PDF, encrypted, or no text layer (a scan).
@@ -56,7 +57,10 @@ def extract(data: bytes) -> Extracted:
             raise IngestError("this PDF is encrypted")
         paragraphs = []
         for page in reader.pages:
-            paragraphs += _paragraphs((page.extract_text() or "").split("\n"))
+            # Layout mode keeps the vertical gap between paragraphs as a blank line.
+            text = page.extract_text(extraction_mode="layout") or ""
+            lines = [" ".join(line.split()) for line in text.split("\n")]
+            paragraphs += _paragraphs(["" if _PAGE_NUMBER.match(line) else line for line in lines])
         meta = reader.metadata or {}
     except IngestError:
         raise
@@ -64,7 +68,5 @@ def extract(data: bytes) -> Extracted:
         raise IngestError(f"not a readable PDF ({type(error).__name__})") from None
     if not "".join(paragraphs).strip():
         raise IngestError("this PDF has no text layer (a scan or images only); nothing to answer from")
-    date = _DATE.match(str(meta.get("/CreationDate") or ""))
     return Extracted("\n\n".join(paragraphs), title=str(meta.get("/Title") or "").strip(),
-                     date=f"{date.group(1)}-{date.group(2)}-{date.group(3)}" if date else "",
                      author=str(meta.get("/Author") or "").strip())

@@ -1,0 +1,138 @@
+"""Adding, removing and choosing articles: each addition checked before it is written, indexed alone."""
+
+import pytest
+
+from qa import articles
+from qa.bench.ingest import PAGES
+from qa.chat import Engine, QuestionError
+from qa.ingest import IngestError
+from qa.settings import Settings
+from tests.ingest.test_ingest_formats import make_pdf
+
+PAGE = PAGES / "nos-dijken.html"
+
+
+@pytest.fixture
+def library(tmp_path, docs_dir):
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
+    return Engine.open(settings, progress=False)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("../../etc/passwd", "passwd.txt"), ("/etc/cron.d/evil.txt", "evil.txt"), ("C:\\Windows\\win.ini", "win.ini.txt"),
+    (".hidden.md", "hidden.md"), ("Ａrtikel ①.pdf", "Artikel-1.pdf"), ("naam\x00met\nrommel.html", "naam-met-rommel.html"),
+    ("", "article.txt"), ("..", "article.txt"), ("x" * 300 + ".txt", "x" * 80 + ".txt"),
+])
+def test_a_file_name_with_path_tricks_stays_a_plain_name_in_its_folder(name, expected):
+    assert articles.safe_name(name) == expected
+
+
+def test_an_added_page_is_indexed_alone_and_answered_with_a_citation_into_its_text(library):
+    before = library.status
+    document, passages = library.add(lambda existing: articles.add_file(
+        library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
+    assert document.source == "uploads/nos-dijken.html" and document.date == "2024-01-12"
+    assert document.title == "Waterschappen versterken 40 kilometer dijk na hoogwater" and passages >= 4
+    assert library.status.action == "updated" and library.status.reused_files == 1  # the seed kept its vectors
+    assert before.action in ("built", "loaded")
+    answer = library.ask("Hoeveel kost de versterking van de dijken?").answer
+    citation = answer.citations[0]
+    assert "310 miljoen" in answer.text and citation.source == document.source
+    assert library.document(citation.source).text[citation.quote_start:citation.quote_end] == citation.quote
+    # The extracted text is kept beside the index; the upload itself as it came.
+    assert list(library.settings.extracted_dir.glob("*.md"))
+    assert (library.settings.uploads / "nos-dijken.html").read_bytes() == PAGE.read_bytes()
+
+
+def test_pasted_text_and_a_pdf_are_answered_from(library, tmp_path):
+    pasted, _ = library.add(lambda existing: articles.add_text(
+        library.settings.uploads, "De gemeente Utrecht plant 1200 nieuwe bomen langs de Catharijnesingel. "
+        "Het planten begint in november en duurt drie maanden.", "Bomen in Utrecht", existing, library.settings))
+    pdf = make_pdf(tmp_path / "vliegtaks.pdf", ["Het kabinet wil de belasting op vliegtickets verhogen van 26 naar "
+                                                "29 euro per ticket, zo staat in de plannen van minister Jansen."])
+    paper, _ = library.add(lambda existing: articles.add_file(
+        library.settings.uploads, pdf.name, pdf.read_bytes(), existing, library.settings))
+    assert pasted.title == "Bomen in Utrecht" and paper.source == "uploads/vliegtaks.pdf"
+    trees = library.ask("Hoeveel bomen worden er geplant?").answer
+    assert "1200" in trees.text and trees.citations[0].source == pasted.source
+    tax = library.ask("Hoe hoog wordt de vliegtaks?").answer
+    assert "29 euro" in tax.text and tax.citations[0].source == paper.source
+
+
+def test_the_same_article_twice_is_recognised_and_not_indexed_twice(library):
+    add = lambda existing: articles.add_file(library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing,
+                                             library.settings)
+    library.add(add)
+    count = len(library.retriever.store.passages)
+    with pytest.raises(IngestError, match="already there"):
+        library.add(add)
+    body = "\n\n".join(p.text for p in library.retriever.store.passages if p.source == "uploads/nos-dijken.html")
+    with pytest.raises(IngestError, match="already there"):  # its text pasted: the same article
+        library.add(lambda existing: articles.add_text(library.settings.uploads, body, "", existing, library.settings))
+    assert len(library.retriever.store.passages) == count
+    assert sorted(p.name for p in library.settings.uploads.iterdir()) == ["nos-dijken.html"]
+
+
+@pytest.mark.parametrize("name, data", [
+    ("leeg.txt", b""), ("foto.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
+    ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"),
+    ("groot.txt", b"Een zin over niets. " * 1_100_000),
+])
+def test_a_bad_upload_changes_nothing_and_the_chat_goes_on(library, name, data):
+    before = [d.source for d in library.documents]
+    with pytest.raises(IngestError):
+        library.add(lambda existing: articles.add_file(library.settings.uploads, name, data, existing,
+                                                       library.settings.replace(max_upload_bytes=20_000_000)))
+    assert [d.source for d in library.documents] == before
+    assert not library.settings.uploads.exists() or not list(library.settings.uploads.iterdir())
+    assert "26 jaar" in library.ask("Hoe lang is Lukashenko al aan de macht?").answer.text
+
+
+def test_an_upload_over_the_cap_is_refused_before_it_is_read():
+    settings = Settings(max_upload_bytes=1000)
+    with pytest.raises(IngestError, match="over the 0 MB limit|over the"):
+        articles.add_file(settings.uploads, "x.txt", b"a" * 1001, [], settings)
+
+
+def test_removing_an_article_drops_it_from_the_answers(library):
+    document, _ = library.add(lambda existing: articles.add_file(
+        library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
+    library.remove(document.source)
+    assert library.document(document.source) is None
+    assert all(p.source != document.source for p in library.retriever.store.passages)
+    with pytest.raises(IngestError, match="no article named"):
+        library.remove(document.source)
+    with pytest.raises(IngestError):
+        library.remove("../../etc/passwd")
+
+
+def test_a_question_can_be_limited_to_one_article(library):
+    library.add(lambda existing: articles.add_file(
+        library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
+    question = "Wat gebeurt er volgend jaar?"
+    scoped = library.ask(question, articles=["Waterschappen versterken"]).answer
+    assert {c.source for c in scoped.citations + scoped.related} == {"uploads/nos-dijken.html"}
+    seed = library.ask(question, articles=["wit-rusland"]).answer
+    assert {c.source for c in seed.citations + seed.related} == {library.documents[0].source}
+    with pytest.raises(QuestionError, match="no article matches"):
+        library.ask(question, articles=["Le Monde"])
+
+
+def test_private_uploads_are_seen_only_by_the_session_that_made_them(tmp_path, docs_dir):
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", private_uploads=True)
+    engine = Engine.open(settings, progress=False)
+    document, _ = engine.add(lambda existing: articles.add_file(
+        engine.folder_for("alice"), PAGE.name, PAGE.read_bytes(), existing, settings), session="alice")
+    question = "Hoeveel kost de versterking van de dijken?"
+    assert engine.ask(question, session="alice").answer.citations[0].source == document.source
+    for other in ("bob", None):  # another browser, or the API
+        answer = engine.ask(question, session=other).answer
+        assert all(c.source != document.source for c in answer.citations + answer.related)
+        assert document.source not in {d.source for d in engine.visible(other)}
+    with pytest.raises(QuestionError):
+        engine.ask(question, articles=[document.source], session="bob")
+    with pytest.raises(IngestError):
+        engine.remove(document.source, session="bob")
+    # Bob may add the same article for himself: he cannot see Alice's.
+    engine.add(lambda existing: articles.add_file(
+        engine.folder_for("bob"), PAGE.name, PAGE.read_bytes(), existing, settings), session="bob")
