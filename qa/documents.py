@@ -66,11 +66,16 @@ class Document:
         """What a reader recognises the article by: its title, else its opening words."""
         if self.title or not self.blocks:
             return self.label
-        opening = " ".join(self.block_text(self.blocks[0]).split())
-        return opening if len(opening) <= 90 else opening[:opening.rfind(" ", 0, 88)] + " …"
+        return opening_words(self.block_text(self.blocks[0]))
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
+
+
+def opening_words(text: str, limit: int = 90) -> str:
+    """The start of a text, cut between words after at most about `limit` characters."""
+    opening = " ".join(text.split())
+    return opening if len(opening) <= limit else opening[:opening.rfind(" ", 0, limit - 2)] + " …"
 
 
 def _is_heading(line: str) -> bool:

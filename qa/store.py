@@ -1,11 +1,10 @@
-"""Store: passages and their vectors in FAISS, persisted without pickle (JSON + faiss + npy)."""
+"""Store: passages, their sentence vectors and a vector index, persisted without pickle (JSON + npy + the
+index's own files)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,9 +13,10 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
+from qa.files import atomic_write
 from qa.passages import Passage
 
-FORMAT_VERSION = 3  # 3: each save writes files of its own generation
+FORMAT_VERSION = 4  # 3: each save writes files of its own generation; 4: float16 sentences, any vector index
 MANIFEST = "manifest.json"
 PASSAGES = "passages.json"
 PASSAGE_VECTORS = "passages.faiss"
@@ -31,20 +31,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temp file in the same folder, then rename: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def check_manifest(manifest: object) -> dict[str, str]:
     """The data file names a manifest vouches for; `CorruptIndexError` when its shape is wrong."""
     if not isinstance(manifest, dict):
@@ -55,7 +41,8 @@ def check_manifest(manifest: object) -> dict[str, str]:
             isinstance(k, str) and isinstance(v, str) for k, v in manifest.get("files", {}).items()):
         raise CorruptIndexError("manifest's list of articles is not a mapping of names to hashes")
     files, checksums = manifest.get("data_files"), manifest.get("checksums")
-    if not isinstance(files, dict) or set(files) != {PASSAGES, SENTENCE_VECTORS, PASSAGE_VECTORS} \
+    if not isinstance(files, dict) or not {PASSAGES, SENTENCE_VECTORS} <= set(files) <= {PASSAGES, SENTENCE_VECTORS,
+                                                                                        PASSAGE_VECTORS} \
             or not isinstance(checksums, dict) or set(checksums) != set(files.values()) \
             or not all(isinstance(v, str) and "/" not in v and "\\" not in v and not v.startswith(".")
                        for v in [*files.values(), *checksums.values()]):
@@ -64,40 +51,82 @@ def check_manifest(manifest: object) -> dict[str, str]:
 
 
 class PassageStore(VectorStore):
-    """A FAISS inner-product index over passage vectors, plus one vector per sentence.
+    """Passages, one vector per sentence, and a vector index over passage vectors (any backend of
+    `qa.vectors`).
 
-    Passage vectors are the normalised mean of their sentence vectors, so building embeds each
-    sentence once and choosing the answering sentence later needs no model call.
+    A passage's vector is the normalised mean of its sentences', so building embeds each sentence once
+    and choosing the answering sentence later needs no model call. Sentence vectors are kept as float16
+    (half the memory, the same answers) and read from disk as they are needed (memory-mapped).
 
     Args:
-        embeddings: the embedder used for questions (and for `add_texts`).
-        passages: the passages, row `i` of each matrix belongs to `passages[i]`.
+        embeddings: the embedder used for questions.
+        passages: the passages; row `i` of the sentence matrix belongs to them in order.
         sentence_vectors: `(total sentences, dim)` unit vectors, in passage order.
+        vectors: the vector index holding these passages under `qa.vectors.passage_id(passage.id)`;
+            None builds an exact FAISS index from the sentence vectors.
     """
 
-    def __init__(self, embeddings: Embeddings | None, passages: list[Passage], sentence_vectors: np.ndarray):
-        import faiss
+    def __init__(self, embeddings: Embeddings | None, passages: list[Passage], sentence_vectors: np.ndarray,
+                 vectors=None):
+        from qa import vectors as backends
 
         self._embeddings = embeddings
         self.passages = list(passages)
-        self.sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+        self.sentence_vectors = sentence_vectors if sentence_vectors.dtype == np.float16 \
+            else np.asarray(sentence_vectors, dtype=np.float16)
         counts = [len(p.sentences) for p in self.passages]
         if sum(counts) != len(self.sentence_vectors):
             raise CorruptIndexError(f"{len(self.sentence_vectors)} sentence vectors for {sum(counts)} sentences")
-        # sentence_owner[j] is the passage row of sentence j; first_sentence[i] is passage i's first.
-        self.sentence_owner = np.repeat(np.arange(len(counts)), counts)
-        self.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int) if counts else np.zeros(0, int)
-        dim = self.sentence_vectors.shape[1] if self.sentence_vectors.ndim == 2 else 384
-        self.passage_vectors = self._pool(counts, dim)
-        self.index = faiss.IndexFlatIP(dim)
-        if len(self.passage_vectors):
-            self.index.add(self.passage_vectors)
+        self.dim = int(self.sentence_vectors.shape[1]) if self.sentence_vectors.ndim == 2 else 0
+        # first_sentence[i] is passage i's first sentence.
+        self.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts \
+            else np.zeros(0, np.int64)
+        self.ids = backends.passage_ids([p.id for p in self.passages])
+        self.row_of = {int(i): row for row, i in enumerate(self.ids)}
+        self._first_row: dict[str, int] = {}
+        for row, passage in enumerate(self.passages):
+            self._first_row.setdefault(passage.source, row)
+        if len(self.row_of) != len(self.passages):
+            raise CorruptIndexError("two passages share an id")
+        if vectors is None:
+            vectors = backends.create("exact", self.dim)
+            vectors.add(self.ids, self.passage_vectors(), [p.source for p in self.passages], self.lexical_texts())
+        self.vectors = vectors
 
-    def _pool(self, counts: list[int], dim: int) -> np.ndarray:
-        if not counts:
-            return np.zeros((0, dim), dtype=np.float32)
-        sums = np.add.reduceat(self.sentence_vectors, self.first_sentence, axis=0)
-        return (sums / np.linalg.norm(sums, axis=1, keepdims=True)).astype(np.float32)
+    def sentences_of(self, row: int) -> np.ndarray:
+        """The sentence vectors of passage `row`, as float32."""
+        first = self.first_sentence[row]
+        return np.asarray(self.sentence_vectors[first:first + len(self.passages[row].sentences)], dtype=np.float32)
+
+    def passage_vectors(self, rows: list[int] | None = None) -> np.ndarray:
+        """Normalised mean sentence vectors of passages `rows` (all when None), float32."""
+        rows = range(len(self.passages)) if rows is None else rows
+        pooled = [self.sentences_of(r).sum(axis=0) for r in rows]
+        if not pooled:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        pooled = np.asarray(pooled, dtype=np.float32)
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+    def lexical_texts(self, rows: list[int] | None = None) -> list[str]:
+        """Each passage's title and text as content-word stems, for backends with BM25 of their own."""
+        from qa.text import stems
+
+        rows = range(len(self.passages)) if rows is None else rows
+        return [" ".join(stems(f"{self.passages[r].title} {self.passages[r].text}")) for r in rows]
+
+    def headline(self, source: str) -> str:
+        """What a reader recognises an article by: its title, else its opening words."""
+        from qa.documents import opening_words
+
+        first = self._first_row.get(source)
+        if first is None:
+            return source
+        passage = self.passages[first]
+        return passage.title or opening_words(passage.text)
+
+    def ids_of(self, sources: set[str]) -> np.ndarray:
+        """The ids of the passages of these articles."""
+        return np.array([i for i, p in zip(self.ids, self.passages) if p.source in sources], dtype=np.int64)
 
     # -- LangChain's VectorStore interface ------------------------------------------------
     @property
@@ -105,11 +134,12 @@ class PassageStore(VectorStore):
         return self._embeddings
 
     def add_texts(self, texts: Iterable[str], metadatas: list[dict] | None = None, **kwargs: Any) -> list[str]:
-        raise NotImplementedError("PassageStore is built from articles: use qa.index.build_index")
+        raise NotImplementedError("PassageStore is built from articles: add a file with qa.articles or "
+                                  "`python app.py add`, then open_index")
 
     @classmethod
     def from_texts(cls, texts, embedding, metadatas=None, **kwargs):
-        raise NotImplementedError("PassageStore is built from articles: use qa.index.build_index")
+        raise NotImplementedError("PassageStore is built from articles: use qa.index.open_index")
 
     def similarity_search_with_score(self, query: str, k: int = 4, **kwargs: Any) -> list[tuple[LCDocument, float]]:
         vector = np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
@@ -124,54 +154,53 @@ class PassageStore(VectorStore):
         meta = passage.to_dict()
         return LCDocument(page_content=meta.pop("text"), metadata=meta, id=passage.id)
 
-    def search_vector(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """The `k` passages nearest `vector`, as `(row, cosine)` pairs, best first."""
-        k = min(k, len(self.passages))
-        if k == 0:
-            return []
-        scores, rows = self.index.search(vector.reshape(1, -1).astype(np.float32), k)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+    def search_vector(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[int, float]]:
+        """The `k` passages nearest `vector` (of these articles only, if given), as `(row, cosine)`, best first."""
+        ids = None if sources is None else self.ids_of(sources)
+        found = self.vectors.search(vector, k, ids)
+        return [(self.row_of[i], score) for i, score in found if i in self.row_of]
 
     def save(self, folder: Path, manifest: dict) -> None:
         """Write the store to `folder` so that a crash at any point leaves the previous store loadable.
 
         Each save writes files of its own generation; the manifest, written last by an atomic rename,
-        names them with their hashes, and only then are the previous generation's files removed.
+        names them with their hashes, and only then are the previous generation's files removed. (A Milvus
+        index lives in Milvus; the manifest records where.)
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for leftover in folder.glob(".*.tmp"):  # from a save that was killed before its rename
             leftover.unlink(missing_ok=True)
-        import faiss
-
         payload = json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False).encode("utf-8")
-        index_bytes = faiss.serialize_index(self.index).tobytes()
-        generation = hashlib.sha256(payload + self.sentence_vectors.tobytes()).hexdigest()[:12]
-        files = {PASSAGES: f"passages-{generation}.json", SENTENCE_VECTORS: f"sentences-{generation}.npy",
-                 PASSAGE_VECTORS: f"passages-{generation}.faiss"}
-        _atomic_write(folder / files[PASSAGES], lambda h: h.write(payload))
-        _atomic_write(folder / files[SENTENCE_VECTORS],
-                      lambda h: np.save(h, self.sentence_vectors, allow_pickle=False))
-        _atomic_write(folder / files[PASSAGE_VECTORS], lambda h: h.write(index_bytes))
-        manifest = dict(manifest, format=FORMAT_VERSION, data_files=files,
+        vectors = np.ascontiguousarray(self.sentence_vectors)
+        generation = hashlib.sha256(payload + vectors.tobytes()).hexdigest()[:12]
+        files = {PASSAGES: f"passages-{generation}.json", SENTENCE_VECTORS: f"sentences-{generation}.npy"}
+        atomic_write(folder / files[PASSAGES], lambda h: h.write(payload))
+        atomic_write(folder / files[SENTENCE_VECTORS], lambda h: np.save(h, vectors, allow_pickle=False))
+        written = self.vectors.save(folder, f"passages-{generation}")
+        if written:
+            files[PASSAGE_VECTORS] = written[0]
+        manifest = dict(manifest, format=FORMAT_VERSION, data_files=files, vector_index=self.vectors.kind,
                         checksums={name: _sha256(folder / name) for name in files.values()})
         text = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        _atomic_write(folder / MANIFEST, lambda h: h.write(text))
-        for stale in folder.glob("passages*"):
-            if stale.name not in files.values():
-                stale.unlink(missing_ok=True)
-        for stale in folder.glob("sentences*"):
+        atomic_write(folder / MANIFEST, lambda h: h.write(text))
+        for stale in [*folder.glob("passages*"), *folder.glob("sentences*")]:
             if stale.name not in files.values():
                 stale.unlink(missing_ok=True)
 
     @classmethod
-    def load(cls, folder: Path, embeddings: Embeddings | None) -> tuple["PassageStore", dict]:
+    def load(cls, folder: Path, embeddings: Embeddings | None, **vector_options) -> tuple["PassageStore", dict]:
         """Load a saved store and its manifest, checking every file against the manifest.
+
+        Args:
+            vector_options: for the vector index (`uri`, `collection` for Milvus; `nprobe`).
 
         Raises:
             FileNotFoundError: there is no index in `folder`.
             CorruptIndexError: the files are damaged or do not belong together.
         """
+        from qa import vectors as backends
+
         folder = Path(folder)
         manifest_path = folder / MANIFEST
         if not manifest_path.exists():
@@ -183,18 +212,22 @@ class PassageStore(VectorStore):
                 if _sha256(folder / name) != digest:
                     raise CorruptIndexError(f"{name} does not match the manifest")
             passages = [Passage.from_dict(d) for d in json.loads((folder / files[PASSAGES]).read_text("utf-8"))]
-            # allow_pickle=False: a tampered index folder must not be able to run code.
-            vectors = np.load(folder / files[SENTENCE_VECTORS], allow_pickle=False)
-            import faiss
-
-            raw = np.frombuffer((folder / files[PASSAGE_VECTORS]).read_bytes(), dtype=np.uint8)
-            index = faiss.deserialize_index(raw)
+            # allow_pickle=False: a tampered index folder must not be able to run code. Memory-mapped:
+            # only the sentences of the passages a question touches are read.
+            sentence_vectors = np.load(folder / files[SENTENCE_VECTORS], allow_pickle=False, mmap_mode="r")
+            if sentence_vectors.dtype != np.float16 or sentence_vectors.ndim != 2:
+                raise CorruptIndexError("sentence vectors are not a float16 matrix")
+            kind = manifest.get("vector_index", "exact")
+            dim = int(sentence_vectors.shape[1])
+            name = files.get(PASSAGE_VECTORS, "").removesuffix(".faiss") or "none"
+            vectors = backends.backend(kind).load(folder, name, dim, **vector_options)
         except CorruptIndexError:
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             raise CorruptIndexError(f"cannot read index in {folder}: {error}") from error
-        store = cls(embeddings, passages, vectors)
-        if index.ntotal != len(passages) or index.d != store.index.d:
-            raise CorruptIndexError(f"{PASSAGE_VECTORS} holds {index.ntotal} vectors for {len(passages)} passages")
-        store.index = index
+        store = cls(embeddings, passages, sentence_vectors, vectors)
+        # A Milvus collection shared by several app processes may hold more than this index knows of; a
+        # search skips ids it does not know.
+        if kind != "milvus" and len(vectors) != len(passages):
+            raise CorruptIndexError(f"the {kind} vector index holds {len(vectors)} passages, not {len(passages)}")
         return store, manifest

