@@ -146,3 +146,34 @@ def test_leftovers_of_a_killed_save_are_cleaned_up_by_the_next(fresh):
     leftover.write_bytes(b"half a file")
     store.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize("kind", ["exact", "ann", "milvus"])
+def test_adding_changing_and_removing_an_article_updates_only_that_article_in_every_backend(
+        tmp_path, docs_dir, embedder, kind):
+    from qa.chat import Engine
+    from qa.retrieval import HybridRetriever
+
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", vector_index=kind)
+    store, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "built" and store.vectors.kind == kind
+    seed_passages = len(store.passages)
+    extra = docs_dir / "brug.txt"
+    extra.write_text("De nieuwe brug over de Rijn bij Arnhem is over drie jaar klaar. De bouw kost 90 miljoen euro.")
+    store, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert (status.action, status.added, status.changed, status.removed) == ("updated", ("brug.txt",), (), ())
+    assert status.embedded_sentences == 2 and len(store.vectors) == seed_passages + 1
+    extra.write_text("De nieuwe brug over de Rijn bij Arnhem is over vijf jaar klaar. De bouw kost 120 miljoen euro.")
+    store, documents, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.changed == ("brug.txt",) and status.embedded_sentences == 2
+    engine = Engine(settings, HybridRetriever(store), documents, status, embedder)
+    answer = engine.ask("Hoeveel kost de brug?").answer
+    assert "120 miljoen" in answer.text and answer.citations[0].source == "brug.txt"
+    extra.unlink()
+    store, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.removed == ("brug.txt",) and status.embedded_sentences == 0
+    assert len(store.vectors) == seed_passages and all(p.source != "brug.txt" for p in store.passages)
+    again, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "loaded" and again.vectors.kind == kind
+    store.vectors.close()
+    again.vectors.close()
