@@ -47,6 +47,8 @@ class FaissANN(VectorIndex):
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.dim), self.dim, nlist, faiss.METRIC_INNER_PRODUCT)
             sample = vectors if len(vectors) <= 256 * nlist else vectors[
                 np.random.default_rng(0).choice(len(vectors), 256 * nlist, replace=False)]
+            if len(sample) < 39 * nlist:  # a tiny collection: repeated, so FAISS has the points it asks for
+                sample = np.resize(sample, (39 * nlist, self.dim))
             index.train(sample)
             self.index = index
         if len(ids):
