@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.documents import Document, parse
-from qa.ingest import PDF_SUFFIXES, SUFFIXES, Extracted, IngestError, extract, kind, pasted
+from qa.ingest import PDF_SUFFIXES, SUFFIXES, Extracted, IngestError, extract, kind, megabytes, pasted
 from qa.settings import Settings
 
 MAX_NAME_CHARS = 80
@@ -95,12 +95,12 @@ def add_file(folder: Path, name: str, data: bytes, existing: list[Document], set
         IngestError: over the size cap, no article in it, or already there.
     """
     if len(data) > settings.max_upload_bytes:
-        raise IngestError(f"the file is {len(data) / 1e6:.1f} MB, over the "
-                          f"{settings.max_upload_bytes / 1e6:.0f} MB limit")
+        raise IngestError(f"the file is {megabytes(len(data))}, over the "
+                          f"{megabytes(settings.max_upload_bytes)} limit")
     extracted = extract(name, data)
     text = extracted.text if kind(name, data) == "text" else extracted.as_article()
     if len(text.encode("utf-8")) > settings.max_article_bytes:
-        raise IngestError(f"its text is over the {settings.max_article_bytes / 1e6:.0f} MB limit for one article")
+        raise IngestError(f"its text is over the {megabytes(settings.max_article_bytes)} limit for one article")
     document = _check_new(text, existing)
     filename = safe_name(name, data)
     if kind(name, data) == "text" and not filename.endswith((".txt", ".md")):
@@ -120,7 +120,7 @@ def add_extracted(folder: Path, extracted: Extracted, existing: list[Document], 
     """
     text = extracted.as_article()
     if len(text.encode("utf-8")) > settings.max_article_bytes:
-        raise IngestError(f"the text is over the {settings.max_article_bytes / 1e6:.0f} MB limit for one article")
+        raise IngestError(f"the text is over the {megabytes(settings.max_article_bytes)} limit for one article")
     document = _check_new(text, existing)
     base = name or extracted.title or document.headline
     path = _write(folder, safe_name(re.sub(r"\W+", "-", base.casefold())[:60] + ".md"), text.encode("utf-8"))

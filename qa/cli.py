@@ -167,7 +167,7 @@ def cmd_add(args, settings: Settings) -> int:
     from functools import partial
 
     from qa import articles
-    from qa.ingest import IngestError
+    from qa.ingest import IngestError, megabytes
 
     engine = _open_engine(settings)
     failed = 0
@@ -180,7 +180,7 @@ def cmd_add(args, settings: Settings) -> int:
                 if not path.is_file():
                     raise IngestError("no such file")
                 if path.stat().st_size > settings.max_upload_bytes:
-                    raise IngestError(f"the file is over the {settings.max_upload_bytes / 1e6:.0f} MB limit")
+                    raise IngestError(f"the file is over the {megabytes(settings.max_upload_bytes)} limit")
                 write = partial(articles.add_file, settings.docs_dir, path.name, path.read_bytes(), settings=settings)
             document, passages = engine.add(lambda existing: write(existing=existing))
         except (IngestError, OSError) as error:

@@ -82,7 +82,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
     from functools import partial
 
     from qa import articles
-    from qa.ingest import IngestError
+    from qa.ingest import IngestError, megabytes
 
     folder = engine.folder_for(session)
     yield "⏳ " + {"file": "Bestand inlezen en indexeren / reading and indexing the file …",
@@ -97,7 +97,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
             upload = Path(value)
             try:
                 if upload.stat().st_size > engine.settings.max_upload_bytes:
-                    raise IngestError(f"the file is over the {engine.settings.max_upload_bytes / 1e6:.0f} MB limit")
+                    raise IngestError(f"the file is over the {megabytes(engine.settings.max_upload_bytes)} limit")
                 data, name = upload.read_bytes(), upload.name
             finally:
                 upload.unlink(missing_ok=True)  # Gradio's copy: ours is kept, or nothing is

@@ -90,7 +90,7 @@ def test_a_bad_upload_changes_nothing_and_the_chat_goes_on(library, name, data):
 
 def test_an_upload_over_the_cap_is_refused_before_it_is_read():
     settings = Settings(max_upload_bytes=1000)
-    with pytest.raises(IngestError, match="over the 0 MB limit|over the"):
+    with pytest.raises(IngestError, match="over the 0.01 MB limit|over the"):
         articles.add_file(settings.uploads, "x.txt", b"a" * 1001, [], settings)
 
 

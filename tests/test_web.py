@@ -436,9 +436,24 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     assert "image or an archive" in list(add_article(engine, "file", str(png)))[-1]
     assert "choose a file" in list(add_article(engine, "file", None))[-1]
+    again = tmp_path / "gradio-temp" / "kopie.html"
+    again.write_bytes((PAGES / "nos-dijken.html").read_bytes())
+    assert "already there" in list(add_article(engine, "file", str(again)))[-1]
+    legacy = tmp_path / "gradio-temp" / "..\\..\\café één.txt"  # an odd, path-like name in a legacy encoding
+    legacy.write_bytes("Het café in Zeeland heropent na één jaar verbouwing, zegt de eigenaar tegen de "
+                       "regionale omroep.".encode("cp1252"))
+    assert list(add_article(engine, "file", str(legacy)))[-1].startswith("✓")
+    assert sorted(p.name for p in engine.settings.uploads.iterdir()) == ["café-één.txt", "nos-dijken.html"]
+    large = tmp_path / "gradio-temp" / "groot.txt"
+    large.write_bytes(b"Een zin over niets. " * 1000)
+    small = engine.settings.replace(max_upload_bytes=10_000)
+    engine.settings, settings = small, engine.settings
+    assert "over the 0.01 MB limit" in list(add_article(engine, "file", str(large)))[-1].replace("\\", "")
+    engine.settings = settings
+    assert "één jaar" in engine.ask("Wanneer heropent het café?").answer.text
     assert remove_article(engine, engine.documents[0].source).startswith("⚠")  # the server's own article stays
     assert remove_article(engine, "uploads/nos-dijken.html").startswith("✓")
-    assert [d.source for d in engine.documents] == [engine.documents[0].source]
+    assert [d.source for d in engine.documents] == [engine.documents[0].source, "uploads/café-één.txt"]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ paragraphs and their 1,242 sentences); embedding a million would take days on tw
 holds those real vectors, and the rest are synthetic: each a mix of two real passage vectors plus noise,
 normalised, which keeps the shape of real embeddings (random unit vectors would have none, and no
 approximate index could find their neighbours). The output says how many of each a point holds.
-The latency includes what a question costs past its embedding: the vector search for the retriever's
+"article update ms" is the index's part of adding an article of ten passages and replacing it (add, delete,
+add). The latency includes what a question costs past its embedding: the vector search for the retriever's
 100 candidates, and scoring their sentences read from a float16 memory-mapped file, as the engine does.
 """
 
@@ -142,10 +143,79 @@ def one_point(size: int, kind: str, cache: Path) -> dict:
                 recall.append(len(expected & set(rows[:10].tolist())) / 10)
         pids = [os.getpid()] + _children(os.getpid())
         memory = _rss_mb(pids) - before
+        # An article of ten passages added, then replaced (deleted and added again), as an update does.
+        article = questions[:10] / np.linalg.norm(questions[:10], axis=1, keepdims=True)
+        article_ids = np.arange(size, size + 10, dtype=np.int64)
+        started = time.perf_counter()
+        index.add(article_ids, article, ["new"] * 10, [""] * 10)
+        index.delete(article_ids)
+        index.add(article_ids, article, ["new"] * 10, [""] * 10)
+        update = (time.perf_counter() - started) * 1000
         index.close()
     return {"passages": size, "backend": kind, "real vectors": int(min(size, len(real))),
             "build s": round(build, 1), "memory MB": round(memory), "p50 ms": round(float(np.median(latencies)), 2),
-            "p95 ms": round(float(np.percentile(latencies, 95)), 2), "recall@10": round(float(np.mean(recall)), 3)}
+            "p95 ms": round(float(np.percentile(latencies, 95)), 2), "recall@10": round(float(np.mean(recall)), 3),
+            "article update ms": round(update, 1)}
+
+
+def engine_update(size: int, cache: Path) -> dict:
+    """Seconds the whole engine takes to add one article (the seed) to an index of `size` passages: the
+    store rebuilt around the reused vectors, its files written, the retriever (BM25, stems) rebuilt.
+    The passages are real sentences of our articles, three to a passage, under 10 passages an article."""
+    import hashlib
+
+    from qa.bench import sets
+    from qa.documents import Document, load_documents
+    from qa.embeddings import create_embeddings
+    from qa.index import build_store
+    from qa.passages import Passage, split_document, split_sentences
+    from qa.retrieval import HybridRetriever
+    from qa.settings import Settings
+    from qa.store import PassageStore
+
+    real, _ = real_vectors(cache)
+    folder = sets.materialise("archive", cache / "archive")
+    sentences = [s for d in load_documents(folder) for b in d.blocks for s in
+                 (d.text[a:z] for a, z in split_sentences(d.block_text(b), b.start))]
+    rng = np.random.default_rng(1)
+    passages, documents = [], []
+    for article in range(size // 10):
+        source, parts, offset = f"article-{article}.txt", [], 0
+        for paragraph in range(1, 11):
+            chosen = [sentences[i] for i in rng.integers(0, len(sentences), SENTENCES_PER_PASSAGE)]
+            spans, text = [], ""
+            for sentence in chosen:
+                start = offset + len(text) + (1 if text else 0)
+                text = f"{text} {sentence}" if text else sentence
+                spans.append((start, start + len(sentence)))
+            passages.append(Passage(f"{source}#{paragraph}", source, paragraph, offset, offset + len(text), text,
+                                    tuple(spans)))
+            parts.append(text)
+            offset += len(text) + 2
+        body = "\n\n".join(parts)
+        documents.append(Document(source, body, "", "", (), hashlib.sha256(body.encode()).hexdigest()))
+    vectors = synthetic(real, len(passages) * SENTENCES_PER_PASSAGE).astype(np.float16)
+    embedder = create_embeddings()
+    store = PassageStore(embedder, passages, vectors)
+    manifest = {"files": {d.source: d.sha256 for d in documents}}
+    seed = load_documents(sets.SEED_DIR)[0]
+    seed_sentences = [p.sentence_text(i) for p in split_document(seed, 700) for i in range(len(p.sentences))]
+    started = time.perf_counter()
+    embedder.embed_passages(seed_sentences)
+    embedding = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(index_dir=Path(folder))
+        store.save(Path(folder), manifest)
+        started = time.perf_counter()
+        new, new_manifest, count = build_store(documents + [seed], embedder, settings, (store, manifest))
+        built = time.perf_counter()
+        new.save(Path(folder), new_manifest)
+        saved = time.perf_counter()
+        HybridRetriever(new)
+        done = time.perf_counter()
+    return {"passages": size, "sentences embedded": count, "embedding s": round(embedding, 2),
+            "store rebuilt s": round(built - started - embedding, 2), "files written s": round(saved - built, 2),
+            "retriever rebuilt s": round(done - saved, 2), "total less embedding s": round(done - started - embedding, 2)}
 
 
 def main(sizes: tuple[int, ...] = SIZES, kinds: tuple[str, ...] = KINDS, cache: Path | None = None) -> int:
@@ -156,8 +226,9 @@ def main(sizes: tuple[int, ...] = SIZES, kinds: tuple[str, ...] = KINDS, cache: 
           "the rest of each point synthetic: mixes of two real vectors plus noise. Latency: the search for "
           f"{CANDIDATES} candidates and scoring their {CANDIDATES * SENTENCES_PER_PASSAGE} sentences from a "
           "float16 memory map, without the question's embedding.", flush=True)
-    header = ("passages", "backend", "real vectors", "build s", "memory MB", "p50 ms", "p95 ms", "recall@10")
-    print("".join(f"{h:>14}" for h in header), flush=True)
+    header = ("passages", "backend", "real vectors", "build s", "memory MB", "p50 ms", "p95 ms", "recall@10",
+              "article update ms")
+    print("".join(f"{h:>14}" for h in header[:-1]) + f"{header[-1]:>20}", flush=True)
     for size in sizes:
         for kind in kinds:
             result = subprocess.run([sys.executable, "-m", "qa.bench.scale", str(size), kind, str(cache)],
@@ -166,9 +237,22 @@ def main(sizes: tuple[int, ...] = SIZES, kinds: tuple[str, ...] = KINDS, cache: 
                 print(f"{size:>14}{kind:>14}  failed: {result.stderr.strip().splitlines()[-1:]}", flush=True)
                 continue
             row = json.loads(result.stdout.strip().splitlines()[-1])
-            print("".join(f"{row[h]:>14}" for h in header), flush=True)
+            print("".join(f"{row[h]:>14}" for h in header[:-1]) + f"{row[header[-1]]:>20}", flush=True)
+    size = max(n for n in sizes if n <= 100_000) if any(n <= 100_000 for n in sizes) else None
+    if size:
+        result = subprocess.run([sys.executable, "-m", "qa.bench.scale", str(size), "update", str(cache)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            print(f"engine update at {size}: failed: {result.stderr.strip().splitlines()[-1:]}")
+        else:
+            row = json.loads(result.stdout.strip().splitlines()[-1])
+            print(f"\nThe whole engine adding one article (the seed) to {size} passages (FAISS exact): "
+                  + ", ".join(f"{k} {v}" for k, v in row.items() if k != "passages"))
     return 0
 
 
 if __name__ == "__main__":
-    print(json.dumps(one_point(int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))))
+    if sys.argv[2] == "update":
+        print(json.dumps(engine_update(int(sys.argv[1]), Path(sys.argv[3]))))
+    else:
+        print(json.dumps(one_point(int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))))

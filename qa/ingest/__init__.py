@@ -17,6 +17,11 @@ SUFFIXES = TEXT_SUFFIXES + PAGE_SUFFIXES + PDF_SUFFIXES
 MIN_ARTICLE_CHARS = 80  # less than a sentence or two is no article
 
 
+def megabytes(size: int) -> str:
+    """A byte count as a reader reads a limit: "20 MB", "0.5 MB"."""
+    return f"{size / 1e6:.3g} MB"
+
+
 class IngestError(ValueError):
     """A file, text or link that cannot become an article; the message says why, for the user."""
 

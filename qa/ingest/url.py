@@ -7,7 +7,7 @@ import ipaddress
 import socket
 from urllib.parse import urljoin, urlsplit
 
-from qa.ingest import Extracted, IngestError, extract
+from qa.ingest import Extracted, IngestError, extract, megabytes
 
 MAX_REDIRECTS = 5
 
@@ -58,12 +58,12 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
                         raise IngestError(f"the site answered {response.status_code} for {url}")
                     declared = int(response.headers.get("content-length") or 0)
                     if declared > max_bytes:
-                        raise IngestError(f"the page is over the {max_bytes // 1_000_000} MB limit")
+                        raise IngestError(f"the page is over the {megabytes(max_bytes)} limit")
                     body = bytearray()
                     for chunk in response.iter_bytes():
                         body += chunk
                         if len(body) > max_bytes:
-                            raise IngestError(f"the page is over the {max_bytes // 1_000_000} MB limit")
+                            raise IngestError(f"the page is over the {megabytes(max_bytes)} limit")
                     return url, bytes(body)
             raise IngestError("too many redirects")
     except httpx.TimeoutException:
