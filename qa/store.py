@@ -221,7 +221,7 @@ class PassageStore(VectorStore):
             dim = int(sentence_vectors.shape[1])
             name = files.get(PASSAGE_VECTORS, "").removesuffix(".faiss") or "none"
             vectors = backends.backend(kind).load(folder, name, dim, **vector_options)
-        except CorruptIndexError:
+        except (CorruptIndexError, backends.BackendUnavailable):
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             raise CorruptIndexError(f"cannot read index in {folder}: {error}") from error

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.vectors.base import VectorIndex
+from qa.vectors.base import BackendUnavailable, VectorIndex
+
+__all__ = ["BackendUnavailable", "VectorIndex", "create", "backend", "resolve", "passage_id", "passage_ids"]
 
 KINDS = ("auto", "exact", "ann", "milvus")
 ANN_FROM = 200_000  # passages; exact search over more takes longer than a question should (see bench --scale)

@@ -8,6 +8,11 @@ from pathlib import Path
 import numpy as np
 
 
+class BackendUnavailable(ValueError):
+    """The backend cannot be reached (a Milvus server down, a milvus-lite file held by another process):
+    not damage, so the index is not rebuilt; the message says what to do."""
+
+
 class VectorIndex(ABC):
     """Unit vectors of passages under stable 64-bit ids, searched by inner product (cosine).
 

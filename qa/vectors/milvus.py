@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.vectors.base import VectorIndex, as_matrix
+from qa.vectors.base import BackendUnavailable, VectorIndex, as_matrix
 
 COLLECTION = "qa_passages"
 BATCH = 2000
@@ -46,7 +46,8 @@ class MilvusIndex(VectorIndex):
             self.client = MilvusClient(uri, token=token) if token else MilvusClient(uri)
             exists = self.client.has_collection(collection)
         except Exception as error:  # pymilvus raises its own kinds for every way a connection fails
-            raise ValueError(f"cannot open Milvus at {uri}: {str(error).splitlines()[0][:200]}") from None
+            hint = "" if "://" in uri else " (a milvus-lite file takes one process at a time)"
+            raise BackendUnavailable(f"cannot open Milvus at {uri}{hint}: {str(error).splitlines()[0][:200]}") from None
         if not exists:
             self._create()
         else:

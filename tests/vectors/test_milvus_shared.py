@@ -43,3 +43,16 @@ def test_two_processes_answer_from_one_milvus(milvus_server, tmp_path):
         assert len(answers) == len(questions), stderr
         for answer, (_, expected) in zip(answers, questions):
             assert answer["answerable"] and expected in answer["answer"], answer
+
+
+def test_an_unreachable_milvus_is_a_short_error_and_nothing_is_rebuilt(tmp_path):
+    flags = ["--docs", str(SEEDS), "--index-dir", str(tmp_path / "index"), "--vector-index", "milvus"]
+    built = subprocess.run([sys.executable, APP, "index", *flags], capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    manifest = (tmp_path / "index" / "manifest.json").read_text()
+    port = free_port()  # nobody listens there
+    down = subprocess.run([sys.executable, APP, "ask", "Wat zei het Kremlin?", *flags, "--milvus-uri",
+                           f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=120)
+    assert down.returncode == 2 and down.stderr.startswith("error: cannot open Milvus")
+    assert "Traceback" not in down.stderr and "rebuilding" not in down.stderr
+    assert (tmp_path / "index" / "manifest.json").read_text() == manifest
