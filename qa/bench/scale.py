@@ -97,11 +97,13 @@ def _children(pid: int) -> list[int]:
     return found + [g for c in found for g in _children(c)]
 
 
-def one_point(size: int, kind: str, cache: Path) -> dict:
-    """Build an index of `size` passages with backend `kind` and measure it (run in a fresh process)."""
+def one_point(size: int, kind: str, cache: Path, questions_limit: int = QUESTIONS) -> dict:
+    """Build an index of `size` passages with backend `kind` and measure it (run in a fresh process) with
+    at most `questions_limit` questions."""
     from qa import vectors
 
     real, questions = real_vectors(cache)
+    questions = questions[:questions_limit]
     data = synthetic(real, size)
     ids = np.arange(size, dtype=np.int64)
     # Exact neighbours, to measure the approximate ones against.
@@ -155,6 +157,7 @@ def one_point(size: int, kind: str, cache: Path) -> dict:
     return {"passages": size, "backend": kind, "real vectors": int(min(size, len(real))),
             "build s": round(build, 1), "memory MB": round(memory), "p50 ms": round(float(np.median(latencies)), 2),
             "p95 ms": round(float(np.percentile(latencies, 95)), 2), "recall@10": round(float(np.mean(recall)), 3),
+            "questions": len(latencies),
             "article update ms": round(update, 1)}
 
 
@@ -255,4 +258,5 @@ if __name__ == "__main__":
     if sys.argv[2] == "update":
         print(json.dumps(engine_update(int(sys.argv[1]), Path(sys.argv[3]))))
     else:
-        print(json.dumps(one_point(int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))))
+        print(json.dumps(one_point(int(sys.argv[1]), sys.argv[2], Path(sys.argv[3]),
+                                   int(sys.argv[4]) if len(sys.argv) > 4 else QUESTIONS)))

@@ -10,7 +10,7 @@ import numpy as np
 from qa.vectors.base import VectorIndex, as_matrix
 from qa.vectors.faiss_exact import _read
 
-DEFAULT_NPROBE = 48
+DEFAULT_NPROBE = 64
 
 
 class FaissANN(VectorIndex):
