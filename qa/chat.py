@@ -118,7 +118,8 @@ class Engine:
             if seen != self._seen:
                 store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False)
                 # One assignment each: a question in flight keeps the retriever it started with.
-                self.retriever, self.documents, self.status = HybridRetriever(store), documents, status
+                self.retriever, self.documents, self.status = (HybridRetriever(store, previous=self.retriever),
+                                                               documents, status)
                 self._seen = seen
                 log.log(logging.WARNING if announce else logging.INFO,
                         "articles changed: index %s (%d article(s), %d sentence(s) embedded)",

@@ -43,3 +43,16 @@ def test_split_dutch_verbs_find_their_joined_form():
     question = "In welk jaar trad hij aan?"
     joined = join_separable_verbs(stems(question), question, {"aantred", "aantrek", "jaar"})
     assert "aantred" in joined and "aantrek" not in joined
+
+
+def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_same(engine):
+    from qa.retrieval import HybridRetriever
+
+    old = engine.retriever
+    new = HybridRetriever(old.store, previous=old)
+    assert all(a is b for a, b in zip(new.sentence_stems, old.sentence_stems))  # reused, not recomputed
+    fresh = HybridRetriever(old.store)
+    assert fresh.sentence_stems == new.sentence_stems and fresh._group_stems == new._group_stems
+    vector = engine._embedder.embed_question("Wat willen de ministers van de EU?")
+    assert [h.row for h in new.rank(vector, "Wat willen de ministers van de EU?").hits] == \
+        [h.row for h in fresh.rank(vector, "Wat willen de ministers van de EU?").hits]

@@ -209,12 +209,13 @@ def engine_update(size: int, cache: Path) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(index_dir=Path(folder))
         store.save(Path(folder), manifest)
+        retriever = HybridRetriever(store)
         started = time.perf_counter()
         new, new_manifest, count = build_store(documents + [seed], embedder, settings, (store, manifest))
         built = time.perf_counter()
         new.save(Path(folder), new_manifest)
         saved = time.perf_counter()
-        HybridRetriever(new)
+        HybridRetriever(new, previous=retriever)
         done = time.perf_counter()
     return {"passages": size, "sentences embedded": count, "embedding s": round(embedding, 2),
             "store rebuilt s": round(built - started - embedding, 2), "files written s": round(saved - built, 2),
