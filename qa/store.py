@@ -6,15 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.documents import Document as LCDocument
-from langchain_core.embeddings import Embeddings
-from langchain_core.vectorstores import VectorStore
 
 from qa.files import atomic_write
 from qa.passages import Passage
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 FORMAT_VERSION = 4  # 3: each save writes files of its own generation; 4: float16 sentences, any vector index
 MANIFEST = "manifest.json"
@@ -50,7 +50,7 @@ def check_manifest(manifest: object) -> dict[str, str]:
     return files
 
 
-class PassageStore(VectorStore):
+class PassageStore:
     """Passages, one vector per sentence, and a vector index over passage vectors (any backend of
     `qa.vectors`).
 
@@ -128,31 +128,16 @@ class PassageStore(VectorStore):
         """The ids of the passages of these articles."""
         return np.array([i for i, p in zip(self.ids, self.passages) if p.source in sources], dtype=np.int64)
 
-    # -- LangChain's VectorStore interface ------------------------------------------------
     @property
     def embeddings(self) -> Embeddings | None:
         return self._embeddings
 
-    def add_texts(self, texts: Iterable[str], metadatas: list[dict] | None = None, **kwargs: Any) -> list[str]:
-        raise NotImplementedError("PassageStore is built from articles: add a file with qa.articles or "
-                                  "`python app.py add`, then open_index")
+    def as_vectorstore(self):
+        """This store as a LangChain `VectorStore` (`qa.vectorstore.PassageVectorStore`). Imported only when
+        asked for: LangChain's `VectorStore` brings its tracing stack, about a second of start-up."""
+        from qa.vectorstore import PassageVectorStore
 
-    @classmethod
-    def from_texts(cls, texts, embedding, metadatas=None, **kwargs):
-        raise NotImplementedError("PassageStore is built from articles: use qa.index.open_index")
-
-    def similarity_search_with_score(self, query: str, k: int = 4, **kwargs: Any) -> list[tuple[LCDocument, float]]:
-        vector = np.asarray(self._embeddings.embed_query(query), dtype=np.float32)
-        return [(self.as_document(i), score) for i, score in self.search_vector(vector, k)]
-
-    def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[LCDocument]:
-        return [doc for doc, _ in self.similarity_search_with_score(query, k)]
-
-    # -- our own API ----------------------------------------------------------------------
-    def as_document(self, row: int) -> LCDocument:
-        passage = self.passages[row]
-        meta = passage.to_dict()
-        return LCDocument(page_content=meta.pop("text"), metadata=meta, id=passage.id)
+        return PassageVectorStore(self)
 
     def search_vector(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[int, float]]:
         """The `k` passages nearest `vector` (of these articles only, if given), as `(row, cosine)`, best first."""

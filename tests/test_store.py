@@ -120,10 +120,18 @@ def test_a_wellformed_but_wrong_manifest_is_rebuilt_with_a_warning(fresh, embedd
 
 
 def test_store_speaks_langchain_vectorstore(fresh):
+    from langchain_core.vectorstores import VectorStore
+
     _, store, _ = fresh
-    docs = store.similarity_search("Wat willen de ministers van Buitenlandse Zaken van de EU?", k=2)
+    langchain = store.as_vectorstore()
+    assert isinstance(langchain, VectorStore)
+    docs = langchain.similarity_search("Wat willen de ministers van Buitenlandse Zaken van de EU?", k=2)
     assert "sancties" in docs[0].page_content
-    assert docs[0].metadata["paragraph"] == 9
+    assert docs[0].metadata["paragraph"] == 9 and docs[0].id == docs[0].metadata["id"]
+    retrieved = langchain.as_retriever(search_kwargs={"k": 3}).invoke("Wat zei het Kremlin?")
+    assert any("Kremlin" in document.page_content for document in retrieved)
+    with pytest.raises(NotImplementedError, match="app.py add"):
+        langchain.add_texts(["een tekst"])
 
 
 def test_an_index_dir_that_is_a_file_is_a_clear_error(tmp_path, docs_dir, embedder):
