@@ -88,6 +88,20 @@ def _check_new(text: str, existing: list[Document]) -> Document:
     return document
 
 
+def read_file(path: Path, settings: Settings) -> bytes:
+    """The bytes of a file to add, read only when it is within the upload cap.
+
+    Raises:
+        IngestError: no such file, or over the cap.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError("no such file")
+    if path.stat().st_size > settings.max_upload_bytes:
+        raise IngestError(f"the file is over the {megabytes(settings.max_upload_bytes)} limit")
+    return path.read_bytes()
+
+
 def add_file(folder: Path, name: str, data: bytes, existing: list[Document], settings: Settings) -> Added:
     """Add an article file (text, web page or PDF) to `folder`, as it came.
 

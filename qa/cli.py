@@ -167,7 +167,7 @@ def cmd_add(args, settings: Settings) -> int:
     from functools import partial
 
     from qa import articles
-    from qa.ingest import IngestError, megabytes
+    from qa.ingest import IngestError
 
     engine = _open_engine(settings)
     failed = 0
@@ -176,13 +176,9 @@ def cmd_add(args, settings: Settings) -> int:
             if "://" in item:
                 write = partial(articles.add_url, settings.docs_dir, item, settings=settings)
             else:
-                path = Path(item)
-                if not path.is_file():
-                    raise IngestError("no such file")
-                if path.stat().st_size > settings.max_upload_bytes:
-                    raise IngestError(f"the file is over the {megabytes(settings.max_upload_bytes)} limit")
-                write = partial(articles.add_file, settings.docs_dir, path.name, path.read_bytes(), settings=settings)
-            document, passages = engine.add(lambda existing: write(existing=existing))
+                data = articles.read_file(Path(item), settings)
+                write = partial(articles.add_file, settings.docs_dir, Path(item).name, data, settings=settings)
+            document, passages = engine.add(write)
         except (IngestError, OSError) as error:
             failed += 1
             print(f"add: {item}: {error}", file=sys.stderr)

@@ -150,21 +150,19 @@ def build_store(documents: list[Document], embedder, settings: Settings,
     matrix = np.concatenate(pieces).astype(np.float16) if pieces else np.zeros((0, dim), np.float16)
 
     kind = backends.resolve(settings.vector_index, len(passages))
-    store = PassageStore(embedder, passages, matrix, vectors=_EMPTY)
-    same_backend = old_store is not None and old_store.vectors.kind == kind and kind != "ann" or (
-        old_store is not None and kind == "ann" and old_store.vectors.kind == "ann"
-        and len(passages) < 4 * max(len(old_store.passages), 1))  # IVF centroids still fit the collection
-    if same_backend:
+    # IVF centroids learnt on the old collection still fit it up to about four times its size.
+    keep_backend = old_store is not None and old_store.vectors.kind == kind and (
+        kind != "ann" or len(passages) < 4 * max(len(old_store.passages), 1))
+    if keep_backend:
         vectors = old_store.vectors
         gone = [old_store.ids[r] for source, rows in old_rows.items() if source not in reused for r in rows]
         vectors.delete(np.asarray(gone, dtype=np.int64))
-        rows = [r for r, p in enumerate(passages) if p.source not in reused]
     else:
         vectors = backends.create(kind, dim, settings.index_dir, settings.milvus_uri)
-        rows = list(range(len(passages)))
+    store = PassageStore(embedder, passages, matrix, vectors)
+    rows = [r for r, p in enumerate(passages) if not keep_backend or p.source not in reused]
     vectors.add(store.ids[rows], store.passage_vectors(rows), [passages[r].source for r in rows],
                 store.lexical_texts(rows))
-    store.vectors = vectors
     manifest = {
         "model": embedding_models.model_id(settings.embeddings),
         "splitter": _splitter_settings(settings),
@@ -173,9 +171,6 @@ def build_store(documents: list[Document], embedder, settings: Settings,
         "sentences": int(len(matrix)),
     }
     return store, manifest, int(len(embedded))
-
-
-_EMPTY = object()  # PassageStore's vectors, set by build_store once it knows which
 
 
 def open_index(settings: Settings, embedder=None, documents: list[Document] | None = None,
@@ -209,7 +204,7 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         store, manifest = previous
         same_settings = (manifest.get("model") == embedding_models.model_id(settings.embeddings)
                          and manifest.get("splitter") == _splitter_settings(settings)
-                         and _backend_fits(settings, store, manifest))
+                         and _backend_fits(settings, store))
         if not same_settings:
             previous = None
         elif manifest.get("files") == {d.source: d.sha256 for d in documents}:
@@ -228,8 +223,8 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         removed=tuple(sorted(set(old_files) - names)))
 
 
-def _backend_fits(settings: Settings, store: PassageStore, manifest: dict) -> bool:
-    """Whether the index on disk uses the backend the settings ask for (a Milvus one at the same URI)."""
+def _backend_fits(settings: Settings, store: PassageStore) -> bool:
+    """Whether the index on disk uses the backend the settings ask for."""
     from qa import vectors as backends
 
     wanted = backends.resolve(settings.vector_index, len(store.passages))

@@ -155,8 +155,8 @@ class HybridRetriever:
 
         # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
         # index's own BM25 where it has one), each with the other parts of its paragraph.
-        groups = {self.group_of[row] for row, _ in store.search_vector(question_vector, CANDIDATES, sources)}
         ids = None if sources is None else store.ids_of(sources)
+        groups = {self.group_of[row] for row, _ in store.search_vector(question_vector, CANDIDATES, ids)}
         own = store.vectors.lexical(query_stems, CANDIDATES, ids) if query_stems else []
         if own is not None:
             groups |= {self.group_of[store.row_of[i]] for i, _ in own if i in store.row_of}

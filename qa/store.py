@@ -139,9 +139,9 @@ class PassageStore:
 
         return PassageVectorStore(self)
 
-    def search_vector(self, vector: np.ndarray, k: int, sources: set[str] | None = None) -> list[tuple[int, float]]:
-        """The `k` passages nearest `vector` (of these articles only, if given), as `(row, cosine)`, best first."""
-        ids = None if sources is None else self.ids_of(sources)
+    def search_vector(self, vector: np.ndarray, k: int, ids: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The `k` passages nearest `vector` (among passages `ids` only, if given; see `ids_of`), as
+        `(row, cosine)`, best first."""
         found = self.vectors.search(vector, k, ids)
         return [(self.row_of[i], score) for i, score in found if i in self.row_of]
 

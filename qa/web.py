@@ -82,7 +82,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
     from functools import partial
 
     from qa import articles
-    from qa.ingest import IngestError, megabytes
+    from qa.ingest import IngestError
 
     folder = engine.folder_for(session)
     yield "⏳ " + {"file": "Bestand inlezen en indexeren / reading and indexing the file …",
@@ -96,17 +96,15 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
 
             upload = Path(value)
             try:
-                if upload.stat().st_size > engine.settings.max_upload_bytes:
-                    raise IngestError(f"the file is over the {megabytes(engine.settings.max_upload_bytes)} limit")
-                data, name = upload.read_bytes(), upload.name
+                data = articles.read_file(upload, engine.settings)
             finally:
                 upload.unlink(missing_ok=True)  # Gradio's copy: ours is kept, or nothing is
-            write = partial(articles.add_file, folder, name, data, settings=engine.settings)
+            write = partial(articles.add_file, folder, upload.name, data, settings=engine.settings)
         elif how == "text":
             write = partial(articles.add_text, folder, value or "", title or "", settings=engine.settings)
         else:
             write = partial(articles.add_url, folder, (value or "").strip(), settings=engine.settings)
-        document, passages = engine.add(lambda existing: write(existing=existing), session)
+        document, passages = engine.add(write, session)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
         yield "⚠ Niet toegevoegd / not added: " + render.escape_markdown(str(error))
