@@ -47,9 +47,18 @@ def _fill(text: str, indent: str, columns: int) -> str:
     return textwrap.fill(" ".join(text.split()), columns, initial_indent=indent, subsequent_indent=indent)
 
 
+ARTICLE_NAME_CHARS = 60  # a terminal line names the article and still fits beside its paragraph and date
+
+
+def _article_name(citation) -> str:
+    from qa.documents import opening_words
+
+    return opening_words(citation.article or citation.title or citation.source, ARTICLE_NAME_CHARS)
+
+
 def source_line(citation, language: str) -> str:
     label = lang.get(language).LABELS["paragraph"]
-    where = f"{citation.article or citation.title or citation.source}, {label} {citation.paragraph}"
+    where = f"{_article_name(citation)}, {label} {citation.paragraph}"
     return f"{where} ({citation.date})" if citation.date else where
 
 
@@ -58,7 +67,7 @@ def _see_also(related, language: str) -> str:
     label = lang.get(language).LABELS["paragraph"]
     groups: dict[str, list[str]] = {}
     for c in related:
-        groups.setdefault(c.article or c.title or c.source, []).append(f"[{c.n}]\u00a0{label}\u00a0{c.paragraph}")  # wraps whole
+        groups.setdefault(_article_name(c), []).append(f"[{c.n}]\u00a0{label}\u00a0{c.paragraph}")  # wraps whole
     return "; ".join(f"{article}: {', '.join(entries)}" for article, entries in groups.items())
 
 
