@@ -144,7 +144,7 @@ def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str)
             if _is_heading(text, local, passage):
                 continue  # a subheading folded into its paragraph names a topic; it answers nothing
             dense = float(ranking.sentence_dense[j])
-            coverage = _coverage(idf, retriever.sentence_stems[j])
+            coverage = _coverage(idf, retriever.sentence_stems[hit.row][local])
             score = (dense + LEXICAL_WEIGHT * coverage + PASSAGE_WEIGHT * hit.score / top
                      + TYPE_WEIGHT * _expected_type_bonus(question, text))
             if len(text) < 25:  # a heading or a fragment says too little to answer

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.bm25 import BM25
 from qa.store import PassageStore
 from qa.text import join_separable_verbs, stems, words
 
@@ -44,13 +45,50 @@ class Ranking:
     query_stems: list[str]
 
 
+@dataclass(frozen=True)
+class _Analysis:
+    """The text analysis of one article's passages, done once and reused while the article is unchanged.
+
+    Attributes:
+        passages: the passages analysed (to recognise the article unchanged).
+        paragraph: for each passage, its paragraph's number within the article (0, 1, …).
+        tokens: each paragraph's stems in order (title first), for BM25.
+        stems: each paragraph's stems as a set.
+        words: each paragraph's folded words.
+        sentence_stems: for each passage, the stems of each of its sentences.
+    """
+
+    passages: tuple
+    paragraph: tuple[int, ...]
+    tokens: tuple[list[str], ...]
+    stems: tuple[set[str], ...]
+    words: tuple[set[str], ...]
+    sentence_stems: tuple[tuple[set[str], ...], ...]
+
+    @classmethod
+    def of(cls, passages: tuple) -> "_Analysis":
+        numbers: dict[int, int] = {}
+        texts: list[str] = []
+        for passage in passages:
+            if passage.paragraph not in numbers:
+                numbers[passage.paragraph] = len(texts)
+                texts.append(f" {passage.title} {passage.text}")
+            else:
+                texts[numbers[passage.paragraph]] += f" {passage.text}"
+        tokens = tuple(stems(text) or ["∅"] for text in texts)
+        return cls(passages, tuple(numbers[p.paragraph] for p in passages), tokens,
+                   tuple(set(t) for t in tokens), tuple(set(words(text)) for text in texts),
+                   tuple(tuple(set(stems(p.sentence_text(i))) for i in range(len(p.sentences)))
+                         for p in passages))
+
+
 class HybridRetriever:
     """Rank passages by dense similarity and BM25 (Dutch stems), fused by reciprocal rank.
 
-    BM25 is rebuilt from the passages at start (milliseconds for an article, a minute for 100,000
-    passages), so nothing but JSON and vectors is read from disk. Given the retriever it replaces, it
-    reuses the stems of every paragraph and sentence whose text is unchanged, so that adding an article
-    to an archive analyses that article alone.
+    The text analysis (stems, BM25) is built from the passages at start, so nothing but JSON and vectors
+    is read from disk. Given the retriever it replaces, it reuses the analysis of every unchanged article
+    and updates BM25 and the term counts by the articles added and removed, so that adding an article to
+    an archive costs about the same whatever the archive's size.
 
     Args:
         store: the passage store.
@@ -61,56 +99,76 @@ class HybridRetriever:
 
     def __init__(self, store: PassageStore, dense_weight: float = 0.6, known_power: float = 2.0,
                  previous: "HybridRetriever | None" = None):
-        import logging
-
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
         self.store = store
         self.dense_weight = dense_weight
         self.known_power = known_power
-        # Parts of one split paragraph are ranked together: the paragraph is the unit of context,
-        # the part is what gets cited.
-        group_ids: dict[tuple[str, int], int] = {}
-        for p in store.passages:
-            group_ids.setdefault((p.source, p.paragraph), len(group_ids))
-        self.group_of = np.array([group_ids[(p.source, p.paragraph)] for p in store.passages], dtype=int)
+        blocks: list[tuple[str, int, int]] = []  # (article, first row, end row): an article's rows are contiguous
+        for row, passage in enumerate(store.passages):
+            if blocks and blocks[-1][0] == passage.source:
+                blocks[-1] = (passage.source, blocks[-1][1], row + 1)
+            else:
+                blocks.append((passage.source, row, row + 1))
+        old = previous._articles if previous is not None else {}
+        self._articles: dict[str, _Analysis] = {}
+        for source, first, end in blocks:
+            passages = tuple(store.passages[first:end])
+            known = old.get(source)
+            self._articles[source] = known if known is not None and known.passages == passages \
+                else _Analysis.of(passages)
+        kept = {s for s, a in self._articles.items() if old.get(s) is a}
+        # Paragraphs are numbered as BM25 numbers its documents: the kept ones in their old order, then
+        # the new ones. Parts of one split paragraph are ranked together: the paragraph is the unit of
+        # context, the part is what gets cited.
+        first_group: dict[str, int] = {}
+        if previous is not None:
+            keep = np.zeros(previous._groups, dtype=bool)
+            for source in kept:
+                start = previous._first_group[source]
+                keep[start:start + len(old[source].tokens)] = True
+            renumbered = np.cumsum(keep) - 1
+            for source in kept:
+                first_group[source] = int(renumbered[previous._first_group[source]])
+            count = int(keep.sum())
+            self._group_stems = [g for g, k in zip(previous._group_stems, keep) if k]
+            self._group_words = [g for g, k in zip(previous._group_words, keep) if k]
+            self._df, self._words = dict(previous._df), dict(previous._words)
+            gone = [a for s, a in old.items() if s not in kept]
+        else:
+            keep, count = np.zeros(0, dtype=bool), 0
+            self._group_stems, self._group_words, self._df, self._words = [], [], {}, {}
+            gone = []
+        added: list[list[str]] = []
+        for source, analysis in self._articles.items():
+            if source not in kept:
+                first_group[source] = count + len(added)
+                added += analysis.tokens
+                self._group_stems += analysis.stems
+                self._group_words += analysis.words
+        for analysis in gone:
+            _count(self._df, analysis.stems, -1)
+            _count(self._words, analysis.words, -1)
+        for source, analysis in self._articles.items():
+            if source not in kept:
+                _count(self._df, analysis.stems, 1)
+                _count(self._words, analysis.words, 1)
+        self._bm25 = previous._bm25.updated(keep, added) if previous is not None else BM25.build(added)
+        self._first_group = first_group
+        self._groups = len(self._group_stems)
+        self.group_of = np.concatenate(
+            [first_group[s] + np.asarray(self._articles[s].paragraph, dtype=np.int64) for s, _, _ in blocks]) \
+            if blocks else np.zeros(0, dtype=np.int64)
         self.source_of = np.array([p.source for p in store.passages], dtype=object)
-        self.rows_of_group: list[list[int]] = [[] for _ in group_ids]
-        for row, group in enumerate(self.group_of):
+        self.rows_of_group: list[list[int]] = [[] for _ in range(self._groups)]
+        for row, group in enumerate(self.group_of.tolist()):
             self.rows_of_group[group].append(row)
-        self._groups = len(group_ids)
-        group_text = [""] * self._groups
-        for passage, group in zip(store.passages, self.group_of):
-            group_text[group] += f" {passage.title} {passage.text}" if not group_text[group] else f" {passage.text}"
-        known_groups = previous._analysed_groups if previous is not None else {}
-        known_sentences = previous._analysed_sentences if previous is not None else {}
-        self._analysed_groups: dict[str, tuple[list[str], set[str]]] = {}
-        self._analysed_sentences: dict[str, set[str]] = {}
-        for text in group_text:
-            found = known_groups.get(text) or (stems(text) or ["∅"], set(words(text)))
-            self._analysed_groups[text] = found
-        corpus = [self._analysed_groups[text][0] for text in group_text]
-        self._group_stems = [set(tokens) for tokens in corpus]
-        self._group_words = [self._analysed_groups[text][1] for text in group_text]
-        self.vocabulary: set[str] = set().union(*self._group_words) if self._group_words else set()
-        self._bm25 = bm25s.BM25()
-        self._bm25.index(corpus, show_progress=False)
-        self.sentence_stems = []
-        for passage in store.passages:
-            for i in range(len(passage.sentences)):
-                text = passage.sentence_text(i)
-                found = known_sentences.get(text)
-                if found is None:
-                    found = set(stems(text))
-                self._analysed_sentences[text] = found
-                self.sentence_stems.append(found)
-        document_frequency: dict[str, int] = {}
-        for tokens in corpus:
-            for token in set(tokens):
-                document_frequency[token] = document_frequency.get(token, 0) + 1
-        self._df = document_frequency
-        self._n = max(len(corpus), 1)
+        # sentence_stems[row][i]: the stems of sentence i of passage `row`.
+        self.sentence_stems = [s for source, _, _ in blocks for s in self._articles[source].sentence_stems]
+        self._n = max(self._groups, 1)
+
+    @property
+    def vocabulary(self) -> dict[str, int]:
+        """Every folded word of the articles (with the number of paragraphs that hold it)."""
+        return self._words
 
     def paragraph_stems(self, row: int) -> set[str]:
         """Content-word stems of the paragraph that passage `row` belongs to."""
@@ -151,7 +209,7 @@ class HybridRetriever:
             allowed_groups[self.group_of[np.isin(self.source_of, list(sources))]] = True
         lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
-            lexical = np.asarray(self._bm25.get_scores(query_stems), dtype=np.float32)
+            lexical = self._bm25.scores(query_stems)
 
         # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
         # index's own BM25 where it has one), each with the other parts of its paragraph.
@@ -205,6 +263,17 @@ class HybridRetriever:
         hits = [Hit(int(rows[i]), float(passage_score[i]), float(passage_dense[i]),
                     float(candidate_lexical[local_group[i]])) for i in order]
         return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), query_stems)
+
+
+def _count(counts: dict[str, int], sets: tuple[set[str], ...], sign: int) -> None:
+    """Add (`sign` 1) or take away (-1) one to the count of each term for each set holding it."""
+    for found in sets:
+        for term in found:
+            left = counts.get(term, 0) + sign
+            if left:
+                counts[term] = left
+            else:
+                del counts[term]
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

@@ -25,7 +25,7 @@ def test_english_question_over_dutch_text_is_carried_by_the_dense_side(engine):
 
 
 def test_bm25_uses_dutch_stems(engine):
-    scores = engine.retriever._bm25.get_scores(["sanctie"])  # "sancties" stems to "sanctie"
+    scores = engine.retriever._bm25.scores(["sanctie"])  # "sancties" stems to "sanctie"
     assert scores[8] > 0 and np.count_nonzero(scores) == 1
 
 
@@ -53,6 +53,7 @@ def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_sam
     assert all(a is b for a, b in zip(new.sentence_stems, old.sentence_stems))  # reused, not recomputed
     fresh = HybridRetriever(old.store)
     assert fresh.sentence_stems == new.sentence_stems and fresh._group_stems == new._group_stems
+    assert fresh._df == new._df and fresh.vocabulary == new.vocabulary
     vector = engine._embedder.embed_question("Wat willen de ministers van de EU?")
     assert [h.row for h in new.rank(vector, "Wat willen de ministers van de EU?").hits] == \
         [h.row for h in fresh.rank(vector, "Wat willen de ministers van de EU?").hits]
