@@ -104,6 +104,7 @@ class Engine:
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
     _adding: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    _known: dict = field(repr=False, default_factory=dict)  # articles read, by file and its size and time
 
     def refresh(self, announce: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
@@ -116,7 +117,8 @@ class Engine:
             return False
         with self._lock:
             if seen != self._seen:
-                store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False)
+                store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False,
+                                                      current=self.retriever.store, known=self._known)
                 # One assignment each: a question in flight keeps the retriever it started with.
                 self.retriever, self.documents, self.status = (HybridRetriever(store, previous=self.retriever),
                                                                documents, status)
@@ -133,14 +135,15 @@ class Engine:
         Raises:
             qa.generate.GeneratorError: the language model setting is wrong.
         """
-        store, documents, status = open_index(settings, rebuild=rebuild, progress=progress)
+        known: dict = {}
+        store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)
         chat_model = None
         if settings.llm:
             from qa.generate import create_chat_model
 
             chat_model = create_chat_model(settings)
         engine = cls(settings, HybridRetriever(store), documents, status, store.embeddings, chat_model)
-        engine._seen = articles_state(settings)
+        engine._seen, engine._known = articles_state(settings), known
         if settings.question_cache > 0:
             engine._question_vector = QuestionCache(store.embeddings.embed_question, settings.question_cache)
         return engine

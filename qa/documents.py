@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,14 +134,37 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
 
 def article_paths(folder: Path) -> list[Path]:
     """The article files (text, web pages, PDF) under `folder`, sorted by path."""
-    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
+    return [Path(path) for path, _ in _walk(folder)]
+
+
+def _walk(folder: Path) -> list[tuple[str, bool]]:
+    """The article files under `folder` sorted by path, each with whether a link is on its way (a file
+    that is a link, or one in a linked folder): only those need resolving to see where they lead."""
+    found: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+
+    def visit(directory: str, linked: bool) -> None:
+        real = os.path.realpath(directory)
+        if real in seen:  # a link back up the tree
+            return
+        seen.add(real)
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    visit(entry.path, linked or entry.is_symlink())
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                    found.append((entry.path, linked or entry.is_symlink()))
+
+    if os.path.isdir(folder):
+        visit(os.fspath(folder), False)
+    return sorted(found, key=lambda item: item[0].split(os.sep))
 
 
 def folder_state(folder: Path) -> tuple:
     """What the articles folder holds, as (path, size, modification time) of each article file: a cheap
     way to notice that an article was added, changed or removed."""
     try:
-        return tuple((str(p), st.st_size, st.st_mtime_ns) for p in article_paths(folder) for st in [p.stat()])
+        return tuple((path, st.st_size, st.st_mtime_ns) for path, _ in _walk(folder) for st in [os.stat(path)])
     except OSError:
         return ()
 
@@ -174,7 +198,8 @@ def read_article(path: Path, data: bytes, extracted_dir: Path | None = None) -> 
 
 
 def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path | None = None,
-                   prefix: str = "", max_file_bytes: int = 20_000_000, required: bool = True) -> list[Document]:
+                   prefix: str = "", max_file_bytes: int = 20_000_000, required: bool = True,
+                   known: dict | None = None) -> list[Document]:
     """Load every article (`.txt`, `.md`, `.html`, `.htm`, `.pdf`) under `folder`, sorted by path.
 
     Args:
@@ -184,6 +209,8 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
         prefix: put before each file's name in `Document.source` (to tell folders apart).
         max_file_bytes: the largest web page or PDF file.
         required: raise when the folder holds no article (else return []).
+        known: articles read before, by (path, size, modification time); a file that has not changed
+            since is not read again (so looking at an archive of thousands costs a stat of each). Filled in.
 
     Files not in UTF-8 are decoded in the encoding that fits; files no encoding fits, files over the
     limits, pages and PDF files with no article text, and links that lead out of `folder` are skipped
@@ -203,12 +230,18 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
     root = folder.resolve()
-    for path in article_paths(folder):
-        if not path.resolve().is_relative_to(root):
+    for name, linked in _walk(folder):
+        stat = os.stat(name)
+        key = (name, prefix, stat.st_size, stat.st_mtime_ns)
+        if known is not None and key in known:
+            documents.append(known[key])
+            continue
+        path = Path(name)
+        if linked and not path.resolve().is_relative_to(root):
             # A link to /etc/passwd must not become an article that anyone can read in the chat.
             log.warning("skipping %s: a link that leads out of the articles folder", path)
             continue
-        size = path.stat().st_size
+        size = stat.st_size
         limit = max_bytes if path.suffix.lower() in (".txt", ".md") else max(max_bytes, max_file_bytes)
         if size > limit:
             log.warning("skipping %s: %d bytes, over the %d-byte limit for one article", path, size, limit)
@@ -224,6 +257,8 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
             continue
         source = prefix + path.relative_to(folder).as_posix()
         documents.append(parse(source, text, hashlib.sha256(data).hexdigest()))
+        if known is not None:
+            known[key] = documents[-1]
     if not documents and required:
         raise DocumentsError(f"no articles (.txt, .md, .html, .pdf) in {folder}")
     return documents

@@ -38,16 +38,18 @@ class IndexStatus:
 UPLOADS_PREFIX = "uploads/"
 
 
-def load_articles(settings: Settings) -> list[Document]:
+def load_articles(settings: Settings, known: dict | None = None) -> list[Document]:
     """The articles the engine answers from: the articles folder's, then the uploads (named `uploads/…`).
+    `known`: articles read before, not read again while their files are unchanged (see `load_documents`).
 
     Raises:
         qa.documents.DocumentsError: the articles folder is missing, or neither folder holds an article.
     """
     uploads = load_documents(settings.uploads, settings.max_article_bytes, settings.extracted_dir,
-                             prefix=UPLOADS_PREFIX, max_file_bytes=settings.max_upload_bytes, required=False)
+                             prefix=UPLOADS_PREFIX, max_file_bytes=settings.max_upload_bytes, required=False,
+                             known=known)
     documents = load_documents(settings.docs_dir, settings.max_article_bytes, settings.extracted_dir,
-                               max_file_bytes=settings.max_upload_bytes, required=not uploads)
+                               max_file_bytes=settings.max_upload_bytes, required=not uploads, known=known)
     return documents + uploads
 
 
@@ -127,27 +129,18 @@ def build_store(documents: list[Document], embedder, settings: Settings,
             old_rows.setdefault(passage.source, []).append(row)
 
     passages: list[Passage] = []
-    pieces: list[np.ndarray | None] = []
+    rows: list[int | None] = []  # each passage's row in the old store, None for a new one
     fresh: list[Passage] = []
     for document in documents:
         if document.source in reused:
-            rows = old_rows.get(document.source, [])
-            passages += [old_store.passages[r] for r in rows]
-            pieces += [np.asarray(old_store.sentence_vectors[old_store.first_sentence[r]:
-                                                             old_store.first_sentence[r] + len(old_store.passages[r].sentences)])
-                       for r in rows]
+            passages += [old_store.passages[r] for r in old_rows.get(document.source, [])]
+            rows += old_rows.get(document.source, [])
         else:
             new = split_document(document, settings.max_passage_chars)
             passages += new
-            pieces += [None] * len(new)
+            rows += [None] * len(new)
             fresh += new
     embedded = _embed_sentences(embedder, fresh, progress)
-    offset, dim = 0, embedded.shape[1]
-    for i, passage in enumerate(passages):
-        if pieces[i] is None:
-            pieces[i] = embedded[offset:offset + len(passage.sentences)]
-            offset += len(passage.sentences)
-    matrix = np.concatenate(pieces).astype(np.float16) if pieces else np.zeros((0, dim), np.float16)
 
     kind = backends.resolve(settings.vector_index, len(passages))
     # IVF centroids learnt on the old collection still fit it up to about four times its size.
@@ -155,30 +148,39 @@ def build_store(documents: list[Document], embedder, settings: Settings,
         kind != "ann" or len(passages) < 4 * max(len(old_store.passages), 1))
     if keep_backend:
         vectors = old_store.vectors
-        gone = [old_store.ids[r] for source, rows in old_rows.items() if source not in reused for r in rows]
+        gone = [old_store.ids[r] for source, found in old_rows.items() if source not in reused for r in found]
         vectors.delete(np.asarray(gone, dtype=np.int64))
     else:
-        vectors = backends.create(kind, dim, settings.index_dir, settings.milvus_uri)
-    store = PassageStore(embedder, passages, matrix, vectors)
-    rows = [r for r, p in enumerate(passages) if not keep_backend or p.source not in reused]
-    vectors.add(store.ids[rows], store.passage_vectors(rows), [passages[r].source for r in rows],
-                store.lexical_texts(rows))
+        vectors = backends.create(kind, embedded.shape[1], settings.index_dir, settings.milvus_uri)
+    if old_store is not None:
+        store = old_store.extended(passages, rows, embedded, vectors)
+    else:
+        store = PassageStore(embedder, passages, embedded, vectors)
+    added = [r for r, p in enumerate(passages) if not keep_backend or p.source not in reused]
+    vectors.add(store.ids[added], store.passage_vectors(added), [passages[r].source for r in added],
+                store.lexical_texts(added))
     manifest = {
         "model": embedding_models.model_id(settings.embeddings),
         "splitter": _splitter_settings(settings),
         "files": {d.source: d.sha256 for d in documents},
         "passages": len(passages),
-        "sentences": int(len(matrix)),
+        "sentences": int(sum(len(p.sentences) for p in passages)),
     }
     return store, manifest, int(len(embedded))
 
 
 def open_index(settings: Settings, embedder=None, documents: list[Document] | None = None,
-               rebuild: bool = False, progress: bool = True) -> tuple[PassageStore, list[Document], IndexStatus]:
+               rebuild: bool = False, progress: bool = True, current: PassageStore | None = None,
+               known: dict | None = None) -> tuple[PassageStore, list[Document], IndexStatus]:
     """Load the index under `settings.index_dir`, rebuilding as far as needed first.
 
     The index is rebuilt when the model or splitter settings changed, re-embedded only for files
     that were added or changed, and rebuilt whole (with a warning) when its files are damaged.
+
+    Args:
+        current: the store in use, updated in place of the one on disk while the index folder still
+            holds what it saved (an archive is not read again for each article added).
+        known: articles read before (see `load_articles`).
 
     Returns:
         `(store, documents, status)`.
@@ -189,10 +191,12 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     started = time.perf_counter()
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         raise ValueError(f"--index-dir names a file, not a folder: {settings.index_dir}")
-    documents = documents if documents is not None else load_articles(settings)
+    documents = documents if documents is not None else load_articles(settings, known)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)
     previous = None
-    if not rebuild:
+    if not rebuild and current is not None and current.saved_in(settings.index_dir):
+        previous = (current, current.manifest)
+    elif not rebuild:
         try:
             previous = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
         except FileNotFoundError:

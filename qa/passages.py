@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from qa.documents import Document
 
@@ -46,7 +46,9 @@ class Passage:
         return self.text[start - self.start:end - self.start]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"id": self.id, "source": self.source, "paragraph": self.paragraph, "start": self.start,
+                "end": self.end, "text": self.text, "sentences": [list(s) for s in self.sentences],
+                "title": self.title, "date": self.date}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Passage":

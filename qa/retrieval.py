@@ -158,9 +158,10 @@ class HybridRetriever:
             [first_group[s] + np.asarray(self._articles[s].paragraph, dtype=np.int64) for s, _, _ in blocks]) \
             if blocks else np.zeros(0, dtype=np.int64)
         self.source_of = np.array([p.source for p in store.passages], dtype=object)
-        self.rows_of_group: list[list[int]] = [[] for _ in range(self._groups)]
-        for row, group in enumerate(self.group_of.tolist()):
-            self.rows_of_group[group].append(row)
+        # The rows of group g are _by_group[_group_start[g]:_group_start[g + 1]] (arrays, not a list per
+        # group: a hundred thousand small lists cost more in garbage collection than in building).
+        self._by_group = np.argsort(self.group_of, kind="stable")
+        self._group_start = np.searchsorted(self.group_of[self._by_group], np.arange(self._groups + 1))
         # sentence_stems[row][i]: the stems of sentence i of passage `row`.
         self.sentence_stems = [s for source, _, _ in blocks for s in self._articles[source].sentence_stems]
         self._n = max(self._groups, 1)
@@ -223,7 +224,8 @@ class HybridRetriever:
             if allowed_groups is not None:
                 ranked = ranked[allowed_groups[ranked]]
             groups |= {int(g) for g in ranked[:CANDIDATES] if lexical[g] > 0}
-        rows = np.array(sorted(r for g in groups for r in self.rows_of_group[g]), dtype=np.int64)
+        rows = np.sort(np.concatenate([self._by_group[self._group_start[g]:self._group_start[g + 1]]
+                                       for g in groups])) if groups else np.zeros(0, dtype=np.int64)
         if not len(rows):
             return Ranking([], {}, query_stems)
 

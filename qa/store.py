@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,11 +18,14 @@ from qa.passages import Passage
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-FORMAT_VERSION = 4  # 3: each save writes files of its own generation; 4: float16 sentences, any vector index
+FORMAT_VERSION = 5  # 5: passages and sentence vectors appended article by article; the vector index a snapshot
 MANIFEST = "manifest.json"
-PASSAGES = "passages.json"
-PASSAGE_VECTORS = "passages.faiss"
-SENTENCE_VECTORS = "sentences.npy"
+PASSAGES = "passages"
+SENTENCE_VECTORS = "sentences"
+PASSAGE_VECTORS = "vectors"
+# An update appends; the files are written anew once they hold more dead passages (of removed or changed
+# articles) than live ones, and the vector index's snapshot once this many passages differ from it.
+SNAPSHOT_AFTER = 2000
 
 
 class CorruptIndexError(Exception):
@@ -29,6 +34,11 @@ class CorruptIndexError(Exception):
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and bool(value) and "/" not in value and "\\" not in value \
+        and not value.startswith(".")
 
 
 def check_manifest(manifest: object) -> dict[str, str]:
@@ -40,14 +50,81 @@ def check_manifest(manifest: object) -> dict[str, str]:
     if not isinstance(manifest.get("files", {}), dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in manifest.get("files", {}).items()):
         raise CorruptIndexError("manifest's list of articles is not a mapping of names to hashes")
-    files, checksums = manifest.get("data_files"), manifest.get("checksums")
-    if not isinstance(files, dict) or not {PASSAGES, SENTENCE_VECTORS} <= set(files) <= {PASSAGES, SENTENCE_VECTORS,
-                                                                                        PASSAGE_VECTORS} \
-            or not isinstance(checksums, dict) or set(checksums) != set(files.values()) \
-            or not all(isinstance(v, str) and "/" not in v and "\\" not in v and not v.startswith(".")
-                       for v in [*files.values(), *checksums.values()]):
-        raise CorruptIndexError("manifest does not name the index files and their checksums")
+    files, segments = manifest.get("data_files"), manifest.get("segments")
+    if not isinstance(files, dict) or not {PASSAGES, SENTENCE_VECTORS} <= set(files) <= {
+            PASSAGES, SENTENCE_VECTORS, PASSAGE_VECTORS} or not all(_is_name(v) for v in files.values()):
+        raise CorruptIndexError("manifest does not name the index files")
+    if not isinstance(segments, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("bytes"), int) and isinstance(s.get("rows"), int)
+            and isinstance(s.get("sha256"), str) for s in segments):
+        raise CorruptIndexError("manifest does not list the parts of the index files and their checksums")
+    articles = manifest.get("articles")
+    if not isinstance(articles, dict) or not all(
+            isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) and n >= 0 for n in v)
+            for v in articles.values()):
+        raise CorruptIndexError("manifest does not say where each article's passages are")
+    snapshot = manifest.get("snapshot", {})
+    if not isinstance(snapshot, dict) or not isinstance(snapshot.get("articles", {}), dict) \
+            or (PASSAGE_VECTORS in files and not isinstance(snapshot.get("sha256"), str)):
+        raise CorruptIndexError("manifest's vector index snapshot is malformed")
+    if not isinstance(manifest.get("dim"), int) or manifest["dim"] <= 0:
+        raise CorruptIndexError("manifest does not give the vector size")
     return files
+
+
+@dataclass
+class _Log:
+    """Where a store's passages and sentence vectors are on disk: a passages file of JSON lines and a
+    file of float16 sentence rows, both only appended to, and what of them the manifest vouches for.
+
+    Attributes:
+        folder: the index folder.
+        files: the data files by kind (`PASSAGES`, `SENTENCE_VECTORS`, `PASSAGE_VECTORS`).
+        segments: one per write: the passage bytes and sentence rows it appended, and their hash.
+        lines: passage lines in the file.
+        articles: `source -> [first line, lines]` of each article written.
+        rows: sentence rows in the file (a few may not be in a segment yet: appended by `extended`).
+        snapshot: `source -> [first line, lines]` of the articles the vector index's file holds.
+        snapshot_sha256: that file's hash.
+    """
+
+    folder: Path
+    files: dict[str, str]
+    segments: list[dict]
+    lines: int
+    articles: dict[str, list[int]]
+    rows: int
+    snapshot: dict[str, list[int]]
+    snapshot_sha256: str = ""
+
+    @property
+    def bytes(self) -> int:
+        return sum(s["bytes"] for s in self.segments)
+
+    @property
+    def saved_rows(self) -> int:
+        return sum(s["rows"] for s in self.segments)
+
+    def copy(self) -> "_Log":
+        return _Log(self.folder, dict(self.files), list(self.segments), self.lines, dict(self.articles),
+                    self.rows, dict(self.snapshot), self.snapshot_sha256)
+
+
+def _append_rows(path: Path, keep_rows: int, dim: int, rows: np.ndarray) -> None:
+    """Cut the file to `keep_rows` rows (dropping what a killed update appended), then append `rows`."""
+    with open(path, "r+b") as handle:
+        handle.truncate(keep_rows * dim * 2)
+        handle.seek(0, 2)
+        handle.write(np.ascontiguousarray(rows, dtype=np.float16).tobytes())
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _map_rows(path: Path, rows: int, dim: int) -> np.ndarray:
+    """The first `rows` sentence vectors of a file, memory-mapped read-only."""
+    if rows == 0:
+        return np.zeros((0, dim), dtype=np.float16)
+    return np.memmap(path, dtype=np.float16, mode="r", shape=(rows, dim))
 
 
 class PassageStore:
@@ -67,22 +144,27 @@ class PassageStore:
     """
 
     def __init__(self, embeddings: Embeddings | None, passages: list[Passage], sentence_vectors: np.ndarray,
-                 vectors=None):
+                 vectors=None, first_sentence: np.ndarray | None = None, ids: np.ndarray | None = None,
+                 log: _Log | None = None):
         from qa import vectors as backends
 
         self._embeddings = embeddings
         self.passages = list(passages)
         self.sentence_vectors = sentence_vectors if sentence_vectors.dtype == np.float16 \
             else np.asarray(sentence_vectors, dtype=np.float16)
-        counts = [len(p.sentences) for p in self.passages]
-        if sum(counts) != len(self.sentence_vectors):
-            raise CorruptIndexError(f"{len(self.sentence_vectors)} sentence vectors for {sum(counts)} sentences")
+        counts = np.fromiter((len(p.sentences) for p in self.passages), dtype=np.int64, count=len(self.passages))
         self.dim = int(self.sentence_vectors.shape[1]) if self.sentence_vectors.ndim == 2 else 0
-        # first_sentence[i] is passage i's first sentence.
-        self.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if counts \
-            else np.zeros(0, np.int64)
-        self.ids = backends.passage_ids([p.id for p in self.passages])
-        self.row_of = {int(i): row for row, i in enumerate(self.ids)}
+        if first_sentence is None:
+            if counts.sum() != len(self.sentence_vectors):
+                raise CorruptIndexError(f"{len(self.sentence_vectors)} sentence vectors for {counts.sum()} sentences")
+            first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+        elif len(counts) and (len(first_sentence) != len(counts)
+                              or (first_sentence + counts).max() > len(self.sentence_vectors)):
+            raise CorruptIndexError("a passage's sentences lie beyond the sentence vectors")
+        # first_sentence[i] is the row of passage i's first sentence in `sentence_vectors`.
+        self.first_sentence = np.asarray(first_sentence, dtype=np.int64)
+        self.ids = backends.passage_ids([p.id for p in self.passages]) if ids is None else ids
+        self.row_of = dict(zip(self.ids.tolist(), range(len(self.passages))))
         self._first_row: dict[str, int] = {}
         for row, passage in enumerate(self.passages):
             self._first_row.setdefault(passage.source, row)
@@ -92,6 +174,48 @@ class PassageStore:
             vectors = backends.create("exact", self.dim)
             vectors.add(self.ids, self.passage_vectors(), [p.source for p in self.passages], self.lexical_texts())
         self.vectors = vectors
+        self.log = log
+        self.manifest: dict = {}  # as saved or loaded
+        self._manifest_digest = ""
+
+    def extended(self, passages: list[Passage], rows: list[int | None], embedded: np.ndarray,
+                 vectors) -> "PassageStore":
+        """A store of `passages`, reusing this one's sentence vectors.
+
+        Args:
+            passages: the new store's passages.
+            rows: for each, its row in this store (its sentence vectors reused), or None for a new passage,
+                whose sentence vectors are the next rows of `embedded`.
+            embedded: the sentence vectors of the new passages, in order.
+            vectors: the new store's vector index.
+
+        When this store lives in an index folder, `embedded` is appended to its sentence file (which the
+        manifest does not vouch for until `save`), and the new store reads every vector from that file.
+        """
+        from qa import vectors as backends
+
+        counts = np.fromiter((len(p.sentences) for p in passages), dtype=np.int64, count=len(passages))
+        new = np.fromiter((r is None for r in rows), dtype=bool, count=len(rows))
+        old_rows = np.fromiter((-1 if r is None else r for r in rows), dtype=np.int64, count=len(rows))
+        offsets = np.cumsum(np.where(new, counts, 0)) - np.where(new, counts, 0)
+        ids = np.zeros(len(passages), dtype=np.int64)
+        ids[~new] = self.ids[old_rows[~new]]
+        ids[new] = backends.passage_ids([p.id for p, fresh in zip(passages, new) if fresh])
+        embedded = np.asarray(embedded, dtype=np.float16).reshape(-1, self.dim)
+        if self.log is not None:
+            log = self.log.copy()
+            path = log.folder / log.files[SENTENCE_VECTORS]
+            _append_rows(path, log.rows, self.dim, embedded)
+            first = np.where(new, log.rows + offsets, self.first_sentence[np.maximum(old_rows, 0)])
+            log.rows += len(embedded)
+            reused = {p.source for p, fresh in zip(passages, new) if not fresh}
+            log.articles = {s: v for s, v in log.articles.items() if s in reused}
+            return PassageStore(self._embeddings, passages, _map_rows(path, log.rows, self.dim), vectors,
+                                first, ids, log)
+        pieces = [np.asarray(self.sentence_vectors[self.first_sentence[r]:self.first_sentence[r] + c])
+                  if r >= 0 else embedded[o:o + c] for r, o, c in zip(old_rows, offsets, counts)]
+        matrix = np.concatenate(pieces) if pieces else np.zeros((0, self.dim), np.float16)
+        return PassageStore(self._embeddings, passages, matrix, vectors, ids=ids)
 
     def sentences_of(self, row: int) -> np.ndarray:
         """The sentence vectors of passage `row`, as float32."""
@@ -145,33 +269,126 @@ class PassageStore:
         found = self.vectors.search(vector, k, ids)
         return [(self.row_of[i], score) for i, score in found if i in self.row_of]
 
+    def saved_in(self, folder: Path) -> bool:
+        """Whether `folder` holds this store as it was last saved or loaded (nobody wrote it since)."""
+        try:
+            text = (Path(folder) / MANIFEST).read_bytes()
+        except OSError:
+            return False
+        return bool(self._manifest_digest) and hashlib.sha256(text).hexdigest() == self._manifest_digest \
+            and self.log is not None and self.log.folder.resolve() == Path(folder).resolve()
+
+    def _line(self, row: int) -> bytes:
+        record = self.passages[row].to_dict()
+        record["row"] = int(self.first_sentence[row])
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+
+    def _articles(self) -> dict[str, list[int]]:
+        """`source -> [first row, passages]` of each article, in order (an article's rows are contiguous)."""
+        found: dict[str, list[int]] = {}
+        for row, passage in enumerate(self.passages):
+            if passage.source in found:
+                found[passage.source][1] += 1
+            else:
+                found[passage.source] = [row, 1]
+        return found
+
     def save(self, folder: Path, manifest: dict) -> None:
         """Write the store to `folder` so that a crash at any point leaves the previous store loadable.
 
-        Each save writes files of its own generation; the manifest, written last by an atomic rename,
-        names them with their hashes, and only then are the previous generation's files removed. (A Milvus
-        index lives in Milvus; the manifest records where.)
+        A store that came from `extended` of the store saved there appends the passages of its new
+        articles (and their sentence vectors, already appended) to the files; the manifest, written last
+        by an atomic rename, says how much of each file is the index, with a hash of each part. The files
+        are written anew, under new names, when none are there or they hold more dead passages than live
+        ones; the previous ones are removed only after the manifest names the new. The vector index is
+        saved whole (a snapshot) when that many passages differ from the last snapshot; loading brings a
+        snapshot up to date. (A Milvus index lives in Milvus; the manifest records where.)
+
+        Args:
+            folder: the index folder.
+            manifest: what the caller records (model, splitter, articles' hashes); the store adds its own.
         """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for leftover in folder.glob(".*.tmp"):  # from a save that was killed before its rename
             leftover.unlink(missing_ok=True)
-        payload = json.dumps([p.to_dict() for p in self.passages], ensure_ascii=False).encode("utf-8")
-        vectors = np.ascontiguousarray(self.sentence_vectors)
-        generation = hashlib.sha256(payload + vectors.tobytes()).hexdigest()[:12]
-        files = {PASSAGES: f"passages-{generation}.json", SENTENCE_VECTORS: f"sentences-{generation}.npy"}
+        log = self.log if self.log is not None and self.log.folder.resolve() == folder.resolve() else None
+        articles = self._articles()
+        new_lines = sum(n for s, (_, n) in articles.items() if log is None or s not in log.articles)
+        if log is None or log.lines + new_lines > 2 * len(self.passages) + 64:
+            log = self._write_all(folder, articles)
+        else:
+            log = self._append(log, articles)
+        manifest = dict(manifest, format=FORMAT_VERSION, dim=self.dim, vector_index=self.vectors.kind,
+                        data_files=log.files, segments=log.segments, articles=log.articles,
+                        snapshot={"articles": log.snapshot} | (
+                            {"sha256": log.snapshot_sha256} if PASSAGE_VECTORS in log.files else {}))
+        text = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+        atomic_write(folder / MANIFEST, lambda h: h.write(text))
+        self.log, self.manifest, self._manifest_digest = log, manifest, hashlib.sha256(text).hexdigest()
+        for stale in [*folder.glob("passages*"), *folder.glob("sentences*"), *folder.glob("vectors*")]:
+            if stale.name not in log.files.values():
+                stale.unlink(missing_ok=True)
+
+    def _write_all(self, folder: Path, articles: dict[str, list[int]]) -> _Log:
+        """Write passages and sentence vectors anew, in passage order, and a snapshot of the vector index;
+        the store then reads its sentence vectors from the new file."""
+        generation = os.urandom(6).hex()
+        files = {PASSAGES: f"passages-{generation}.jsonl", SENTENCE_VECTORS: f"sentences-{generation}.f16"}
+        counts = np.fromiter((len(p.sentences) for p in self.passages), dtype=np.int64, count=len(self.passages))
+        order = np.concatenate([np.arange(f, f + c) for f, c in zip(self.first_sentence, counts)]) \
+            if len(counts) else np.zeros(0, np.int64)
+        self.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(counts) \
+            else counts
+        contiguous = len(order) == len(self.sentence_vectors) and np.array_equal(order, np.arange(len(order)))
+        vectors = np.ascontiguousarray(self.sentence_vectors if contiguous else self.sentence_vectors[order],
+                                       dtype=np.float16)
+        payload = b"".join(self._line(row) for row in range(len(self.passages)))
         atomic_write(folder / files[PASSAGES], lambda h: h.write(payload))
-        atomic_write(folder / files[SENTENCE_VECTORS], lambda h: np.save(h, vectors, allow_pickle=False))
-        written = self.vectors.save(folder, f"passages-{generation}")
+        atomic_write(folder / files[SENTENCE_VECTORS], lambda h: h.write(vectors.tobytes()))
+        segment = {"bytes": len(payload), "rows": len(vectors),
+                   "sha256": hashlib.sha256(payload + vectors.tobytes()).hexdigest()}
+        written = self.vectors.save(folder, f"vectors-{generation}")
         if written:
             files[PASSAGE_VECTORS] = written[0]
-        manifest = dict(manifest, format=FORMAT_VERSION, data_files=files, vector_index=self.vectors.kind,
-                        checksums={name: _sha256(folder / name) for name in files.values()})
-        text = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        atomic_write(folder / MANIFEST, lambda h: h.write(text))
-        for stale in [*folder.glob("passages*"), *folder.glob("sentences*")]:
-            if stale.name not in files.values():
-                stale.unlink(missing_ok=True)
+        self.sentence_vectors = _map_rows(folder / files[SENTENCE_VECTORS], len(vectors), self.dim)
+        return _Log(folder, files, [segment], len(self.passages), articles, len(vectors),
+                    dict(articles) if written else {}, _sha256(folder / written[0]) if written else "")
+
+    def _append(self, log: _Log, articles: dict[str, list[int]]) -> _Log:
+        """Append the passages of the articles the files do not hold yet (their sentence vectors are there
+        already), and snapshot the vector index when it has drifted far from its last snapshot."""
+        log = log.copy()
+        payload, placed = [], {}
+        for source, (first, count) in articles.items():
+            if source in log.articles:
+                placed[source] = log.articles[source]
+            else:
+                placed[source] = [log.lines, count]
+                log.lines += count
+                payload += [self._line(row) for row in range(first, first + count)]
+        payload = b"".join(payload)
+        with open(log.folder / log.files[PASSAGES], "r+b") as handle:
+            handle.truncate(log.bytes)  # drop what a killed save appended
+            handle.seek(0, 2)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        rows = _map_rows(log.folder / log.files[SENTENCE_VECTORS], log.rows, self.dim)[log.saved_rows:]
+        log.segments.append({"bytes": len(payload), "rows": len(rows),
+                             "sha256": hashlib.sha256(payload + np.ascontiguousarray(rows).tobytes()).hexdigest()})
+        log.articles = placed
+        if self.vectors.kind != "milvus":
+            drifted = sum(n for s, (f, n) in placed.items() if log.snapshot.get(s, [None])[0] != f) + sum(
+                n for s, (f, n) in log.snapshot.items() if placed.get(s, [None])[0] != f)
+            if drifted > SNAPSHOT_AFTER:
+                written = self.vectors.save(log.folder, f"vectors-{os.urandom(6).hex()}")
+                log.files.pop(PASSAGE_VECTORS, None)
+                if written:
+                    log.files[PASSAGE_VECTORS] = written[0]
+                log.snapshot = dict(placed) if written else {}
+                log.snapshot_sha256 = _sha256(log.folder / written[0]) if written else ""
+        return log
 
     @classmethod
     def load(cls, folder: Path, embeddings: Embeddings | None, **vector_options) -> tuple["PassageStore", dict]:
@@ -191,28 +408,74 @@ class PassageStore:
         if not manifest_path.exists():
             raise FileNotFoundError(f"no index in {folder}")
         try:
-            manifest = json.loads(manifest_path.read_text("utf-8"))
+            text = manifest_path.read_bytes()
+            manifest = json.loads(text.decode("utf-8"))
             files = check_manifest(manifest)
-            for name, digest in manifest["checksums"].items():
-                if _sha256(folder / name) != digest:
-                    raise CorruptIndexError(f"{name} does not match the manifest")
-            passages = [Passage.from_dict(d) for d in json.loads((folder / files[PASSAGES]).read_text("utf-8"))]
-            # allow_pickle=False: a tampered index folder must not be able to run code. Memory-mapped:
-            # only the sentences of the passages a question touches are read.
-            sentence_vectors = np.load(folder / files[SENTENCE_VECTORS], allow_pickle=False, mmap_mode="r")
-            if sentence_vectors.dtype != np.float16 or sentence_vectors.ndim != 2:
-                raise CorruptIndexError("sentence vectors are not a float16 matrix")
+            dim = manifest["dim"]
+            segments = manifest["segments"]
+            total_bytes, total_rows = sum(s["bytes"] for s in segments), sum(s["rows"] for s in segments)
+            with open(folder / files[PASSAGES], "rb") as handle:
+                payload = handle.read(total_bytes)
+            sentences_path = folder / files[SENTENCE_VECTORS]
+            if len(payload) != total_bytes or sentences_path.stat().st_size < total_rows * dim * 2:
+                raise CorruptIndexError("the index files are shorter than the manifest says")
+            # Memory-mapped: only the sentences of the passages a question touches are read.
+            sentence_vectors = _map_rows(sentences_path, total_rows, dim)
+            at_byte = at_row = 0
+            for segment in segments:
+                digest = hashlib.sha256(payload[at_byte:at_byte + segment["bytes"]])
+                digest.update(np.ascontiguousarray(sentence_vectors[at_row:at_row + segment["rows"]]).tobytes())
+                if digest.hexdigest() != segment["sha256"]:
+                    raise CorruptIndexError(f"{files[PASSAGES]} or {files[SENTENCE_VECTORS]} does not match "
+                                            "the manifest")
+                at_byte, at_row = at_byte + segment["bytes"], at_row + segment["rows"]
+            lines = payload.split(b"\n")
+
+            def records(first: int, count: int) -> list[dict]:
+                if first + count > len(lines) - 1:
+                    raise CorruptIndexError("an article's passages lie beyond the passages file")
+                # json.loads, not pickle: a tampered index folder must not be able to run code.
+                return [json.loads(line) for line in lines[first:first + count]]
+
+            passages, first_sentence = [], []
+            for first, count in manifest["articles"].values():
+                for record in records(first, count):
+                    first_sentence.append(record.pop("row"))
+                    passages.append(Passage.from_dict(record))
             kind = manifest.get("vector_index", "exact")
-            dim = int(sentence_vectors.shape[1])
+            snapshot = manifest.get("snapshot", {})
+            if kind != "milvus" and PASSAGE_VECTORS in files \
+                    and _sha256(folder / files[PASSAGE_VECTORS]) != snapshot.get("sha256"):
+                raise CorruptIndexError(f"{files[PASSAGE_VECTORS]} does not match the manifest")
             name = files.get(PASSAGE_VECTORS, "").removesuffix(".faiss") or "none"
             vectors = backends.backend(kind).load(folder, name, dim, **vector_options)
+            log = _Log(folder, dict(files), list(segments), len(lines) - 1, dict(manifest["articles"]), total_rows,
+                       dict(snapshot.get("articles", {})), snapshot.get("sha256", ""))
         except (CorruptIndexError, backends.BackendUnavailable):
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             raise CorruptIndexError(f"cannot read index in {folder}: {error}") from error
-        store = cls(embeddings, passages, sentence_vectors, vectors)
+        store = cls(embeddings, passages, sentence_vectors, vectors, np.array(first_sentence, dtype=np.int64),
+                    log=log)
+        store.manifest, store._manifest_digest = manifest, hashlib.sha256(text).hexdigest()
+        if kind != "milvus":
+            store._catch_up(log, records)
+            if len(vectors) != len(passages):
+                raise CorruptIndexError(f"the {kind} vector index holds {len(vectors)} passages, not {len(passages)}")
         # A Milvus collection shared by several app processes may hold more than this index knows of; a
         # search skips ids it does not know.
-        if kind != "milvus" and len(vectors) != len(passages):
-            raise CorruptIndexError(f"the {kind} vector index holds {len(vectors)} passages, not {len(passages)}")
         return store, manifest
+
+    def _catch_up(self, log: _Log, records) -> None:
+        """Bring the vector index's snapshot up to the articles: take out the passages of articles removed
+        or changed since it was written, put in those added since."""
+        from qa import vectors as backends
+
+        live = log.articles
+        gone = [record["id"] for source, (first, count) in log.snapshot.items()
+                if live.get(source, [None])[0] != first for record in records(first, count)]
+        self.vectors.delete(backends.passage_ids(gone))
+        rows = [row for source, (first, count) in self._articles().items()
+                if log.snapshot.get(source, [None])[0] != live[source][0] for row in range(first, first + count)]
+        self.vectors.add(self.ids[rows], self.passage_vectors(rows), [self.passages[r].source for r in rows],
+                         self.lexical_texts(rows))

@@ -67,20 +67,31 @@ def test_damaged_index_is_rebuilt_with_a_warning(fresh, embedder, caplog, damage
     PassageStore.load(settings.index_dir, embedder)  # and the rebuilt one loads cleanly
 
 
-def test_loading_never_unpickles(fresh, embedder):
-    settings, _, _ = fresh
-    # An object array can only be stored with pickle; a tampered index holding one must not load.
-    evil = np.array([{"x": 1}], dtype=object)
-    target = data_file(settings, SENTENCE_VECTORS)
-    with open(target, "wb") as handle:
-        np.save(handle, evil, allow_pickle=True)
-    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+def test_loading_never_unpickles(fresh, embedder, tmp_path):
     import hashlib
+    import os
+    import pickle
 
-    manifest["checksums"][target.name] = hashlib.sha256(target.read_bytes()).hexdigest()
+    settings, _, _ = fresh
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return os.system, (f"touch {marker}",)
+
+    # A tampered index whose manifest vouches for a pickle (an attacker can recompute the hashes).
+    target = data_file(settings, PASSAGES)
+    target.write_bytes(pickle.dumps(Evil()) + b"\n")
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    rows = sum(s["rows"] for s in manifest["segments"])
+    vectors = data_file(settings, SENTENCE_VECTORS).read_bytes()[:rows * manifest["dim"] * 2]
+    manifest["segments"] = [{"bytes": len(target.read_bytes()), "rows": rows,
+                             "sha256": hashlib.sha256(target.read_bytes() + vectors).hexdigest()}]
+    manifest["articles"] = {"x": [0, 1]}
     (settings.index_dir / MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(CorruptIndexError):
         PassageStore.load(settings.index_dir, embedder)
+    assert not marker.exists()
 
 
 def test_a_crash_while_saving_a_changed_index_leaves_the_old_one_loadable(fresh, embedder, monkeypatch):
@@ -109,7 +120,7 @@ def test_a_wellformed_but_wrong_manifest_is_rebuilt_with_a_warning(fresh, embedd
         path.write_text(data_file(settings, PASSAGES).read_text())
     elif manifest == "checksums-list":
         data = json.loads(path.read_text())
-        data["checksums"] = list(data["checksums"])
+        data["segments"] = {"0": data["segments"][0]}
         path.write_text(json.dumps(data))
     else:
         path.write_text(manifest)
