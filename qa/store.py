@@ -158,8 +158,8 @@ class PassageStore:
             if counts.sum() != len(self.sentence_vectors):
                 raise CorruptIndexError(f"{len(self.sentence_vectors)} sentence vectors for {counts.sum()} sentences")
             first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
-        elif len(counts) and (len(first_sentence) != len(counts)
-                              or (first_sentence + counts).max() > len(self.sentence_vectors)):
+        elif len(counts) and (len(first_sentence) != len(counts) or min(first_sentence) < 0
+                              or (np.asarray(first_sentence) + counts).max() > len(self.sentence_vectors)):
             raise CorruptIndexError("a passage's sentences lie beyond the sentence vectors")
         # first_sentence[i] is the row of passage i's first sentence in `sentence_vectors`.
         self.first_sentence = np.asarray(first_sentence, dtype=np.int64)
@@ -451,17 +451,17 @@ class PassageStore:
             vectors = backends.backend(kind).load(folder, name, dim, **vector_options)
             log = _Log(folder, dict(files), list(segments), len(lines) - 1, dict(manifest["articles"]), total_rows,
                        dict(snapshot.get("articles", {})), snapshot.get("sha256", ""))
+            store = cls(embeddings, passages, sentence_vectors, vectors, np.array(first_sentence, dtype=np.int64),
+                        log=log)
+            store.manifest, store._manifest_digest = manifest, hashlib.sha256(text).hexdigest()
+            if kind != "milvus":
+                store._catch_up(log, records)
         except (CorruptIndexError, backends.BackendUnavailable):
             raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
             raise CorruptIndexError(f"cannot read index in {folder}: {error}") from error
-        store = cls(embeddings, passages, sentence_vectors, vectors, np.array(first_sentence, dtype=np.int64),
-                    log=log)
-        store.manifest, store._manifest_digest = manifest, hashlib.sha256(text).hexdigest()
-        if kind != "milvus":
-            store._catch_up(log, records)
-            if len(vectors) != len(passages):
-                raise CorruptIndexError(f"the {kind} vector index holds {len(vectors)} passages, not {len(passages)}")
+        if kind != "milvus" and len(vectors) != len(passages):
+            raise CorruptIndexError(f"the {kind} vector index holds {len(vectors)} passages, not {len(passages)}")
         # A Milvus collection shared by several app processes may hold more than this index knows of; a
         # search skips ids it does not know.
         return store, manifest

@@ -3,6 +3,7 @@
 import pytest
 
 from qa import articles
+from qa.documents import read_article as real_read
 from qa.bench.ingest import PAGES
 from qa.chat import Engine, QuestionError
 from qa.ingest import IngestError
@@ -136,3 +137,51 @@ def test_private_uploads_are_seen_only_by_the_session_that_made_them(tmp_path, d
     # Bob may add the same article for himself: he cannot see Alice's.
     engine.add(lambda existing: articles.add_file(
         engine.folder_for("bob"), PAGE.name, PAGE.read_bytes(), existing, settings), session="bob")
+
+
+def test_an_article_that_only_opens_like_another_is_not_taken_for_it(library):
+    seed = library.documents[0]
+    opening = " ".join(seed.block_text(seed.blocks[0]).split()[:12])
+    text = f"{opening}\n\nMaar daarna gaat dit stuk over iets heel anders: de bouw van een brug bij Arnhem."
+    document, passages = library.add(lambda existing: articles.add_text(library.settings.uploads, text, "Brug",
+                                                                        existing, library.settings))
+    assert passages >= 1 and document.title == "Brug"
+
+
+def test_adding_an_article_reads_neither_the_index_nor_the_unchanged_articles_again(library, monkeypatch):
+    from qa.store import PassageStore
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(PassageStore, "load", no_reading)
+    monkeypatch.setattr("qa.documents.read_article", lambda path, *rest: no_reading() if "uploads" not in
+                        str(path) else real_read(path, *rest))
+    document, passages = library.add(lambda existing: articles.add_file(
+        library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
+    assert passages > 0 and library.ask("Wat gebeurt er met de dijken?").answer.citations[0].source == \
+        document.source
+
+
+def test_an_index_written_by_someone_else_meanwhile_is_read_again_before_an_update(library, tmp_path):
+    from qa.index import open_index
+
+    # Another process adds an article to the same folders and index.
+    (library.settings.docs_dir / "brug.txt").write_text("De brug bij Arnhem kost 90 miljoen euro. Hij is in 2027 klaar.")
+    open_index(library.settings, embedder=library._embedder, progress=False)
+    document, _ = library.add(lambda existing: articles.add_file(
+        library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
+    sources = {p.source for p in library.retriever.store.passages}
+    assert {"brug.txt", document.source} <= sources
+    assert "90 miljoen" in library.ask("Wat kost de brug bij Arnhem?").answer.text
+
+
+def test_what_an_update_replaces_is_freed(library):
+    import gc
+    import weakref
+
+    old_retriever, old_store = weakref.ref(library.retriever), weakref.ref(library.retriever.store)
+    library.add(lambda existing: articles.add_file(library.settings.uploads, PAGE.name, PAGE.read_bytes(),
+                                                   existing, library.settings))
+    assert old_retriever() is None and old_store() is None  # freed at once, not left for the collector
+    assert gc.get_freeze_count() > 0

@@ -97,3 +97,19 @@ def test_links_out_of_the_folder_and_oversize_articles_are_skipped_with_a_warnin
     assert "06-passwd.txt" not in documents and "06-passwd.txt" in caplog.text and "leads out" in caplog.text
     assert "huge.txt" not in documents and "huge.txt" in caplog.text and "limit" in caplog.text
     assert "inside.txt" in documents
+
+
+def test_a_link_back_up_the_folder_does_not_loop(docs_dir):
+    (docs_dir / "sub").mkdir()
+    (docs_dir / "sub" / "terug").symlink_to(docs_dir)
+    assert [d.source for d in load_documents(docs_dir)] == [p.name for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_an_unchanged_article_is_not_read_again(docs_dir, monkeypatch):
+    known: dict = {}
+    first = load_documents(docs_dir, known=known)
+    monkeypatch.setattr("qa.documents.read_article", lambda *args: pytest.fail("read again"))
+    assert load_documents(docs_dir, known=known) == first
+    (docs_dir / "nieuw.txt").write_text("Een nieuw artikel over de brug bij Arnhem.")
+    monkeypatch.undo()
+    assert [d.source for d in load_documents(docs_dir, known=known)][-1] == "nieuw.txt"

@@ -196,3 +196,87 @@ def test_adding_changing_and_removing_an_article_updates_only_that_article_in_ev
     assert status.action == "loaded" and again.vectors.kind == kind
     store.vectors.close()
     again.vectors.close()
+
+
+BRIDGE = "De nieuwe brug over de Rijn bij Arnhem is over drie jaar klaar. De bouw kost 90 miljoen euro."
+
+
+def test_adding_an_article_appends_to_the_files_and_loads_as_a_fresh_build_would(fresh, embedder, tmp_path):
+    settings, store, _ = fresh
+    before = json.loads((settings.index_dir / MANIFEST).read_text())
+    passages_before = data_file(settings, PASSAGES).stat().st_size
+    (settings.docs_dir / "brug.txt").write_text(BRIDGE)
+    open_index(settings, embedder=embedder, progress=False)
+    after = json.loads((settings.index_dir / MANIFEST).read_text())
+    assert after["data_files"] == before["data_files"]  # the same files, appended to
+    assert len(after["segments"]) == 2 and data_file(settings, PASSAGES).stat().st_size > passages_before
+    loaded, _ = PassageStore.load(settings.index_dir, embedder)
+    scratch, _, _ = open_index(Settings(docs_dir=settings.docs_dir, index_dir=tmp_path / "scratch"),
+                               embedder=embedder, progress=False)
+    assert [p.id for p in loaded.passages] == [p.id for p in scratch.passages]
+    for row in range(len(scratch.passages)):
+        np.testing.assert_allclose(loaded.sentences_of(row), scratch.sentences_of(row), atol=2e-3)
+    question = embedder.embed_question("Hoeveel kost de brug over de Rijn?")
+    assert loaded.search_vector(question, 3) == scratch.search_vector(question, 3)
+
+
+def test_an_update_killed_before_its_manifest_leaves_the_old_index_and_the_next_one_tidies_up(
+        fresh, embedder, monkeypatch):
+    settings, store, _ = fresh
+    (settings.docs_dir / "brug.txt").write_text(BRIDGE)
+
+    def power_cut(path, write):
+        raise KeyboardInterrupt("power cut")
+
+    monkeypatch.setattr("qa.store.atomic_write", power_cut)  # the data is appended; the manifest is not
+    with pytest.raises(KeyboardInterrupt):
+        open_index(settings, embedder=embedder, progress=False)
+    monkeypatch.undo()
+    loaded, manifest = PassageStore.load(settings.index_dir, embedder)
+    assert "brug.txt" not in manifest["files"] and len(loaded.passages) == len(store.passages)
+    updated, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.added == ("brug.txt",)
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    assert data_file(settings, PASSAGES).stat().st_size == sum(s["bytes"] for s in manifest["segments"])
+    assert data_file(settings, SENTENCE_VECTORS).stat().st_size == \
+        sum(s["rows"] for s in manifest["segments"]) * manifest["dim"] * 2
+    assert len(PassageStore.load(settings.index_dir, embedder)[0].passages) == len(store.passages) + 1
+
+
+def test_files_holding_more_dead_passages_than_live_ones_are_written_anew(fresh, embedder):
+    settings, store, _ = fresh
+    seed = next(settings.docs_dir.glob("*.txt"))
+    first = json.loads((settings.index_dir / MANIFEST).read_text())["data_files"]
+    names = []
+    for round in range(9):  # each change leaves the article's old passages dead in the files
+        seed.write_text(seed.read_text() + f"\n\nEen toegevoegde zin, ronde {round}.")
+        open_index(settings, embedder=embedder, progress=False)
+        names.append(json.loads((settings.index_dir / MANIFEST).read_text())["data_files"][PASSAGES])
+    assert names[0] == first[PASSAGES] and names[-1] != first[PASSAGES]  # appended first, then rewritten
+    assert not (settings.index_dir / first[PASSAGES]).exists()
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    loaded, _ = PassageStore.load(settings.index_dir, embedder)
+    assert data_file(settings, PASSAGES).read_bytes().count(b"\n") <= 2 * len(loaded.passages) + 64
+    assert sum(n for _, n in manifest["articles"].values()) == len(loaded.passages)
+    assert "ronde 8" in loaded.passages[-1].text
+
+
+@pytest.mark.parametrize("kind", ["exact", "ann"])
+@pytest.mark.parametrize("snapshot_after", [0, 10_000])
+def test_the_vector_index_file_is_brought_up_to_date_on_load_or_written_anew_after_drift(
+        tmp_path, docs_dir, embedder, monkeypatch, kind, snapshot_after):
+    monkeypatch.setattr("qa.store.SNAPSHOT_AFTER", snapshot_after)
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", vector_index=kind)
+    open_index(settings, embedder=embedder, progress=False)
+    first = json.loads((settings.index_dir / MANIFEST).read_text())["data_files"].get("vectors")
+    (docs_dir / "brug.txt").write_text(BRIDGE)
+    open_index(settings, embedder=embedder, progress=False)
+    manifest = json.loads((settings.index_dir / MANIFEST).read_text())
+    assert (manifest["data_files"].get("vectors") == first) == (snapshot_after > 0 or first is None)
+    seed = next(docs_dir.glob("*.txt"))
+    seed.unlink()
+    store, _, _ = open_index(settings, embedder=embedder, progress=False)
+    loaded, _ = PassageStore.load(settings.index_dir, embedder)
+    assert len(loaded.vectors) == len(loaded.passages) == 1
+    found = loaded.search_vector(embedder.embed_question("Hoeveel kost de brug?"), 5)
+    assert [loaded.passages[row].source for row, _ in found] == ["brug.txt"]

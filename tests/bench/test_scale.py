@@ -35,3 +35,9 @@ def test_each_backend_is_built_measured_and_found_as_exact_search_finds(cache, k
     assert row["passages"] == 3000 and row["backend"] == kind and row["real vectors"] < 3000
     assert row["build s"] >= 0 and row["p95 ms"] >= row["p50 ms"] > 0 and row["memory MB"] > 0
     assert row["recall@10"] >= (0.999 if kind == "exact" else 0.9)
+
+
+def test_the_engine_update_bench_adds_and_removes_an_article_over_real_files(cache):
+    row = scale.engine_update(2000, cache)
+    assert row["backend"] == "exact" and row["passages"] >= 2000
+    assert 0 < row["seed embedding s"] < row["add s"] and row["remove s"] > 0
