@@ -9,6 +9,8 @@ positions: milliseconds, whatever the size.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 K1 = 1.5
@@ -58,11 +60,8 @@ class BM25:
         first = int(keep.sum())
         add_terms, add_docs, add_tf = [], [], []
         for number, tokens in enumerate(added, start=first):
-            counts: dict[int, int] = {}
-            for token in tokens:
-                term = vocabulary.setdefault(token, len(vocabulary))
-                counts[term] = counts.get(term, 0) + 1
-            add_terms += counts.keys()
+            counts = Counter(tokens)
+            add_terms += [vocabulary.setdefault(token, len(vocabulary)) for token in counts]
             add_tf += counts.values()
             add_docs += [number] * len(counts)
         if add_terms:

@@ -6,7 +6,9 @@ only for those, so a question costs about the same over one article as over an a
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -102,12 +104,7 @@ class HybridRetriever:
         self.store = store
         self.dense_weight = dense_weight
         self.known_power = known_power
-        blocks: list[tuple[str, int, int]] = []  # (article, first row, end row): an article's rows are contiguous
-        for row, passage in enumerate(store.passages):
-            if blocks and blocks[-1][0] == passage.source:
-                blocks[-1] = (passage.source, blocks[-1][1], row + 1)
-            else:
-                blocks.append((passage.source, row, row + 1))
+        blocks = _article_rows(store.passages)
         old = previous._articles if previous is not None else {}
         self._articles: dict[str, _Analysis] = {}
         for source, first, end in blocks:
@@ -115,47 +112,9 @@ class HybridRetriever:
             known = old.get(source)
             self._articles[source] = known if known is not None and known.passages == passages \
                 else _Analysis.of(passages)
-        kept = {s for s, a in self._articles.items() if old.get(s) is a}
-        # Paragraphs are numbered as BM25 numbers its documents: the kept ones in their old order, then
-        # the new ones. Parts of one split paragraph are ranked together: the paragraph is the unit of
-        # context, the part is what gets cited.
-        first_group: dict[str, int] = {}
-        if previous is not None:
-            keep = np.zeros(previous._groups, dtype=bool)
-            for source in kept:
-                start = previous._first_group[source]
-                keep[start:start + len(old[source].tokens)] = True
-            renumbered = np.cumsum(keep) - 1
-            for source in kept:
-                first_group[source] = int(renumbered[previous._first_group[source]])
-            count = int(keep.sum())
-            self._group_stems = [g for g, k in zip(previous._group_stems, keep) if k]
-            self._group_words = [g for g, k in zip(previous._group_words, keep) if k]
-            self._df, self._words = dict(previous._df), dict(previous._words)
-            gone = [a for s, a in old.items() if s not in kept]
-        else:
-            keep, count = np.zeros(0, dtype=bool), 0
-            self._group_stems, self._group_words, self._df, self._words = [], [], {}, {}
-            gone = []
-        added: list[list[str]] = []
-        for source, analysis in self._articles.items():
-            if source not in kept:
-                first_group[source] = count + len(added)
-                added += analysis.tokens
-                self._group_stems += analysis.stems
-                self._group_words += analysis.words
-        for analysis in gone:
-            _count(self._df, analysis.stems, -1)
-            _count(self._words, analysis.words, -1)
-        for source, analysis in self._articles.items():
-            if source not in kept:
-                _count(self._df, analysis.stems, 1)
-                _count(self._words, analysis.words, 1)
-        self._bm25 = previous._bm25.updated(keep, added) if previous is not None else BM25.build(added)
-        self._first_group = first_group
-        self._groups = len(self._group_stems)
+        self._index_paragraphs(previous, {s for s, a in self._articles.items() if old.get(s) is a})
         self.group_of = np.concatenate(
-            [first_group[s] + np.asarray(self._articles[s].paragraph, dtype=np.int64) for s, _, _ in blocks]) \
+            [self._first_group[s] + np.asarray(self._articles[s].paragraph, dtype=np.int64) for s, _, _ in blocks]) \
             if blocks else np.zeros(0, dtype=np.int64)
         self.source_of = np.array([p.source for p in store.passages], dtype=object)
         # The rows of group g are _by_group[_group_start[g]:_group_start[g + 1]] (arrays, not a list per
@@ -165,6 +124,45 @@ class HybridRetriever:
         # sentence_stems[row][i]: the stems of sentence i of passage `row`.
         self.sentence_stems = [s for source, _, _ in blocks for s in self._articles[source].sentence_stems]
         self._n = max(self._groups, 1)
+
+    def _index_paragraphs(self, previous: "HybridRetriever | None", kept: set[str]) -> None:
+        """Number the paragraphs, index them for BM25 and count their terms: from `previous`, taking out the
+        articles not `kept` and putting in the new ones; from nothing when there is no previous.
+
+        Paragraphs are numbered as BM25 numbers its documents: the kept ones in their old order, then the
+        new ones. (Parts of one split paragraph are ranked together: the paragraph is the unit of context,
+        the part is what gets cited.)
+        """
+        old = previous._articles if previous is not None else {}
+        self._first_group: dict[str, int] = {}
+        if previous is not None:
+            keep = np.zeros(previous._groups, dtype=bool)
+            for source in kept:
+                start = previous._first_group[source]
+                keep[start:start + len(old[source].tokens)] = True
+            renumbered = np.cumsum(keep) - 1
+            for source in kept:
+                self._first_group[source] = int(renumbered[previous._first_group[source]])
+            self._group_stems = [g for g, k in zip(previous._group_stems, keep) if k]
+            self._group_words = [g for g, k in zip(previous._group_words, keep) if k]
+            self._df, self._words = Counter(previous._df), Counter(previous._words)
+        else:
+            keep = np.zeros(0, dtype=bool)
+            self._group_stems, self._group_words, self._df, self._words = [], [], Counter(), Counter()
+        for analysis in (a for s, a in old.items() if s not in kept):
+            _count(self._df, analysis.stems, -1)
+            _count(self._words, analysis.words, -1)
+        added: list[list[str]] = []
+        for source, analysis in self._articles.items():
+            if source not in kept:
+                self._first_group[source] = len(self._group_stems)
+                added += analysis.tokens
+                self._group_stems += analysis.stems
+                self._group_words += analysis.words
+                _count(self._df, analysis.stems, 1)
+                _count(self._words, analysis.words, 1)
+        self._bm25 = previous._bm25.updated(keep, added) if previous is not None else BM25.build(added)
+        self._groups = len(self._group_stems)
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -267,11 +265,25 @@ class HybridRetriever:
         return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), query_stems)
 
 
-def _count(counts: dict[str, int], sets: tuple[set[str], ...], sign: int) -> None:
+def _article_rows(passages: list) -> list[tuple[str, int, int]]:
+    """`(article, first row, end row)` of each article, in order (an article's passages are contiguous)."""
+    blocks: list[tuple[str, int, int]] = []
+    for row, passage in enumerate(passages):
+        if blocks and blocks[-1][0] == passage.source:
+            blocks[-1] = (passage.source, blocks[-1][1], row + 1)
+        else:
+            blocks.append((passage.source, row, row + 1))
+    return blocks
+
+
+def _count(counts: Counter, sets: tuple[set[str], ...], sign: int) -> None:
     """Add (`sign` 1) or take away (-1) one to the count of each term for each set holding it."""
+    if sign > 0:
+        counts.update(chain.from_iterable(sets))
+        return
     for found in sets:
         for term in found:
-            left = counts.get(term, 0) + sign
+            left = counts[term] - 1
             if left:
                 counts[term] = left
             else:

@@ -13,10 +13,27 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = lang.STOPWORDS
 
 
+_CHECKED: set[str] = set()  # the characters already looked up
+_COMBINING: list[str] = []  # the combining marks among them
+_MARKS = re.compile("(?!)")  # matches any of them
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents, so "financiële" matches "financiele"."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    # Each character is looked up once per process, not once per occurrence: an archive is read whole
+    # at start, and a character-by-character loop took most of that time.
+    global _MARKS
+    unchecked = set(decomposed) - _CHECKED
+    if unchecked:
+        _CHECKED.update(unchecked)
+        marks = [c for c in unchecked if unicodedata.combining(c)]
+        if marks:
+            _COMBINING.extend(marks)
+            _MARKS = re.compile("[" + "".join(re.escape(c) for c in _COMBINING) + "]")
+    return _MARKS.sub("", decomposed)
 
 
 @functools.lru_cache(maxsize=1)

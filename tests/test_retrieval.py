@@ -57,3 +57,27 @@ def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_sam
     vector = engine._embedder.embed_question("Wat willen de ministers van de EU?")
     assert [h.row for h in new.rank(vector, "Wat willen de ministers van de EU?").hits] == \
         [h.row for h in fresh.rank(vector, "Wat willen de ministers van de EU?").hits]
+
+
+def test_a_retriever_updated_by_an_added_and_a_removed_article_equals_one_built_afresh(tmp_path, docs_dir, embedder):
+    from qa.index import open_index
+    from qa.retrieval import HybridRetriever
+    from qa.settings import Settings
+
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
+    (docs_dir / "brug.txt").write_text("De brug bij Arnhem kost 90 miljoen euro.\n\nDe sancties van de EU treffen Minsk.")
+    store, _, _ = open_index(settings, embedder=embedder, progress=False)
+    retriever = HybridRetriever(store)
+    (docs_dir / "brug.txt").unlink()
+    (docs_dir / "dijk.txt").write_text("De dijk bij Kampen wordt verhoogd. Het waterschap betaalt de sancties niet.")
+    store, _, _ = open_index(settings, embedder=embedder, progress=False)
+    updated, fresh = HybridRetriever(store, previous=retriever), HybridRetriever(store)
+    assert updated._df == fresh._df and updated.vocabulary == fresh.vocabulary
+    assert updated.sentence_stems == fresh.sentence_stems
+    query = ["sanctie", "dijk", "minsk", "eu"]
+    np.testing.assert_allclose(updated._bm25.scores(query)[updated.group_of], fresh._bm25.scores(query)[fresh.group_of],
+                               rtol=1e-6)
+    for question in ("Wie betaalt de sancties?", "Wat kost de brug?", "Wat gebeurt er met de dijk bij Kampen?"):
+        vector = embedder.embed_question(question)
+        assert [(h.row, round(h.score, 6)) for h in updated.rank(vector, question).hits] == \
+            [(h.row, round(h.score, 6)) for h in fresh.rank(vector, question).hits]
