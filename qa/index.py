@@ -13,7 +13,7 @@ from qa import embeddings as embedding_models
 from qa.documents import Document, folder_state, load_documents
 from qa.passages import Passage, split_document
 from qa.settings import Settings
-from qa.store import CorruptIndexError, PassageStore
+from qa.store import CorruptIndexError, OutdatedIndexError, PassageStore
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,10 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         try:
             previous = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
         except FileNotFoundError:
+            previous = None
+        except OutdatedIndexError as error:
+            log.warning("index in %s was written by an earlier version (%s); rebuilding it", settings.index_dir,
+                        error)
             previous = None
         except CorruptIndexError as error:
             log.warning("index in %s is damaged (%s); rebuilding it", settings.index_dir, error)

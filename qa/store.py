@@ -32,6 +32,10 @@ class CorruptIndexError(Exception):
     """The files under the index folder are missing, truncated or do not match their manifest."""
 
 
+class OutdatedIndexError(CorruptIndexError):
+    """The index was written by an earlier version in an older format: not damage, but rebuilt all the same."""
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -45,6 +49,9 @@ def check_manifest(manifest: object) -> dict[str, str]:
     """The data file names a manifest vouches for; `CorruptIndexError` when its shape is wrong."""
     if not isinstance(manifest, dict):
         raise CorruptIndexError("manifest is not a JSON object")
+    if isinstance(manifest.get("format"), int) and 0 < manifest["format"] < FORMAT_VERSION \
+            and isinstance(manifest.get("data_files"), dict):
+        raise OutdatedIndexError(f"index format {manifest['format']} is older than {FORMAT_VERSION}")
     if manifest.get("format") != FORMAT_VERSION:
         raise CorruptIndexError(f"index format {manifest.get('format')!r} is not {FORMAT_VERSION}")
     if not isinstance(manifest.get("files", {}), dict) or not all(

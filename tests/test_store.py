@@ -112,7 +112,7 @@ def test_a_crash_while_saving_a_changed_index_leaves_the_old_one_loadable(fresh,
 
 
 @pytest.mark.parametrize("manifest", [
-    "[]", '"text"', "passages", '{"format": 3, "checksums": [], "data_files": {}}', "checksums-list"])
+    "[]", '"text"', "passages", '{"format": 5, "segments": [], "data_files": {}}', "checksums-list"])
 def test_a_wellformed_but_wrong_manifest_is_rebuilt_with_a_warning(fresh, embedder, caplog, manifest):
     settings, store, _ = fresh
     path = settings.index_dir / MANIFEST
@@ -280,3 +280,15 @@ def test_the_vector_index_file_is_brought_up_to_date_on_load_or_written_anew_aft
     assert len(loaded.vectors) == len(loaded.passages) == 1
     found = loaded.search_vector(embedder.embed_question("Hoeveel kost de brug?"), 5)
     assert [loaded.passages[row].source for row, _ in found] == ["brug.txt"]
+
+
+def test_an_index_of_an_older_format_is_rebuilt_and_called_older_not_damaged(fresh, embedder, caplog):
+    settings, store, _ = fresh
+    path = settings.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps({"format": 4, "data_files": {"passages.json": "passages-x.json"},
+                                "checksums": {}, "files": manifest["files"]}))
+    with caplog.at_level(logging.WARNING):
+        rebuilt, _, status = open_index(settings, embedder=embedder, progress=False)
+    assert status.action == "built" and "earlier version" in caplog.text and "damaged" not in caplog.text
+    assert len(rebuilt.passages) == len(store.passages)
