@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.bm25 import BM25
 from qa.store import PassageStore
-from qa.text import join_separable_verbs, stems, words
+from qa.text import content_stems, join_separable_verbs, stems, words
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 SECOND_SENTENCE_WEIGHT = 0.25
@@ -69,19 +69,39 @@ class _Analysis:
 
     @classmethod
     def of(cls, passages: tuple) -> "_Analysis":
+        # A paragraph's words are its title's and its sentences' (sentences cover a passage's text but for
+        # the spaces between them), so each text is read once: this is most of an archive's start-up.
         numbers: dict[int, int] = {}
-        texts: list[str] = []
+        tokens: list[list[str]] = []
+        found: list[set[str]] = []
+        sentence_stems = []
+        titles: dict[str, list[str]] = {}
         for passage in passages:
-            if passage.paragraph not in numbers:
-                numbers[passage.paragraph] = len(texts)
-                texts.append(f" {passage.title} {passage.text}")
+            sentences = [words(passage.sentence_text(i)) for i in range(len(passage.sentences))]
+            stemmed = [content_stems(w) for w in sentences]
+            sentence_stems.append(tuple(set(s) for s in stemmed))
+            if _covered(passage):
+                text_words, text_stems = [w for s in sentences for w in s], [t for s in stemmed for t in s]
             else:
-                texts[numbers[passage.paragraph]] += f" {passage.text}"
-        tokens = tuple(stems(text) or ["∅"] for text in texts)
-        return cls(passages, tuple(numbers[p.paragraph] for p in passages), tokens,
-                   tuple(set(t) for t in tokens), tuple(set(words(text)) for text in texts),
-                   tuple(tuple(set(stems(p.sentence_text(i))) for i in range(len(p.sentences)))
-                         for p in passages))
+                text_words = words(passage.text)
+                text_stems = content_stems(text_words)
+            if passage.paragraph not in numbers:
+                if passage.title not in titles:
+                    titles[passage.title] = words(passage.title)
+                numbers[passage.paragraph] = len(tokens)
+                tokens.append(content_stems(titles[passage.title]))
+                found.append(set(titles[passage.title]))
+            tokens[numbers[passage.paragraph]] += text_stems
+            found[numbers[passage.paragraph]].update(text_words)
+        tokens = [t or ["∅"] for t in tokens]
+        return cls(passages, tuple(numbers[p.paragraph] for p in passages), tuple(tokens),
+                   tuple(set(t) for t in tokens), tuple(found), tuple(sentence_stems))
+
+
+def _covered(passage) -> bool:
+    """Whether a passage's sentences hold all of its text but white space."""
+    return sum(len("".join(passage.sentence_text(i).split())) for i in range(len(passage.sentences))) \
+        == len("".join(passage.text.split()))
 
 
 class HybridRetriever:

@@ -49,8 +49,12 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """Content-word stems of `text` (the Snowball stemmer of the articles' language), stopwords dropped."""
-    tokens = [w for w in words(text) if w not in STOPWORDS]
-    return _stemmer().stemWords(tokens)
+    return content_stems(words(text))
+
+
+def content_stems(folded: list[str]) -> list[str]:
+    """The stems of folded words (see `words`), stopwords dropped."""
+    return _stemmer().stemWords([w for w in folded if w not in STOPWORDS])
 
 
 def language(text: str) -> str:

@@ -81,3 +81,24 @@ def test_a_retriever_updated_by_an_added_and_a_removed_article_equals_one_built_
         vector = embedder.embed_question(question)
         assert [(h.row, round(h.score, 6)) for h in updated.rank(vector, question).hits] == \
             [(h.row, round(h.score, 6)) for h in fresh.rank(vector, question).hits]
+
+
+def test_an_articles_analysis_read_sentence_by_sentence_equals_reading_each_paragraph_whole(tmp_path):
+    from qa.bench import sets
+    from qa.documents import load_documents
+    from qa.passages import split_document
+    from qa.retrieval import _Analysis
+    from qa.text import stems, words
+
+    folder = sets.materialise("archive", tmp_path / "archive")
+    for document in load_documents(folder) + load_documents(sets.SEED_DIR):
+        passages = tuple(split_document(document, 700))
+        analysis = _Analysis.of(passages)
+        paragraphs: dict[int, str] = {}
+        for passage in passages:  # the definition: a paragraph is its title and its parts' text
+            paragraphs[passage.paragraph] = paragraphs.get(passage.paragraph, f" {passage.title}") + f" {passage.text}"
+        texts = list(paragraphs.values())
+        assert [sorted(t) for t in analysis.tokens] == [sorted(stems(t) or ["∅"]) for t in texts]
+        assert list(analysis.words) == [set(words(t)) for t in texts]
+        assert analysis.sentence_stems == tuple(tuple(set(stems(p.sentence_text(i))) for i in range(len(p.sentences)))
+                                                for p in passages)
