@@ -46,9 +46,7 @@ def safe_name(name: str, data: bytes = b"") -> str:
 
 
 _WORD = re.compile(r"\w+")
-# By file hash: an archive's are computed once, not on every upload.
-_FINGERPRINTS: dict[str, str] = {}
-_OPENINGS: dict[str, tuple[str, ...]] = {}
+_OPENINGS: dict[str, tuple[str, ...]] = {}  # by file hash: an archive's are read once, not on every upload
 
 
 def _opening(document: Document, count: int = 8) -> tuple[str, ...]:
@@ -72,13 +70,8 @@ def _opening(document: Document, count: int = 8) -> tuple[str, ...]:
 def fingerprint(document: Document) -> str:
     """A hash of an article's body, blind to layout, case and its title: two copies of one article
     (a saved page and its pasted text, say) share it."""
-    known = _FINGERPRINTS.get(document.sha256) if document.sha256 else None
-    if known is None:
-        body = " ".join(document.block_text(block) for block in document.blocks)
-        known = hashlib.sha256(" ".join(re.findall(r"\w+", body.casefold())).encode()).hexdigest()
-        if document.sha256:
-            _FINGERPRINTS[document.sha256] = known
-    return known
+    body = " ".join(document.block_text(block) for block in document.blocks)
+    return hashlib.sha256(" ".join(_WORD.findall(body.casefold())).encode()).hexdigest()
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:

@@ -6,8 +6,8 @@ import gc
 import logging
 import re
 import threading
-from contextlib import contextmanager
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,25 +90,20 @@ def search_query(question: str, history: list[Turn]) -> str:
 
 
 @contextmanager
-def _collector_paused():
-    """No garbage collection while an archive's analysis is built: it makes millions of objects that all
-    live on, and the collector would walk them again and again as they pile up (a third of the start-up
-    time at 100,000 passages). Nothing built here forms reference cycles."""
+def _building_for_good():
+    """Build what lives as long as the engine (an archive's text analysis: millions of small objects)
+    without the garbage collector, and tell it afterwards to leave those objects alone. Otherwise it walks
+    them again and again as they pile up at start, and every few updates after (seconds at 100,000
+    passages, while a reader waits on an upload). They form no reference cycles, so what an update
+    replaces is still freed, by reference counting."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-def _settle() -> None:
-    """Tell the garbage collector to leave the objects alive now alone. An archive's text analysis is
-    millions of small objects that live as long as the engine; without this, every few updates the
-    collector walks all of them (seconds at 100,000 passages) while a reader waits on an upload. They
-    hold no reference cycles, so what an update replaces is still freed, by reference counting."""
-    gc.freeze()
 
 
 @dataclass
@@ -141,14 +136,13 @@ class Engine:
             return False
         with self._lock:
             if seen != self._seen:
-                with _collector_paused():
+                with _building_for_good():
                     store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False,
                                                           current=self.retriever.store, known=self._known)
                     retriever = HybridRetriever(store, previous=self.retriever)
                 # One assignment each: a question in flight keeps the retriever it started with.
                 self.retriever, self.documents, self.status = retriever, documents, status
                 self._seen = seen
-                _settle()
                 log.log(logging.WARNING if announce else logging.INFO,
                         "articles changed: index %s (%d article(s), %d sentence(s) embedded)",
                         status.action, len(documents), status.embedded_sentences)
@@ -162,7 +156,7 @@ class Engine:
             qa.generate.GeneratorError: the language model setting is wrong.
         """
         known: dict = {}
-        with _collector_paused():
+        with _building_for_good():
             store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)
             retriever = HybridRetriever(store)
         chat_model = None
@@ -172,7 +166,6 @@ class Engine:
             chat_model = create_chat_model(settings)
         engine = cls(settings, retriever, documents, status, store.embeddings, chat_model)
         engine._seen, engine._known = articles_state(settings), known
-        _settle()
         if settings.question_cache > 0:
             engine._question_vector = QuestionCache(store.embeddings.embed_question, settings.question_cache)
         return engine
@@ -300,7 +293,7 @@ class Engine:
                 added.path.unlink(missing_ok=True)
                 self.refresh(announce=False)
                 raise IngestError("the file could not be read as an article")
-            return document, sum(1 for p in self.retriever.store.passages if p.source == source)
+            return document, len(self.retriever.store.article_rows.get(source, ()))
 
     def remove(self, source: str, session: str | None = None) -> None:
         """Delete an article's file and drop it from the index.

@@ -132,11 +132,6 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
     return Document(source, text, title, date, tuple(blocks), sha256)
 
 
-def article_paths(folder: Path) -> list[Path]:
-    """The article files (text, web pages, PDF) under `folder`, sorted by path."""
-    return [Path(path) for path, _ in _walk(folder)]
-
-
 def _walk(folder: Path) -> list[tuple[str, bool]]:
     """The article files under `folder` sorted by path, each with whether a link is on its way (a file
     that is a link, or one in a linked folder): only those need resolving to see where they lead."""

@@ -20,3 +20,14 @@ def atomic_write(path: Path, write) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def append_after(path: Path, keep: int, data: bytes) -> None:
+    """Append `data` to the file after its first `keep` bytes, cutting off whatever followed them (what
+    a killed append left), and wait until it is on disk."""
+    with open(path, "r+b") as handle:
+        handle.truncate(keep)
+        handle.seek(keep)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -123,18 +123,16 @@ def build_store(documents: list[Document], embedder, settings: Settings,
 
     old_store, old_files = (previous[0], previous[1].get("files", {})) if previous else (None, {})
     reused = {d.source for d in documents if old_store is not None and old_files.get(d.source) == d.sha256}
-    old_rows: dict[str, list[int]] = {}
-    if old_store is not None:
-        for row, passage in enumerate(old_store.passages):
-            old_rows.setdefault(passage.source, []).append(row)
+    old_rows = old_store.article_rows if old_store is not None else {}
 
     passages: list[Passage] = []
     rows: list[int | None] = []  # each passage's row in the old store, None for a new one
     fresh: list[Passage] = []
     for document in documents:
         if document.source in reused:
-            passages += [old_store.passages[r] for r in old_rows.get(document.source, [])]
-            rows += old_rows.get(document.source, [])
+            found = old_rows.get(document.source, range(0))
+            passages += old_store.passages[found.start:found.stop]
+            rows += found
         else:
             new = split_document(document, settings.max_passage_chars)
             passages += new
@@ -148,8 +146,7 @@ def build_store(documents: list[Document], embedder, settings: Settings,
         kind != "ann" or len(passages) < 4 * max(len(old_store.passages), 1))
     if keep_backend:
         vectors = old_store.vectors
-        gone = [old_store.ids[r] for source, found in old_rows.items() if source not in reused for r in found]
-        vectors.delete(np.asarray(gone, dtype=np.int64))
+        vectors.delete(old_store.ids_of(set(old_rows) - reused))
     else:
         vectors = backends.create(kind, embedded.shape[1], settings.index_dir, settings.milvus_uri)
     if old_store is not None:

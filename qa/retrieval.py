@@ -124,25 +124,23 @@ class HybridRetriever:
         self.store = store
         self.dense_weight = dense_weight
         self.known_power = known_power
-        blocks = _article_rows(store.passages)
         old = previous._articles if previous is not None else {}
         self._articles: dict[str, _Analysis] = {}
-        for source, first, end in blocks:
-            passages = tuple(store.passages[first:end])
+        for source, rows in store.article_rows.items():
+            passages = tuple(store.passages[rows.start:rows.stop])
             known = old.get(source)
             self._articles[source] = known if known is not None and known.passages == passages \
                 else _Analysis.of(passages)
         self._index_paragraphs(previous, {s for s, a in self._articles.items() if old.get(s) is a})
         self.group_of = np.concatenate(
-            [self._first_group[s] + np.asarray(self._articles[s].paragraph, dtype=np.int64) for s, _, _ in blocks]) \
-            if blocks else np.zeros(0, dtype=np.int64)
-        self.source_of = np.array([p.source for p in store.passages], dtype=object)
+            [self._first_group[s] + np.asarray(a.paragraph, dtype=np.int64) for s, a in self._articles.items()]) \
+            if self._articles else np.zeros(0, dtype=np.int64)
         # The rows of group g are _by_group[_group_start[g]:_group_start[g + 1]] (arrays, not a list per
         # group: a hundred thousand small lists cost more in garbage collection than in building).
         self._by_group = np.argsort(self.group_of, kind="stable")
         self._group_start = np.searchsorted(self.group_of[self._by_group], np.arange(self._groups + 1))
         # sentence_stems[row][i]: the stems of sentence i of passage `row`.
-        self.sentence_stems = [s for source, _, _ in blocks for s in self._articles[source].sentence_stems]
+        self.sentence_stems = [s for analysis in self._articles.values() for s in analysis.sentence_stems]
         self._n = max(self._groups, 1)
 
     def _index_paragraphs(self, previous: "HybridRetriever | None", kept: set[str]) -> None:
@@ -225,7 +223,11 @@ class HybridRetriever:
         allowed_groups = None
         if sources is not None:
             allowed_groups = np.zeros(self._groups, dtype=bool)
-            allowed_groups[self.group_of[np.isin(self.source_of, list(sources))]] = True
+            allowed_rows = np.zeros(n, dtype=bool)
+            for found in (store.article_rows.get(source) for source in sources):
+                if found:
+                    allowed_rows[found.start:found.stop] = True
+            allowed_groups[self.group_of[allowed_rows]] = True
         lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
             lexical = self._bm25.scores(query_stems)
@@ -278,22 +280,11 @@ class HybridRetriever:
         passage_score = fused[local_group] + 1e-6 * passage_dense
         order = np.argsort(-passage_score, kind="stable")
         if sources is not None:
-            order = order[np.isin(self.source_of[rows[order]], list(sources))]
+            order = order[allowed_rows[rows[order]]]
         order = order[: k or len(order)]
         hits = [Hit(int(rows[i]), float(passage_score[i]), float(passage_dense[i]),
                     float(candidate_lexical[local_group[i]])) for i in order]
         return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), query_stems)
-
-
-def _article_rows(passages: list) -> list[tuple[str, int, int]]:
-    """`(article, first row, end row)` of each article, in order (an article's passages are contiguous)."""
-    blocks: list[tuple[str, int, int]] = []
-    for row, passage in enumerate(passages):
-        if blocks and blocks[-1][0] == passage.source:
-            blocks[-1] = (passage.source, blocks[-1][1], row + 1)
-        else:
-            blocks.append((passage.source, row, row + 1))
-    return blocks
 
 
 def _count(counts: Counter, sets: tuple[set[str], ...], sign: int) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.files import atomic_write
+from qa.files import append_after, atomic_write
 from qa.passages import Passage
 
 if TYPE_CHECKING:
@@ -117,14 +117,13 @@ class _Log:
                     self.rows, dict(self.snapshot), self.snapshot_sha256)
 
 
-def _append_rows(path: Path, keep_rows: int, dim: int, rows: np.ndarray) -> None:
-    """Cut the file to `keep_rows` rows (dropping what a killed update appended), then append `rows`."""
-    with open(path, "r+b") as handle:
-        handle.truncate(keep_rows * dim * 2)
-        handle.seek(0, 2)
-        handle.write(np.ascontiguousarray(rows, dtype=np.float16).tobytes())
-        handle.flush()
-        os.fsync(handle.fileno())
+def _article_rows(passages: list[Passage]) -> dict[str, range]:
+    """The rows of each article's passages, in order (an article's passages are contiguous)."""
+    firsts: dict[str, int] = {}
+    for row, passage in enumerate(passages):
+        firsts.setdefault(passage.source, row)
+    ends = [*list(firsts.values())[1:], len(passages)]
+    return {source: range(first, end) for (source, first), end in zip(firsts.items(), ends)}
 
 
 def _map_rows(path: Path, rows: int, dim: int) -> np.ndarray:
@@ -172,9 +171,8 @@ class PassageStore:
         self.first_sentence = np.asarray(first_sentence, dtype=np.int64)
         self.ids = backends.passage_ids([p.id for p in self.passages]) if ids is None else ids
         self.row_of = dict(zip(self.ids.tolist(), range(len(self.passages))))
-        self._first_row: dict[str, int] = {}
-        for row, passage in enumerate(self.passages):
-            self._first_row.setdefault(passage.source, row)
+        # article_rows[source]: the rows of that article's passages (contiguous, in order).
+        self.article_rows: dict[str, range] = _article_rows(self.passages)
         if len(self.row_of) != len(self.passages):
             raise CorruptIndexError("two passages share an id")
         if vectors is None:
@@ -212,7 +210,7 @@ class PassageStore:
         if self.log is not None:
             log = self.log.copy()
             path = log.folder / log.files[SENTENCE_VECTORS]
-            _append_rows(path, log.rows, self.dim, embedded)
+            append_after(path, log.rows * self.dim * 2, embedded.tobytes())
             first = np.where(new, log.rows + offsets, self.first_sentence[np.maximum(old_rows, 0)])
             log.rows += len(embedded)
             reused = {p.source for p, fresh in zip(passages, new) if not fresh}
@@ -249,15 +247,16 @@ class PassageStore:
         """What a reader recognises an article by: its title, else its opening words."""
         from qa.documents import opening_words
 
-        first = self._first_row.get(source)
-        if first is None:
+        rows = self.article_rows.get(source)
+        if rows is None:
             return source
-        passage = self.passages[first]
+        passage = self.passages[rows.start]
         return passage.title or opening_words(passage.text)
 
     def ids_of(self, sources: set[str]) -> np.ndarray:
         """The ids of the passages of these articles."""
-        return np.array([i for i, p in zip(self.ids, self.passages) if p.source in sources], dtype=np.int64)
+        slices = [self.ids[rows.start:rows.stop] for s in sources if (rows := self.article_rows.get(s))]
+        return np.concatenate(slices) if slices else np.zeros(0, dtype=np.int64)
 
     @property
     def embeddings(self) -> Embeddings | None:
@@ -290,16 +289,6 @@ class PassageStore:
         record["row"] = int(self.first_sentence[row])
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
 
-    def _articles(self) -> dict[str, list[int]]:
-        """`source -> [first row, passages]` of each article, in order (an article's rows are contiguous)."""
-        found: dict[str, list[int]] = {}
-        for row, passage in enumerate(self.passages):
-            if passage.source in found:
-                found[passage.source][1] += 1
-            else:
-                found[passage.source] = [row, 1]
-        return found
-
     def save(self, folder: Path, manifest: dict) -> None:
         """Write the store to `folder` so that a crash at any point leaves the previous store loadable.
 
@@ -320,7 +309,7 @@ class PassageStore:
         for leftover in folder.glob(".*.tmp"):  # from a save that was killed before its rename
             leftover.unlink(missing_ok=True)
         log = self.log if self.log is not None and self.log.folder.resolve() == folder.resolve() else None
-        articles = self._articles()
+        articles = {source: [rows.start, len(rows)] for source, rows in self.article_rows.items()}
         new_lines = sum(n for s, (_, n) in articles.items() if log is None or s not in log.articles)
         if log is None or log.lines + new_lines > 2 * len(self.passages) + 64:
             log = self._write_all(folder, articles)
@@ -375,12 +364,7 @@ class PassageStore:
                 log.lines += count
                 payload += [self._line(row) for row in range(first, first + count)]
         payload = b"".join(payload)
-        with open(log.folder / log.files[PASSAGES], "r+b") as handle:
-            handle.truncate(log.bytes)  # drop what a killed save appended
-            handle.seek(0, 2)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_after(log.folder / log.files[PASSAGES], log.bytes, payload)
         rows = _map_rows(log.folder / log.files[SENTENCE_VECTORS], log.rows, self.dim)[log.saved_rows:]
         log.segments.append({"bytes": len(payload), "rows": len(rows),
                              "sha256": hashlib.sha256(payload + np.ascontiguousarray(rows).tobytes()).hexdigest()})
@@ -482,7 +466,7 @@ class PassageStore:
         gone = [record["id"] for source, (first, count) in log.snapshot.items()
                 if live.get(source, [None])[0] != first for record in records(first, count)]
         self.vectors.delete(backends.passage_ids(gone))
-        rows = [row for source, (first, count) in self._articles().items()
-                if log.snapshot.get(source, [None])[0] != live[source][0] for row in range(first, first + count)]
+        rows = [row for source, found in self.article_rows.items()
+                if log.snapshot.get(source, [None])[0] != live[source][0] for row in found]
         self.vectors.add(self.ids[rows], self.passage_vectors(rows), [self.passages[r].source for r in rows],
                          self.lexical_texts(rows))

@@ -213,7 +213,7 @@ def engine_update(size: int, cache: Path, kind: str = "auto") -> dict:
             (docs / f"article-{article:06d}.txt").write_text("\n\n".join(paragraphs), "utf-8")
         settings = Settings(docs_dir=docs, index_dir=index, uploads_dir=Path(work) / "uploads", vector_index=kind)
         started = time.perf_counter()
-        store, _, _ = open_index(settings, embedder=StoredVectors(), progress=False)
+        open_index(settings, embedder=StoredVectors(), progress=False)
         built = time.perf_counter() - started
         started = time.perf_counter()
         engine = Engine.open(settings, progress=False)
