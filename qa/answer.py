@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
-from qa import lang
+from qa import lang, spans
 from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
 from qa.text import STOPWORDS, fold, stems, words
@@ -22,6 +22,9 @@ NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
 
 NEIGHBOUR_MARGIN = 0.5
+# How far below the best sentence a sentence holding the asked-for kind of fact may score and still be
+# taken instead (a question for a price skips the sentence on its topic that names no price).
+TYPE_MARGIN = 0.15
 
 _NUMBER = lang.NUMBER
 _ANAPHORA = lang.ANAPHORA
@@ -60,6 +63,8 @@ class Citation:
     title: str = ""
     date: str = ""
     article: str = ""  # the article as a reader knows it: its title, else its opening words
+    short_start: int = 0  # the short answer's offsets into the file (citation 1 only; 0, 0: none)
+    short_end: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -90,6 +95,17 @@ class Answer:
     notice: str = ""  # e.g. why the language model's answer was not used
     related: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages, not support
     signals: dict = field(default_factory=dict, repr=False)  # what the answerability decision saw
+    short: str = ""  # the exact words that answer (a part of citation 1's quote), or "" (no single fact)
+    kind: str = ""  # "summary", "topic", "metadata", "names", "clarify" for whole-article questions; ""
+    # for a fact question (see `answer_kind`)
+
+
+def answer_kind(answer: Answer) -> str:
+    """The protocol's kind of an answer: "fact", "summary", "topic", "metadata", "names", "clarify" (which
+    article?) or "refusal"."""
+    if answer.kind:
+        return answer.kind
+    return "fact" if answer.answerable else "refusal"
 
 
 @dataclass(frozen=True)
@@ -161,7 +177,7 @@ def _clip(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     return text[: cut if cut > 0 else limit - 1].rstrip(",;:") + "…"
 
 
-def _citation(n: int, store, row: int, local: int, score: float, last: int | None = None) -> Citation:
+def cite(n: int, store, row: int, local: int, score: float, last: int | None = None) -> Citation:
     """Cite passage `row`, quoting its sentences `local` to `last` (inclusive)."""
     passage = store.passages[row]
     q_start = passage.sentences[local][0]
@@ -175,7 +191,7 @@ def _citation(n: int, store, row: int, local: int, score: float, last: int | Non
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
                     top_k: int = 5, model: AnswerabilityModel | None = None,
-                    min_score: float | None = None) -> Answer:
+                    min_score: float | None = None, wanted: spans.Asked | None = None) -> Answer:
     """Build an extractive answer from a ranking.
 
     Args:
@@ -185,35 +201,72 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         top_k: citations to list at most.
         model: the answerability model of the embedding model in use; None never refuses.
         min_score: refusal threshold overriding the model's own (None: the model's).
+        wanted: what the question asks for (None: read from `question`); a follow-up's own words decide.
 
     Returns:
         An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal whose
         `related` list holds the nearest passages.
     """
     store = retriever.store
+    wanted = wanted or spans.asked(question)
     candidates = score_sentences(ranking, retriever, question)
     if not candidates:
         return Answer(REFUSAL[language], False, language, [], 0.0)
-    best = candidates[0]
+    best = _typed_best(candidates, store, question, wanted)
+    if best is None:  # no candidate holds the kind of fact asked for: the article does not say
+        citations = _citations(candidates[0], candidates, store, question, top_k, 1)
+        found = signals(candidates[0], ranking, retriever, question, language)
+        found["type_missing"] = 1.0
+        return Answer(REFUSAL[language], False, language, [], 0.0, related=citations, signals=found)
     found = signals(best, ranking, retriever, question, language)
     confidence = model.probability(found) if model else best.dense
     threshold = min_score if min_score is not None else (model.threshold if model else float("-inf"))
+    citations = _citations(best, candidates, store, question, top_k)
+    if confidence < threshold:
+        return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
+                      signals=found)
+    first = citations[0]
+    short = spans.short_answer(first.quote, question, wanted)
+    if short is not None:
+        offset = first.quote_start + short.start
+        citations[0] = replace(first, short_start=offset, short_end=offset + len(short.text))
+    text = f"{_clip(first.quote)} [1]"
+    return Answer(text, True, language, citations, round(confidence, 4), signals=found,
+                  short=short.text if short else "")
+
+
+def _typed_best(candidates: list[_Candidate], store, question: str, wanted: spans.Asked) -> _Candidate | None:
+    """The best candidate that holds a span of the asked type, among those scoring within TYPE_MARGIN of
+    the best; the best itself for a question whose type does not decide (names, no single fact); None
+    when the question asks for a number, a date or a quantity and no close candidate holds one."""
+    if wanted.kind not in spans.STRICT:
+        return candidates[0]
+    for candidate in candidates:
+        if candidates[0].score - candidate.score > TYPE_MARGIN:
+            break
+        first, last = _answer_span(candidate, candidates, store, question)
+        passage = store.passages[candidate.row]
+        quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
+        if spans.candidates(quote, question, wanted):
+            return candidate
+    return None
+
+
+def _citations(best: _Candidate, candidates: list[_Candidate], store, question: str, top_k: int,
+               first_n: int = 1) -> list[Citation]:
+    """Citation 1 quotes the answer (with its neighbour sentence where that helps); the other passages
+    follow in retrieval order, each quoting its own best sentence."""
     first, last = _answer_span(best, candidates, store, question)
-    citations = [_citation(1, store, best.row, first, best.score, last)]
-    # The other passages follow in retrieval order, each quoting its own best sentence.
+    citations = [cite(first_n, store, best.row, first, best.score, last)]
     seen = {best.row}
-    for candidate in candidates[1:]:
+    for candidate in candidates:
         if len(citations) >= top_k:
             break
         if candidate.row in seen:
             continue
         seen.add(candidate.row)
-        citations.append(_citation(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
-    if confidence < threshold:
-        return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
-                      signals=found)
-    text = f"{_clip(citations[0].quote)} [1]"
-    return Answer(text, True, language, citations, round(confidence, 4), signals=found)
+        citations.append(cite(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
+    return citations
 
 
 def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, question: str,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa import answerability, lang
+from qa import answerability, lang, spans, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.embeddings import QuestionCache
@@ -225,10 +225,17 @@ class Engine:
         if sources is None and any(d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") for d in self.documents):
             sources = {d.source for d in self.visible(session)}
         embed = self._question_vector or self._embedder.embed_question
+        about = whole.asked_about_article(question)
+        if about:  # a question about the article itself: answered from what the article is
+            document = self._article_in_question(sources, session, turns, retriever, embed)
+            answer = (whole.answer_about(about, document, retriever.store, language(question)) if document
+                      else whole.which_article(self.visible(session), language(question)))
+            yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
+            return
         ranking = retriever.rank(embed(query), query, sources=sources)
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
-                                 min_score=self.settings.min_answer_score)
+                                 min_score=self.settings.min_answer_score, wanted=spans.asked(question))
         if self.chat_model is not None:
             from qa import grounded
 
@@ -241,6 +248,21 @@ class Engine:
                 else:
                     answer = event
         yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
+
+    def _article_in_question(self, sources, session, turns, retriever, embed) -> Document | None:
+        """The one article a whole-article question means: the one in scope, the only one, or the one
+        the conversation's last question was answered from; None when that is not clear."""
+        if sources is not None and len(sources) == 1:
+            return self.document(next(iter(sources)))
+        visible = [d for d in self.visible(session) if sources is None or d.source in sources]
+        if len(visible) == 1:
+            return visible[0]
+        earlier = next((t.content for t in reversed(turns) if t.role == "user" and t.content.strip()), "")
+        if earlier and not whole.asked_about_article(earlier):
+            hits = retriever.rank(embed(earlier), earlier, sources=sources).hits
+            if hits:
+                return self.document(retriever.store.passages[hits[0].row].source)
+        return None
 
     def document(self, source: str) -> Document | None:
         return next((d for d in self.documents if d.source == source), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,9 @@ _DATE_LINE = re.compile(r"^\s*date:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s*$", re.IGNOREC
 # Front matter, as static-site and note tools write it: `---`, `key: value` lines, `---`.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 # A photo or image credit closing a caption, e.g. "(Foto: Pro Shots)": not content.
+# A byline opening the body: "Door Anna Jansen | woensdag 2 april 2025, 09:15", "By Jane Doe, 3 May 2024".
+_BYLINE = re.compile(r"\A\s*(?:[Dd]oor|[Bb]y|DOOR|BY)\s+((?:[A-ZÀ-Þ][\w'’.-]*\s?(?:(?:van|de|der|den|von|le|la)\s)*){1,5})"
+                     r"\s*(?:[|·,–—-]\s*(.{0,80}))?\s*\Z")
 _CREDIT = re.compile(r"\s*\((?:foto|beeld|photo|image|afbeelding)\s*:[^()]*\)\s*$", re.IGNORECASE)
 _BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", re.MULTILINE)
 _TERMINAL = ('.', '!', '?', '"', "'", ':', '”', '’', ';')
@@ -45,6 +49,7 @@ class Document:
         source: file name relative to the articles folder (stable across machines).
         text: the whole file as read, so offsets can be shown and highlighted.
         title: a title line, or "" when the article has none.
+        author, site: who wrote it and where it appeared, when the article says so; else "".
         date: the article's date (`YYYY-MM` or `YYYY-MM-DD`), or "".
         blocks: its paragraphs, in order; a subheading is folded into the paragraph after it.
         sha256: hash of the file's bytes, to see whether it changed.
@@ -56,6 +61,8 @@ class Document:
     date: str
     blocks: tuple[Block, ...]
     sha256: str
+    author: str = ""  # from front matter or a byline ("Door Anna Jansen | 2 april 2025"), or ""
+    site: str = ""  # where it was published: front matter's `site`, else its `url`'s host, or ""
 
     @property
     def label(self) -> str:
@@ -87,12 +94,14 @@ def _is_heading(line: str) -> bool:
 def parse(source: str, text: str, sha256: str = "") -> Document:
     """Parse one article's text into a `Document` (date marker, title, paragraphs)."""
     body_start = 0
-    date = title = ""
+    date = title = author = site = ""
     front = _FRONT_MATTER.match(text)
     if front:
         fields = dict(line.partition(":")[::2] for line in front.group(1).splitlines() if ":" in line)
         fields = {k.strip().lower(): v.strip().strip("'\"") for k, v in fields.items()}
         title, date, body_start = fields.get("title", ""), fields.get("date", "")[:10], front.end()
+        author = fields.get("author", "")
+        site = fields.get("site", "") or urlsplit(fields.get("url", "")).hostname or ""
     marker = _DATE_MARKER.match(text, body_start)
     if marker:
         date, body_start = marker.group(1), marker.end()
@@ -113,6 +122,12 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
         if line:  # a date line of its own, before the body
             date, raw = line.group(1), raw[1:]
 
+    if raw:
+        byline = _BYLINE.match(text[raw[0][0]:raw[0][1]])
+        if byline and "\n" not in byline.group(0).strip():  # "Door Anna Jansen | 2 april 2025": not the story
+            author = author or byline.group(1).strip()
+            date = date or byline_date(byline.group(2) or "")
+            raw = raw[1:]
     blocks: list[Block] = []
     pending_heading: tuple[int, str] | None = None
     for start, end in raw:
@@ -129,7 +144,20 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
             pending_heading = None
         else:
             blocks.append(Block(start, end))
-    return Document(source, text, title, date, tuple(blocks), sha256)
+    return Document(source, text, title, date, tuple(blocks), sha256, author, site)
+
+
+def byline_date(text: str) -> str:
+    """`YYYY-MM-DD` (or `YYYY-MM`) from a byline's "woensdag 2 april 2025, 09:15"; "" when it has none."""
+    from qa import lang
+
+    months = {m: i for module in lang.LANGUAGES.values() for i, m in enumerate(module.MONTHS, start=1)}
+    found = re.search(r"(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})", text)
+    if found and found.group(2).lower() in months:
+        month = f"{found.group(3)}-{months[found.group(2).lower()]:02d}"
+        return f"{month}-{int(found.group(1)):02d}" if found.group(1) else month
+    numeric = re.search(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b", text)
+    return numeric.group(0) if numeric else ""
 
 
 def _walk(folder: Path) -> list[tuple[str, bool]]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from qa import lang
-from qa.answer import REFUSAL, Answer, Citation
+from qa.answer import REFUSAL, Answer, cite
 from qa.generate import GeneratorError, build_messages, says_not_answered
+from qa.llm_process import ModelStopped
 from qa.retrieval import HybridRetriever, Ranking
 from qa.text import fold, words
 from qa.verify import Verdict, Verifier, split_generated, strip_markers
@@ -113,7 +114,9 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     except Exception as error:  # a model that is down, slow or broken must not break the chat
         reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
         if not state["shown"]:
-            yield _fallback(extractive, dropped, lang.get(language).NOTICES["down"].format(reason))
+            # A model process that died (a crash, a kill) is said so: it is started again next time.
+            kind = "stopped" if isinstance(error, ModelStopped) else "down"
+            yield _fallback(extractive, dropped, lang.get(language).NOTICES[kind].format(reason))
             return
         # Sentences already shown stay: they were verified, and the answer was sure to stand.
 
@@ -145,14 +148,14 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
         verdict = next((v for v, _ in kept if v.cites[0] == n), None)
         local = verdict.quote if verdict else 0
         q_start, q_end = passage.sentences[local]
-        citations.append(Citation(
-            n=number, source=passage.source, passage_id=passage.id, start=passage.start, end=passage.end,
-            text=passage.text, quote=passage.sentence_text(local),
-            score=round(verdict.similarity if verdict else 0.0, 4), paragraph=passage.paragraph,
-            quote_start=q_start, quote_end=q_end, title=passage.title, date=passage.date))
+        citation = cite(number, store, rows[n - 1], local, verdict.similarity if verdict else 0.0)
+        best = extractive.citations[0]
+        if best.short_end and best.passage_id == passage.id and q_start <= best.short_start < q_end:
+            citation = replace(citation, short_start=best.short_start, short_end=best.short_end)
+        citations.append(citation)
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
-                 repaired=repaired)
+                 repaired=repaired, short=extractive.short)
 
 
 def key_facts(extractive: Answer, question: str) -> list[str]:
@@ -161,6 +164,8 @@ def key_facts(extractive: Answer, question: str) -> list[str]:
 
     if not extractive.answerable:
         return []
+    if extractive.short:  # the exact words that answer: a generated answer must carry them
+        return [extractive.short]
     quote = extractive.citations[0].quote
     for asks, pattern in EXPECTS:
         if asks.search(question):
@@ -182,6 +187,9 @@ def carries(verdict: Verdict, passages: list, extractive: Answer, question: str)
     facts = key_facts(extractive, question)
     sentence = strip_markers(verdict.sentence)
     if facts:
+        if extractive.short and re.search(r"\d", extractive.short):  # the short answer's numbers, whatever
+            # the language around them ("80 procent", "80 percent")
+            return set(re.findall(r"\d+", extractive.short)) <= set(re.findall(r"\d+", sentence))
         return any(name_occurs(fact, sentence) if fact[:1].isupper() else
                    fold(fact) in fold(sentence) or fold(fact) in " ".join(lang.to_articles(w) for w in words(sentence))
                    for fact in facts)

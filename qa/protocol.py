@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from qa.answer import answer_kind
 from qa.chat import Engine, QuestionError, Reply, Turn
 
 CITATION_FIELDS = ("n", "source", "passage_id", "start", "end", "text", "quote", "score", "paragraph",
@@ -16,6 +17,10 @@ def reply_to_json(reply: Reply, request_id: object = None) -> dict:
     return {
         "id": request_id,
         "answer": answer.text,
+        # The exact words that answer, a part of citation 1's quote; "" for a question that asks for no
+        # single fact, and on a refusal.
+        "short": answer.short,
+        "kind": answer_kind(answer),
         "answerable": answer.answerable,
         "language": answer.language,
         "citations": [_citation(c) for c in answer.citations],
@@ -30,7 +35,10 @@ def reply_to_json(reply: Reply, request_id: object = None) -> dict:
 
 
 def _citation(citation) -> dict:
-    return {key: getattr(citation, key) for key in CITATION_FIELDS}
+    fields = {key: getattr(citation, key) for key in CITATION_FIELDS}
+    if citation.short_end > citation.short_start:  # the short answer's place, in the citation it is from
+        fields |= {"short_start": citation.short_start, "short_end": citation.short_end}
+    return fields
 
 
 def _history(raw: object) -> list[Turn]:

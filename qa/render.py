@@ -22,6 +22,7 @@ CSS = """
 .qa-article .qa-cited-passage {background: #fff8db;}
 .qa-article p {margin: 0 0 0.9em 0; line-height: 1.55;}
 .qa-article .qa-n {color: #8c959f; font-size: 0.8em; margin-right: 6px;}
+.qa-sources strong.qa-short {background: #ffd33d; padding: 0 2px;}
 .qa-refusal {color: #8250df; font-style: italic;}
 .qa-muted {color: #6e7781;}
 """
@@ -39,6 +40,8 @@ def chat_message(answer: Answer) -> str:
     text = escape_markdown(answer.text)
     for c in answer.citations:
         text = text.replace(f"\\[{c.n}\\]", f"[\\[{c.n}\\]](#qa-source-{c.n})")
+    if answer.short:  # the exact words first, in bold; the sentence that says them below
+        return f"**{escape_markdown(answer.short)}**\n\n{text}"
     return text
 
 
@@ -60,7 +63,13 @@ def _highlighted(citation: Citation) -> str:
     before = citation.text[: citation.quote_start - offset]
     quote = citation.text[citation.quote_start - offset: citation.quote_end - offset]
     after = citation.text[citation.quote_end - offset:]
-    return f"{html.escape(before)}<mark>{html.escape(quote)}</mark>{html.escape(after)}"
+    marked = html.escape(quote)
+    if citation.quote_start <= citation.short_start < citation.short_end <= citation.quote_end:
+        # The short answer, marked inside its highlighted sentence.
+        a, b = citation.short_start - citation.quote_start, citation.short_end - citation.quote_start
+        marked = (f'{html.escape(quote[:a])}<strong class="qa-short">{html.escape(quote[a:b])}</strong>'
+                  f'{html.escape(quote[b:])}')
+    return f"{html.escape(before)}<mark>{marked}</mark>{html.escape(after)}"
 
 
 def sources_panel(answer: Answer | None) -> str:

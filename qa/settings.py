@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # Project-relative defaults, so `python app.py` works from any working directory.
@@ -46,6 +46,7 @@ class Settings:
         llm: "" (off), "openai", "smollm2" or "gguf:<path>": who writes answers (`QA_LLM`).
         llm_base_url, llm_model: the OpenAI-compatible endpoint and model (`QA_LLM_BASE_URL`, `QA_LLM_MODEL`).
         llm_timeout: seconds the language model may take for one answer (`QA_LLM_TIMEOUT`).
+        llm_api_key: the endpoint's key (`QA_LLM_API_KEY`, else `OPENAI_API_KEY`); never printed.
     """
 
     docs_dir: Path = PROJECT_ROOT / "seeds"
@@ -69,6 +70,7 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_timeout: float = 30.0
+    llm_api_key: str = field(default="", repr=False)
 
     @property
     def uploads(self) -> Path:
@@ -114,6 +116,7 @@ _ENV = {
     "llm_base_url": ("QA_LLM_BASE_URL", str),
     "llm_model": ("QA_LLM_MODEL", str),
     "llm_timeout": ("QA_LLM_TIMEOUT", float),
+    "llm_api_key": ("QA_LLM_API_KEY", str),
 }
 
 
@@ -125,6 +128,8 @@ def from_env(environ: dict | None = None) -> Settings:
     """
     environ = os.environ if environ is None else environ
     values = {}
+    if environ.get("OPENAI_API_KEY"):  # the variable OpenAI's own tools read; QA_LLM_API_KEY wins
+        values["llm_api_key"] = environ["OPENAI_API_KEY"]
     for name, (var, kind) in _ENV.items():
         raw = environ.get(var)
         if raw is None or raw == "":

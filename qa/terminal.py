@@ -79,6 +79,8 @@ def format_text(answer: Answer, style: Style, columns: int | None = None) -> str
     body = _fill(answer.text, "", columns)
     for c in answer.citations:
         body = body.replace(f"[{c.n}]", style.marker(f"[{c.n}]"))
+    if answer.short:  # the exact words first, in bold; the sentence that says them below
+        return f"{style.bold(_fill(answer.short, '', columns))}\n{body}"
     return body
 
 

@@ -13,6 +13,36 @@ SEEDS = PROJECT_ROOT / "seeds"
 SEED_FILE = next(SEEDS.glob("*.txt"))
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes below `pid` (Linux's /proc), children first."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_process_left_behind():
+    """Every server a test started (model servers, app processes, browsers) is gone when the run ends:
+    what is still running is killed, and a run that leaves processes it cannot kill fails."""
+    import os
+    import signal
+    import time
+
+    yield
+    left = descendants(os.getpid())
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + 10
+    while time.time() < deadline and any(p in descendants(os.getpid()) for p in left):
+        time.sleep(0.1)
+    assert not [p for p in left if p in descendants(os.getpid())], "child processes survived the test run"
+
+
 @pytest.fixture(scope="session")
 def embedder():
     from qa.embeddings import create_embeddings

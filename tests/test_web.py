@@ -373,8 +373,8 @@ def test_an_article_edited_while_the_chat_runs_is_answered_from_its_new_text(tmp
         result = client.predict(question, [], api_name="/ask")
         quoted = " ".join(c["text"] for c in result["citations"])
         assert "31 jaar" in quoted and "26 jaar" not in quoted + result["answer"]
-        text = article.read_text("utf-8")
-        for cited in result["citations"]:  # offsets into the text as it is now
+        for cited in result["citations"]:  # offsets into each cited article's text as it is now
+            text = (docs / cited["source"]).read_text("utf-8")
             assert text[cited["start"]:cited["end"]] == cited["text"]
         assert "koning" in client.predict("Wie opende de brug over de Waal?", [], api_name="/ask")["answer"]
     finally:

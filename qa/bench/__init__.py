@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
+import unicodedata
+from collections import Counter
 import subprocess
 import sys
 import tempfile
@@ -30,12 +33,48 @@ def is_hit(citation: dict, item: dict) -> bool:
     return citation["paragraph"] in item["paragraphs"]
 
 
+_ARTICLES = re.compile(r"\b(a|an|the|de|het|een)\b")
+
+
+def _normalise(text: str) -> str:
+    """SQuAD's answer normalisation (lowercase, no punctuation, no articles), Dutch articles included."""
+    text = "".join(ch for ch in text.lower() if not unicodedata.category(ch).startswith("P"))
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_and_f1(prediction: str, golds: list[str]) -> tuple[float, float]:
+    """SQuAD's exact match and token F1 of one prediction, the best over the gold answers."""
+    predicted = _normalise(prediction).split()
+    best_em = best_f1 = 0.0
+    for gold in golds:
+        truth = _normalise(gold).split()
+        best_em = max(best_em, float(predicted == truth))
+        common = Counter(predicted) & Counter(truth)
+        same = sum(common.values())
+        if same:
+            precision, recall = same / len(predicted), same / len(truth)
+            best_f1 = max(best_f1, 2 * precision * recall / (precision + recall))
+    return best_em, best_f1
+
+
+def short_prediction(result: dict) -> str:
+    """What a reader reads first: the short answer, else the quoted sentence; "" on a refusal."""
+    if not result.get("answerable"):
+        return ""
+    if result.get("short"):
+        return result["short"]
+    citations = result.get("citations") or []
+    return citations[0]["quote"] if citations else result.get("answer", "")
+
+
 def score(items: list[dict], results: list[dict]) -> dict:
     """Quality figures for one set, from protocol results in the same order as `items`."""
     answerable = [(i, r) for i, r in zip(items, results) if i["answers"]]
     unanswerable = [(i, r) for i, r in zip(items, results) if not i["answers"]]
-    hit1 = hit5 = rr = accuracy = false_refusals = found5 = 0.0
+    hit1 = hit5 = rr = accuracy = false_refusals = found5 = em = f1 = shorts = 0.0
     for item, result in answerable:
+        exact, overlap = exact_and_f1(short_prediction(result), item["answers"])
+        em, f1, shorts = em + exact, f1 + overlap, shorts + bool(result.get("short"))
         hits = [is_hit(c, item) for c in result.get("citations", [])[:5]]
         # What retrieval found, whether or not the answer was given: a refusal's related passages count.
         found5 += any(is_hit(c, item) for c in (result.get("citations") or result.get("related", []))[:5])
@@ -50,6 +89,7 @@ def score(items: list[dict], results: list[dict]) -> dict:
     figures = {
         "hit@1": hit1 / n, "hit@5": hit5 / n, "MRR": rr / n, "answer accuracy": accuracy / n,
         "false refusals": false_refusals / n, "retrieval hit@5": found5 / n,
+        "short exact match": em / n, "short F1": f1 / n, "short given": shorts / n,
         "top citation chars (median)": round(statistics.median(top_lengths)) if top_lengths else 0,
         "latency p50 ms": _percentile(latencies, 50), "latency p95 ms": _percentile(latencies, 95),
     }

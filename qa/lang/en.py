@@ -68,8 +68,97 @@ LABELS = {
     "too_long": "question too long ({length} characters; the limit is {limit})",
 }
 NOTICES = {
+    "stopped": "The language model stopped ({}); answered without it, quoted from the article.",
     "down": "The language model did not answer ({}); here is the answer quoted from the article.",
     "empty": "No sentence of the language model was supported by the passages; here is the quoted answer.",
     "off": "The language model's answer passed by the passage that answers best; here it is.",
     "missing": "The language model's answer left out what was asked ({}); here is the quoted answer.",
 }
+
+# -- What a question asks for (see the Dutch module, and qa.spans). First match wins.
+ANSWER_TYPES = (
+    ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
+             r"how were|in what way|what happened|what happens|what (?:does|did|do) .{0,40}\b(?:say|think|want|"
+             r"mean|do)\b)"),
+    ("percentage", r"what percentage|what share|what proportion|what part of|what fraction|how many percent"),
+    ("money", r"how much (?:does|did|do|will|would|money|is|was)\b.*\b(?:cost|pay|paid|spend|spent|earn|raise|"
+              r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"
+              r"how expensive|what amount"),
+    ("age", r"how old|at what age|what age"),
+    ("temperature", r"what temperature|how (?:hot|cold|warm)\b"),
+    ("speed", r"how fast|what speed|how quickly"),
+    ("weight", r"how heavy|what weight|how much (?:does|did) .{0,40}\bweigh"),
+    ("amount", r"how (?:high|big|large)\b"),  # a height, a price, a share or a number
+    ("measure", r"how (?:tall|deep|wide|far|long is the|long was the)\b|what (?:distance|height|"
+                r"depth|length|width|area)|how many (?:miles|kilometres|kilometers|meters|metres|feet|square)"),
+    ("year", r"(?:in|since|from|until) what year|what year|which year|what century|which century"),
+    ("duration", r"how long|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
+    ("date", r"\bwhen\b|on what (?:day|date)|what date|which date|in what month|which month|since when"),
+    ("count", r"how many|what number of|what is the number of"),
+    ("place", r"^\W*(?:and )?where\b|in (?:what|which) (?:country|city|town|place|province|region|state|village|"
+              r"continent|area)|(?:what|which) (?:country|city|town|place|province|region|state|village|river|"
+              r"continent)"),
+    ("organisation", r"(?:what|which) (?:organi[sz]ation|party|company|firm|club|agency|bank|ministry|university|"
+                     r"team|broadcaster|newspaper|institution|union|manufacturer)"),
+    ("title", r"(?:what|which) (?:book|film|movie|song|album|title|programme|program|series|opera|novel|poem)|"
+              r"what (?:is|was) the (?:title|name) of the (?:book|film|movie|song|album)"),
+    ("person", r"\bwho\b|\bwhom\b|by whom|(?:what|which) (?:person|man|woman|president|minister|politician|leader|"
+               r"mayor|architect|writer|author|artist|player|coach|director|scientist|king|queen|emperor|chairman|"
+               r"spokesman|spokeswoman|journalist|composer|inventor|actor|actress)"),
+    ("name", r"what (?:is|was) (?:the|its|his|her) name|what (?:is|was) .{0,30}\bcalled|which name"),
+)
+UNITS = {
+    "money": r"euros?|cents?|dollars?|pounds?|francs?|roubles?|€|\$|£",
+    "percentage": r"percent|per cent|percentage points?|%",
+    "temperature": r"degrees|°c|°f|°",
+    "speed": r"km/h|mph|miles per hour|kilometres per hour|kilometers per hour|knots|m/s",
+    "weight": r"kilos?|kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?",
+    "measure": r"kilometres?|kilometers?|km|metres?|meters?|m|centimetres?|centimeters?|cm|millimetres?|mm|miles?|"
+               r"feet|foot|ft|inch(?:es)?|yards?|square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|"
+               r"hectares?|acres?",
+    "duration": r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries",
+    "age": r"years? old|years?|-year-old",
+}
+SCALE_WORDS = r"thousand|million|billion|trillion|mln|bn|m"
+AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
+PLACE_PREPOSITIONS = "in from to at near into towards".split()
+ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
+                      "ltd association foundation institute agency fund league").split()
+NAME_PARTICLES = frozenset("van de der den von la le du di da of".split())
+
+# -- Questions about the article as a whole (qa.whole), by kind.
+_THE_ARTICLE = r"(?:the|this|that) (?:article|piece|story|report|text|item|news item|post)"
+WHOLE_QUESTIONS = (
+    ("summary", r"summar|sum (?:it|this|up)|in short|in brief|key points|main points|gist|tl;?dr|"
+                r"in a (?:few|couple of) (?:sentences|lines)|overview of " + _THE_ARTICLE),
+    ("author", rf"who (?:wrote|has written|is the author of|authored) {_THE_ARTICLE}|who wrote (?:it|this)\W*$|"
+               rf"who is the (?:author|writer|journalist|reporter)(?: of {_THE_ARTICLE})?\W*$|"
+               rf"by whom (?:was|is) {_THE_ARTICLE}|whose (?:article|piece|story) is"),
+    ("date", rf"(?:when|what date|on what date|which date).{{0,30}}{_THE_ARTICLE}|date of {_THE_ARTICLE}|"
+             rf"how old is {_THE_ARTICLE}|when was (?:it|this) (?:published|written)\W*$|when is (?:it|this) from"),
+    ("title", r"what(?:'s| is) the (?:title|headline)|what is (?:the|this) (?:article|piece|story) called|"
+              r"what title"),
+    ("source", rf"(?:which|what) (?:newspaper|paper|site|website|outlet|publication|source) (?:published|ran|is|"
+               rf"was)|where (?:is|was|does) {_THE_ARTICLE} (?:from|come from)|what(?:'s| is) the source"),
+    ("names", r"(?:which|what) (?:people|persons|names|places|countries|cities|organi[sz]ations|parties) (?:are|does|"
+              r"do|were) .{0,40}(?:mention|name|appear)|who (?:is|are) (?:mentioned|named)|who appears in"),
+    ("topic", rf"what(?:'s| is| was) {_THE_ARTICLE} about|what(?:'s| is) it about|what is the (?:topic|subject|"
+              rf"point|theme|main idea|message) of {_THE_ARTICLE}|what(?:'s| is) the (?:topic|subject|main idea)|"
+              rf"what does {_THE_ARTICLE} (?:say|cover|describe|tell|discuss)|what is the news|"
+              rf"what is {_THE_ARTICLE} (?:saying|covering)"),
+)
+WHOLE_LABELS = {
+    "title": "Title", "date": "The article is dated {}.", "author": "Written by {}.",
+    "title_is": "The title is: {}", "source": "Source: {}.",
+    "no_author": "The article names no author.", "no_date": "The article gives no date.",
+    "no_title": "The article has no title.", "no_source": "The article names no source.",
+    "people": "People", "places": "Places", "organisations": "Organisations",
+    "no_names": "The article names no one I can recognise.",
+    "which": "Which article? Choose one ('Ask about', or --article): {}.",
+    "quoted_from": "Quoted from the {} article.",
+    "language_names": {"nl": "Dutch", "en": "English"},
+    "summary": "A summary in the article's own words:",
+}
+RELATIVE_DATES = ("yesterday tomorrow today tonight spring summer autumn fall winter weekend christmas easter "
+                  "soon").split()
+TIME_FROM_NOW = "after in within".split()

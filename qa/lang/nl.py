@@ -66,8 +66,109 @@ LABELS = {
     "too_long": "vraag te lang ({length} tekens; de grens is {limit})",
 }
 NOTICES = {
+    "stopped": "Het taalmodel is gestopt ({}); beantwoord zonder taalmodel, letterlijk uit het artikel.",
     "down": "Het taalmodel antwoordde niet ({}); hier is het letterlijke antwoord uit het artikel.",
     "empty": "Geen enkele zin van het taalmodel werd door de passages gestaafd; hier is het letterlijke antwoord.",
     "off": "Het antwoord van het taalmodel ging voorbij aan de passage die het best antwoordt; hier is die.",
     "missing": "Het antwoord van het taalmodel liet weg wat gevraagd werd ({}); hier is het letterlijke antwoord.",
 }
+
+# -- What a question asks for: its answer type (see qa.spans), from its wording. First match wins, so
+# the narrower cues come first. "none" marks questions that ask for no single fact (why, how, what
+# happened): they get the sentence, no short answer.
+ANSWER_TYPES = (
+    ("none", r"^\W*(?:en |maar )?(?:waarom|hoe komt|hoe kan|hoe kon|hoe werkt|hoe ging|hoe verliep|op welke "
+             r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat vind|wat vond|hoe reageer|hoe reageerde|"
+             r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
+             r"wil|willen|betekent|houdt))"),
+    ("percentage", r"welk percentage|hoeveel procent|welk deel|welk aandeel|hoe groot (?:is|was) het aandeel"),
+    ("money", r"wat (?:kost|kostte|kosten|kostten)|hoe duur|welk bedrag|hoeveel (?:geld|euro|dollar)|"
+              r"hoeveel\b.*\b(?:kost|kostte|kosten|betaal\w*|uitgegeven|opgebracht|verdien\w*|investe\w*)|"
+              r"hoe hoog (?:is|was|zijn|waren) de (?:prijs|kosten|boete|schade|investering|subsidie|omzet|winst)"),
+    ("age", r"hoe oud|op welke leeftijd|welke leeftijd"),
+    ("temperature", r"welke temperatuur|hoe (?:warm|koud|heet)\b"),
+    ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
+    ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
+    ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b"),  # a height, a price, a share or a number
+    ("measure", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|"
+                r"breedte|oppervlakte)|hoeveel (?:kilometer|meter|vierkante)"),
+    ("year", r"(?:in|sinds|vanaf|tot) welk jaar|welk jaar|welke eeuw|in welke eeuw"),
+    ("duration", r"hoe ?lang (?:al|duur\w*|geleden|heeft|hebben|had|zit|zat|regeert|regeerde|blijf\w*|moet\w*|"
+                 r"wacht\w*)|hoe ?lang\b.*\b(?:al|geleden)\b|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|"
+                 r"minuten|seconden|decennia)|hoelang"),
+    ("measure", r"hoe lang is de|hoe lang was de|hoe lang zijn de|welke lengte"),
+    ("date", r"wanneer|op welke (?:dag|datum)|in welke maand|sinds wanneer|welke datum|tot wanneer"),
+    ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal"),
+    ("place", r"^\W*(?:en )?waar(?!om|over|mee|door|voor|aan|van|bij|tegen|naar|op)\b|waar(?:heen| vandaan)|"
+              r"in welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|staat|werelddeel|gebied|wijk)|"
+              r"welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|rivier|werelddeel)"),
+    ("organisation", r"welk(?:e)? (?:organisatie|partij|bedrijf|onderneming|club|instantie|bank|ministerie|"
+                     r"universiteit|team|omroep|krant|instelling|vakbond|ploeg|firma|fabrikant)"),
+    ("title", r"welk(?:e)? (?:boek|film|lied|album|titel|programma|serie|opera|roman|gedicht|nummer)|hoe heet (?:het|de) "
+              r"(?:boek|film|lied|album|programma|serie)"),
+    ("person", r"\bwie\b|door wie|welke (?:persoon|man|vrouw|president|minister|premier|politicus|leider|burgemeester|"
+               r"architect|schrijver|kunstenaar|speler|trainer|directeur|wetenschapper|koning|keizer|coach|"
+               r"voorzitter|woordvoerder|journalist|componist|uitvinder)|hoe heet de (?:president|minister|premier|"
+               r"leider|burgemeester|directeur|man|vrouw)"),
+    ("name", r"hoe heet|heette|wat is de naam|welke naam"),
+)
+# Words of a quantity's unit, by kind (folded; regex alternatives). Numbers as digits or NUMBER_WORDS.
+UNITS = {
+    "money": r"euro|eurocent|cent|dollar|dollars|pond|gulden|frank|roebel|€|\$|£",
+    "percentage": r"procent|procentpunt|procentpunten|%",
+    "temperature": r"graden|°c|°f|°",
+    "speed": r"km/u|km/h|kilometer per uur|meter per seconde|m/s|knopen",
+    "weight": r"kilo|kilogram|kg|gram|ton|pond",
+    "measure": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet|vierkante kilometer|km2|km²|hectare|ha",
+    "duration": r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|eeuwen",
+    "age": r"jaar oud|jarige|jaar",
+}
+SCALE_WORDS = r"duizend|miljoen|miljard|biljoen|mln|mld|mrd"
+AGE_CUES = r"(?:leeftijd van|op \d+-jarige|(?<=\d)-jarige)"
+# Words before a name that say it is a place ("in Minsk", "uit Gdańsk").
+PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
+ORGANISATION_WORDS = ("bank partij unie commissie ministerie raad universiteit bedrijf groep bond omroep "
+                      "fonds agentschap nv bv instituut vereniging stichting").split()
+# Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
+NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da".split())
+
+# -- Questions about the article as a whole (qa.whole), by kind. Each needs the article itself as its
+# subject ("het artikel", "dit stuk"), so "Waar gaat de rechtszaak over?" stays a fact question.
+_THE_ARTICLE = r"(?:het|dit|dat|deze) (?:artikel|stuk|bericht|nieuwsbericht|verhaal|tekst|item|krantenartikel)"
+WHOLE_QUESTIONS = (
+    ("summary", r"samenvatting|vat\b.*\bsamen|samengevat|in het kort|kort samen|kernpunten|hoofdpunten|"
+                r"belangrijkste punten|de kern van|in een paar zinnen|tl;?dr"),
+    ("author", rf"wie (?:heeft|schreef|schrijft) {_THE_ARTICLE}|wie is de (?:auteur|schrijver|journalist|maker)"
+               rf"(?: van {_THE_ARTICLE})?\W*$|door wie (?:is|werd) {_THE_ARTICLE} geschreven|"
+               rf"wie (?:heeft dit geschreven|schreef dit)\W*$|van wie is {_THE_ARTICLE}"),
+    ("date", rf"(?:wanneer|op welke datum|van wanneer|welke datum).{{0,30}}{_THE_ARTICLE}|datum van {_THE_ARTICLE}|"
+             rf"hoe oud is {_THE_ARTICLE}|wanneer is (?:het|dit) (?:geschreven|verschenen|gepubliceerd)\W*$"),
+    ("title", rf"(?:wat is|hoe luidt) de (?:titel|kop|kopregel) van|hoe heet {_THE_ARTICLE}|welke titel heeft"),
+    ("source", rf"(?:uit|van|in) welke (?:krant|bron|site|website|publicatie)|waar komt {_THE_ARTICLE} "
+               rf"(?:vandaan|uit)|welke (?:krant|site|website) (?:publiceerde|bracht|schreef)|wat is de bron"),
+    ("names", r"welke (?:personen|mensen|namen|landen|plaatsen|steden|organisaties|partijen) (?:worden|komen|staan)"
+              r".{0,40}(?:genoemd|voor|in)|wie (?:worden|komen) er .{0,30}(?:genoemd|voor)|wie komen er voor|"
+              r"welke namen"),
+    ("topic", rf"waar (?:gaat|ging) {_THE_ARTICLE} over|waar gaat (?:het|dit) over|waarover gaat {_THE_ARTICLE}|"
+              rf"waarover gaat het|(?:wat is|wat was) (?:de strekking|het onderwerp|de kern|het thema|de boodschap) "
+              rf"van {_THE_ARTICLE}|wat is de strekking|wat is het onderwerp|(?:wat|waar) (?:vertelt|beschrijft|"
+              rf"behandelt) {_THE_ARTICLE}|wat staat er in {_THE_ARTICLE}|wat is het nieuws|waar draait "
+              rf"{_THE_ARTICLE} om|wat is de essentie"),
+)
+WHOLE_LABELS = {
+    "title": "Titel", "date": "Het artikel is van {}.", "author": "Geschreven door {}.",
+    "title_is": "De titel is: {}", "source": "Bron: {}.",
+    "no_author": "Het artikel noemt geen auteur.", "no_date": "Het artikel noemt geen datum.",
+    "no_title": "Het artikel heeft geen titel.", "no_source": "Het artikel noemt geen bron.",
+    "people": "Personen", "places": "Plaatsen", "organisations": "Organisaties",
+    "no_names": "Het artikel noemt geen namen die ik kan herkennen.",
+    "which": "Over welk artikel? Kies er een (bij 'Vraag over' of met --article): {}.",
+    "quoted_from": "Letterlijk uit het {} artikel.",
+    "language_names": {"nl": "Nederlandse", "en": "Engelse"},
+    "summary": "Samenvatting in de woorden van het artikel:",
+}
+# Words that say when, relative to the day of writing ("gisteren", "dit najaar"), and the prepositions of a
+# time from now ("over twee weken", "na één jaar"): answers to "wanneer" as much as a date is.
+RELATIVE_DATES = ("gisteren eergisteren morgen overmorgen vandaag vanochtend vanmiddag vanavond vannacht "
+                  "voorjaar najaar zomer winter lente herfst weekend kerst pasen binnenkort").split()
+TIME_FROM_NOW = "na over binnen na afloop van".split()

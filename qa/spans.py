@@ -1,0 +1,222 @@
+"""Spans: what kind of fact a question asks for (its answer type and focus), and the spans of that kind
+in a sentence, from which the short answer is chosen.
+
+The cues and unit words are each language's (`qa.lang`); the recognisers here are regular expressions
+over them, cheap enough to run on every candidate sentence of every question.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from qa import lang
+from qa.text import content_stems, fold, words
+
+# Types whose spans the recognisers find reliably (numbers with their units, dates): a sentence with no
+# such span does not answer. Names are everywhere and answers to "who" are often no name ("de
+# oproerpolitie"), so the name types only choose the short answer; they never refuse.
+STRICT = frozenset({"percentage", "money", "age", "temperature", "speed", "weight", "measure", "year",
+                    "duration", "date", "count", "amount"})
+# "Hoe hoog", "how big": a height, a price, a share or a number answers; the longest span of any.
+AMOUNTS = ("money", "percentage", "measure", "weight", "speed", "temperature", "count")
+NAMES = frozenset({"person", "place", "organisation", "title", "name"})
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: `kind` (an answer type, "none" for no single fact, "" when unknown) and
+    `focus`, the stem of the thing counted ("hoeveel *inwoners*"), or ""."""
+
+    kind: str
+    focus: str = ""
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def _alternation(words_: list[str]) -> str:
+    return "|".join(sorted(set(words_), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
+def _question_cues() -> list[tuple[str, re.Pattern]]:
+    return [(kind, re.compile(pattern, re.IGNORECASE))
+            for module in lang.LANGUAGES.values() for kind, pattern in module.ANSWER_TYPES]
+
+
+def asked(question: str) -> Asked:
+    """The answer type and focus of a question, in any language of `qa.lang`."""
+    text = " ".join(question.split())
+    # The question's own language first: its cues are in the order that decides.
+    code = lang.detect(words(text))
+    ordered = list(lang.get(code).ANSWER_TYPES) + [t for c, m in lang.LANGUAGES.items() if c != code
+                                                   for t in m.ANSWER_TYPES]
+    for kind, pattern in ordered:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            focus = ""
+            if kind == "count":
+                after = words(text[match.end():])
+                stems_after = content_stems(after[:3])
+                focus = stems_after[0] if stems_after else ""
+            return Asked(kind, focus)
+    return Asked("")
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns() -> dict[str, re.Pattern]:
+    packs = list(lang.LANGUAGES.values())
+    number_words = _alternation([w for m in packs for w in m.NUMBER_WORDS])
+    scale = "|".join(m.SCALE_WORDS for m in packs)
+    number = (r"(?<![\w.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d+)?½?(?![\d])"
+              rf"|\b(?:{number_words})\b")
+    quantity = rf"(?:{number})(?:\s(?:{scale})\b)?"
+
+    def unit(kind: str) -> str:
+        return "|".join(m.UNITS[kind] for m in packs)
+
+    months = _alternation([w for m in packs for w in m.MONTHS])
+    weekdays = _alternation([w for m in packs for w in m.WEEKDAYS])
+    year = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
+    date = (rf"\b(?:\d{{1,2}}(?:e|st|nd|rd|th)?\s)?(?:{months})(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?(?:\s{year})?"
+            rf"|\b(?:{weekdays})\b(?:\s\d{{1,2}}\s(?:{months})(?:\s{year})?)?|\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}|{year}")
+    relative = _alternation([w for m in packs for w in m.RELATIVE_DATES])
+    from_now = _alternation([w for m in packs for w in m.TIME_FROM_NOW])
+    date += (rf"|\b(?:{relative})\b(?:\s(?:van\s|of\s)?{year})?"
+             rf"|\b(?:{from_now})\s(?:{quantity}|een|één|a|an)\s(?:{unit('duration')})\b")
+    currency_before = r"[€$£]\s?"
+    patterns = {
+        "money": rf"{currency_before}(?:{quantity})|(?:{quantity})\s?(?:{unit('money')})(?![\w])",
+        "percentage": rf"(?:{quantity})\s?(?:{unit('percentage')})(?![\w])",
+        "temperature": rf"-?(?:{quantity})\s?(?:{unit('temperature')})(?:\s?(?:celsius|fahrenheit))?(?![\w])",
+        "speed": rf"(?:{quantity})\s?(?:{unit('speed')})(?![\w])",
+        "weight": rf"(?:{quantity})\s?(?:{unit('weight')})(?![\w])",
+        "measure": rf"(?:{quantity})\s?(?:{unit('measure')})(?![\w])",
+        "duration": rf"(?:{quantity})\s(?:{unit('duration')})(?![\w])",
+        "age": rf"(?:{quantity})(?:\s?(?:{unit('age')}))(?![\w])|(?:{'|'.join(m.AGE_CUES for m in packs)})\s?\d+",
+        "year": year,
+        "date": date,
+        "count": quantity,
+    }
+    return {kind: re.compile(p, re.IGNORECASE) for kind, p in patterns.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _name_pattern() -> re.Pattern:
+    particles = _alternation([p for m in lang.LANGUAGES.values() for p in m.NAME_PARTICLES])
+    capital = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+    return re.compile(rf"{capital}(?:\s(?:(?:{particles})\s)*{capital})*")
+
+
+@functools.lru_cache(maxsize=None)
+def _name_words() -> tuple[frozenset, frozenset]:
+    places = frozenset(p for m in lang.LANGUAGES.values() for p in m.PLACE_PREPOSITIONS)
+    organisations = frozenset(w for m in lang.LANGUAGES.values() for w in m.ORGANISATION_WORDS)
+    return places, organisations
+
+
+def names(sentence: str) -> list[Span]:
+    """Capitalised runs, each told apart as a place (after "in", "uit", …), an organisation (an
+    organisation word or an acronym in it), or a person; a one-word run opening the sentence is no name."""
+    places, organisations = _name_words()
+    found = []
+    for match in _name_pattern().finditer(sentence):
+        text = match.group(0).rstrip(".'’-")
+        start = match.start()
+        before = sentence[:start].rstrip()
+        opening = not before or before[-1] in ".!?:\"“'‘(" or before.endswith(("—", "–"))
+        if opening and " " not in text:
+            continue
+        if fold(text) in lang.STOPWORDS:
+            continue
+        previous = words(before[-20:])[-1:] if before else []
+        folded = words(text)
+        if any(w in organisations for w in folded) or re.fullmatch(r"[A-Z]{2,6}", text):
+            kind = "organisation"
+        elif previous and previous[0] in places:
+            kind = "place"
+        else:
+            kind = "person"
+        found.append(Span(start, start + len(text), text, kind))
+    quoted = re.finditer(r"[\"“‘']([^\"”’']{2,80})[\"”’']", sentence)
+    found += [Span(m.start(1), m.end(1), m.group(1), "title") for m in quoted]
+    return found
+
+
+def _counts_something(sentence: str, end: int) -> bool:
+    """Whether a year-like number is followed by what it counts ("1200 nieuwe bomen"), not by a
+    stopword, a month or the end of a clause ("in 2019.", "in 2019 the team")."""
+    following = re.match(r"\s+([^\W\d_]+)", sentence[end:])
+    if not following:
+        return False
+    word = fold(following.group(1))
+    months = {w for m in lang.LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS}
+    return word not in lang.STOPWORDS and word not in months
+
+
+def spans(sentence: str, kind: str) -> list[Span]:
+    """The spans of `kind` in `sentence`, in order."""
+    if kind in NAMES:
+        found = names(sentence)
+        if kind in ("person", "name"):
+            return [s for s in found if s.kind != "title"]
+        # A place or organisation the recogniser could not tell apart is still a name.
+        return [s for s in found if s.kind == kind] or ([s for s in found if s.kind != "title"] if kind != "title" else [])
+    if kind == "amount":
+        found = sorted((s for k in AMOUNTS for s in spans(sentence, k)), key=lambda s: (s.start, -len(s.text)))
+        return [s for i, s in enumerate(found) if not any(o.start <= s.start and s.end <= o.end
+                                                          for o in found[:i])]
+    pattern = _patterns().get(kind)
+    if pattern is None:
+        return []
+    found = [Span(m.start(), m.end(), m.group(0).strip(), kind) for m in pattern.finditer(sentence)]
+    if kind == "count":  # a year or a date is not a count ("how many players" → "2019")
+        dates = [(m.start(), m.end()) for m in _patterns()["date"].finditer(sentence)
+                 if not _counts_something(sentence, m.end())]
+        found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in dates)]
+    if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long
+        found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)]
+    return found
+
+
+def _new(span: Span, question: str) -> bool:
+    """Whether the span brings something the question does not already hold."""
+    folded = fold(question)
+    return fold(span.text) not in folded and not (
+        span.text[:1].isdigit() and re.search(rf"(?<![\d.,]){re.escape(fold(span.text).split()[0])}(?![\d])", folded))
+
+
+def candidates(sentence: str, question: str, wanted: Asked) -> list[Span]:
+    """The spans of the asked type in `sentence` that the question does not already hold."""
+    if wanted.kind in ("", "none"):
+        return []
+    return [s for s in spans(sentence, wanted.kind) if _new(s, question)]
+
+
+def short_answer(sentence: str, question: str, wanted: Asked) -> Span | None:
+    """The span of `sentence` that answers `question`: of the asked type, new to the question, and the
+    nearest such span to the words the sentence shares with the question (the focus first)."""
+    found = candidates(sentence, question, wanted)
+    if not found:
+        return None
+    asked_stems = set(content_stems(words(question)))
+    anchors = []
+    for match in re.finditer(r"\w+", sentence):
+        stem = content_stems([fold(match.group(0))])
+        if stem and stem[0] in asked_stems:
+            anchors.append((match.start(), match.end()))
+
+    def cost(span: Span) -> float:
+        after = content_stems(words(sentence[span.end:span.end + 40])[:2])
+        focus_bonus = -1000 if wanted.focus and wanted.focus in after else 0
+        distance = min((min(abs(span.start - e), abs(a - span.end)) for a, e in anchors), default=0)
+        return focus_bonus + distance
+
+    return min(found, key=cost)

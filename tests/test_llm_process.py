@@ -1,0 +1,141 @@
+"""The local model runs in a child process: a portable build, and a crash of it never ends the chat."""
+
+import glob
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.llm_process import LocalChat, ModelProcess, how_it_ended
+from tests.conftest import descendants
+from tests.test_grounded import HAS_LLAMA, needs_llama, with_model
+
+# Instructions of Intel's AMX, which a VM may list among the CPU's flags and still forbid (SIGILL).
+AMX = ("tileloadd", "tdpbssd", "tdpbf16ps", "ldtilecfg")
+
+
+def test_the_installed_llama_library_holds_no_amx_instructions():
+    if not HAS_LLAMA:
+        pytest.skip("llama-cpp-python not installed")
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump (binutils) not installed")
+    import llama_cpp
+
+    libraries = glob.glob(os.path.join(os.path.dirname(llama_cpp.__file__), "**", "*.so*"), recursive=True)
+    assert libraries, "llama_cpp ships no native library?"
+    for library in libraries:
+        listing = subprocess.run(["objdump", "-d", "--no-show-raw-insn", library], capture_output=True,
+                                 text=True).stdout
+        found = [name for name in AMX if f"\t{name}" in listing or f" {name} " in listing]
+        assert not found, (
+            f"{library} holds AMX instructions ({', '.join(found)}): llama-cpp-python was built natively, maybe "
+            "from pip's cache. Reinstall it portably: pip install --no-cache-dir --force-reinstall "
+            "-r requirements-llm.txt")
+
+
+def test_how_a_process_ended_is_said_in_words():
+    assert how_it_ended(-signal.SIGILL) == "signal SIGILL"
+    assert how_it_ended(-signal.SIGKILL) == "signal SIGKILL"
+    assert how_it_ended(3) == "exit 3" and how_it_ended(None) == "running"
+
+
+class KilledMidAnswer(LocalChat):
+    """The real model process, killed by `sig` as soon as its answer has begun to arrive."""
+
+    def __init__(self, process, settings, sig):
+        super().__init__(process, settings)
+        self.sig, self.kills = sig, 0
+
+    def stream(self, messages):
+        for number, chunk in enumerate(super().stream(messages)):
+            if number == 0 and self.sig is not None:
+                os.kill(self.process.process.pid, self.sig)
+                self.process.process.wait(timeout=30)
+                self.kills += 1
+            yield chunk
+
+
+def smollm2_process() -> ModelProcess:
+    from qa.generate import _smollm2_path
+
+    return ModelProcess(_smollm2_path())
+
+
+@needs_llama
+@pytest.mark.parametrize("sig", [signal.SIGILL, signal.SIGKILL], ids=["SIGILL", "SIGKILL"])
+def test_a_model_process_killed_mid_answer_gives_the_quoted_answer_and_starts_again(engine, sig):
+    process = smollm2_process()
+    try:
+        settings = engine.settings.replace(llm="smollm2", llm_timeout=180)
+        chat = KilledMidAnswer(process, settings, sig)
+        llm_engine = with_model(engine, chat, llm="smollm2", llm_timeout=180)
+        answer = llm_engine.ask("Hoe lang is Lukashenko al aan de macht?").answer
+        assert chat.kills == 1 and not process.alive()
+        assert answer.generator == "extractive" and "26 jaar" in answer.text
+        assert "gestopt" in answer.notice and signal.Signals(sig).name in answer.notice
+        chat.sig = None  # the next question: the model is started again and answers
+        again = llm_engine.ask("Hoe lang is Lukashenko al aan de macht?").answer
+        assert process.starts == 2 and process.alive()
+        assert "gestopt" not in again.notice and "26" in again.text
+    finally:
+        process.close()
+    assert not process.alive()
+
+
+@needs_llama
+def test_a_model_that_keeps_dying_is_given_up_on_and_the_chat_goes_on(engine):
+    process = ModelProcess(smollm2_process().model_path, max_restarts=1)
+    try:
+        chat = KilledMidAnswer(process, engine.settings.replace(llm="smollm2"), signal.SIGKILL)
+        llm_engine = with_model(engine, chat, llm="smollm2", llm_timeout=180)
+        for _ in range(3):
+            answer = llm_engine.ask("Hoe lang is Lukashenko al aan de macht?").answer
+            assert answer.generator == "extractive" and "26 jaar" in answer.text and "gestopt" in answer.notice
+        assert process.starts == 2  # the first start and one restart, then no more
+        assert "not started again" in answer.notice
+    finally:
+        process.close()
+
+
+@needs_llama
+def test_jsonl_goes_on_serving_when_the_model_process_is_killed_mid_answer(settings):
+    app = subprocess.Popen(
+        [sys.executable, "app.py", "ask", "--jsonl", "--docs", str(settings.docs_dir), "--index-dir",
+         str(settings.index_dir), "--llm", "smollm2", "--llm-timeout", "180"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=Path(__file__).resolve().parent.parent)
+    try:
+        def ask(n: int, kill_after: float | None = None) -> dict:
+            app.stdin.write(json.dumps({"id": n, "question": "Hoe lang is Lukashenko al aan de macht?"}) + "\n")
+            app.stdin.flush()
+            if kill_after is not None:
+                deadline = time.time() + 60
+                while not descendants(app.pid) and time.time() < deadline:
+                    time.sleep(0.05)
+                time.sleep(kill_after)
+                for pid in descendants(app.pid):
+                    os.kill(pid, signal.SIGILL)
+            return json.loads(app.stdout.readline())
+
+        first = ask(1)
+        assert first["generator"] == "llm" or first.get("notice")
+        killed = ask(2, kill_after=0.3)
+        assert killed["answerable"] and "26 jaar" in killed["answer"] and killed["generator"] == "extractive"
+        assert "SIGILL" in killed["notice"]
+        third = ask(3)
+        assert third["id"] == 3 and "SIGILL" not in third.get("notice", "") and "26" in third["answer"]
+        servers = descendants(app.pid)
+        assert servers  # the model runs again
+    finally:
+        app.stdin.close()
+        app.wait(timeout=60)
+    deadline = time.time() + 10  # the server's watcher notices its parent is gone
+    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
