@@ -215,10 +215,9 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     best = _typed_best(candidates, store, question, wanted)
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
         citations = _citations(candidates[0], candidates, store, question, top_k, 1)
-        found = signals(candidates[0], ranking, retriever, question, language)
-        found["type_missing"] = 1.0
+        found = signals(candidates[0], ranking, retriever, question, language, wanted)
         return Answer(REFUSAL[language], False, language, [], 0.0, related=citations, signals=found)
-    found = signals(best, ranking, retriever, question, language)
+    found = signals(best, ranking, retriever, question, language, wanted)
     confidence = model.probability(found) if model else best.dense
     threshold = min_score if min_score is not None else (model.threshold if model else float("-inf"))
     citations = _citations(best, candidates, store, question, top_k)
@@ -270,8 +269,9 @@ def _citations(best: _Candidate, candidates: list[_Candidate], store, question: 
 
 
 def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, question: str,
-            language: str) -> dict[str, float]:
+            language: str, wanted: spans.Asked | None = None) -> dict[str, float]:
     """The signals the answerability model weighs (see `qa.answerability.FEATURES`)."""
+    wanted = wanted or spans.asked(question)
     store = retriever.store
     passage = store.passages[best.row]
     sentence = passage.sentence_text(best.local)
@@ -301,6 +301,8 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
         "english": float(english),
         "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
+        "fine_typed": float(wanted.kind not in ("", "none")),
+        "fine_type_found": float(bool(spans.candidates(sentence, question, wanted))),
     }
 
 

@@ -227,7 +227,7 @@ class Engine:
         embed = self._question_vector or self._embedder.embed_question
         about = whole.asked_about_article(question)
         if about:  # a question about the article itself: answered from what the article is
-            document = self._article_in_question(sources, session, turns, retriever, embed)
+            document = self._article_in_question(question, sources, session, turns, retriever, embed)
             answer = (whole.answer_about(about, document, retriever.store, language(question)) if document
                       else whole.which_article(self.visible(session), language(question)))
             yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
@@ -249,14 +249,18 @@ class Engine:
                     answer = event
         yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
 
-    def _article_in_question(self, sources, session, turns, retriever, embed) -> Document | None:
-        """The one article a whole-article question means: the one in scope, the only one, or the one
-        the conversation's last question was answered from; None when that is not clear."""
+    def _article_in_question(self, question, sources, session, turns, retriever, embed) -> Document | None:
+        """The one article a whole-article question means: the one in scope, the only one, the one the
+        question names ("het artikel over de helm"), or the one the conversation's last question was
+        answered from; None when that is not clear."""
         if sources is not None and len(sources) == 1:
             return self.document(next(iter(sources)))
         visible = [d for d in self.visible(session) if sources is None or d.source in sources]
         if len(visible) == 1:
             return visible[0]
+        named = whole.named_article(question, visible, retriever, embed, sources)
+        if named is not None:
+            return named
         earlier = next((t.content for t in reversed(turns) if t.role == "user" and t.content.strip()), "")
         if earlier and not whole.asked_about_article(earlier):
             hits = retriever.rank(embed(earlier), earlier, sources=sources).hits

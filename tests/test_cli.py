@@ -177,3 +177,94 @@ def test_add_refuses_bad_input_with_one_line_each_and_keeps_the_rest(tmp_path):
     assert sorted(p.name for p in docs.iterdir()) == ["2020-08-wit-rusland-lukashenko-poetin.txt", "bbc-rail.html",
                                                       "oud.txt"]
     assert "één jaar" in run("ask", "--article", "oud.txt", "Wanneer heropent het café?", *flags).stdout
+
+
+# -- a first hour without a stumble -------------------------------------------------------------------
+
+def test_an_archive_starts_from_nothing_with_add(tmp_path):
+    from qa.bench.sets import OWN_DIR
+
+    docs, index = tmp_path / "mynews", tmp_path / "myidx"  # neither exists yet
+    flags = ["--docs", str(docs), "--index-dir", str(index)]
+    assert run("list", *flags).returncode == 2  # a mistyped folder is said, not silently empty
+    page = PROJECT_ROOT / "qa" / "bench" / "data" / "pages" / "nos-dijken.html"
+    added = run("add", *flags, str(page), str(OWN_DIR / "docs" / "2025-08-museum-heist.txt"))
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.count("added ") == 2 and docs.is_dir()
+    listed = run("list", *flags).stdout
+    assert "nos-dijken.html" in listed and "2025-08-museum-heist.txt" in listed
+    answer = run("ask", *flags, "Where was the stolen helmet found?").stdout
+    assert "Ploiești" in answer
+
+
+def test_an_empty_folder_indexes_and_lists_and_says_what_to_do(tmp_path):
+    (tmp_path / "empty").mkdir()
+    flags = ["--docs", str(tmp_path / "empty"), "--index-dir", str(tmp_path / "idx")]
+    built = run("index", *flags)
+    assert built.returncode == 0 and "0 article(s)" in built.stdout
+    listed = run("list", *flags)
+    assert listed.returncode == 0 and "python app.py add" in listed.stdout
+
+
+def test_a_missing_articles_folder_is_one_line_that_says_how_to_start(tmp_path):
+    result = run("ask", "--docs", str(tmp_path / "typo"), "--index-dir", str(tmp_path / "idx"), "Wie?")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "articles folder not found" in result.stderr and "app.py add" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["add", "list", "remove", "index"])
+def test_each_command_help_lists_only_its_own_flags_and_says_what_it_does(command):
+    out = run(command, "--help").stdout
+    assert "--docs" in out and "--index-dir" in out
+    assert "--article" not in out and "--llm" not in out
+    description = out.split("\n\n")[1]
+    assert description[:1].isupper() and description.rstrip().endswith(".")
+
+
+def test_ask_help_takes_the_answer_flags():
+    out = run("ask", "--help").stdout
+    assert "--article" in out and "--llm" in out
+
+
+def test_a_port_out_of_range_is_one_line_naming_port():
+    result = run("--port", "99999")
+    assert result.returncode == 2 and "--port" in result.stderr and "Traceback" not in result.stderr
+    assert "Chat about" not in result.stdout
+
+
+def test_a_port_in_use_is_one_line_naming_port(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("--port", str(port), "--docs", str(tmp_path), "--index-dir", str(tmp_path / "idx"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "already in use" in result.stderr and "--port" in result.stderr and "GRADIO_SERVER_PORT" not in result.stderr
+
+
+def test_ctrl_c_during_index_keeps_what_was_done_and_the_next_run_finishes(tmp_path):
+    import pexpect
+
+    from qa.bench.sets import XQUAD_DIR
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in sorted((XQUAD_DIR / "docs").glob("*.txt"))[:24]:
+        (docs / path.name).write_bytes(path.read_bytes())
+    flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "idx")]
+    child = pexpect.spawn(sys.executable, [APP, "index", *flags], encoding="utf-8", timeout=300,
+                          dimensions=(24, 120))
+    child.expect(r"indexed (\d+) of")
+    child.sendintr()
+    child.expect(r"interrupted: (\d+) of 24 articles indexed; run again to finish")
+    done = int(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and 0 < done < 24
+    saved = json.loads((tmp_path / "idx" / "manifest.json").read_text())["files"]
+    assert len(saved) == done  # what was finished is on disk
+    again = run("index", *flags, timeout=600)
+    assert again.returncode == 0 and "index updated" in again.stdout and "24 article(s)" in again.stdout
+    assert "added: " in again.stdout and not any(f"{name}," in again.stdout.split("added: ")[1] for name in saved)

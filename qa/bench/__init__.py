@@ -100,6 +100,27 @@ def score(items: list[dict], results: list[dict]) -> dict:
     return figures
 
 
+def whole_score(items: list[dict], results: list[dict]) -> dict:
+    """Whole-article questions: the right kind of answer (a summary, the topic, the date, a refusal when the
+    article does not say), with the right value; look-alike fact questions stay fact questions."""
+    right = furniture = summaries = 0
+    for item, result in zip(items, results):
+        kind = result.get("kind", "")
+        if item["expect"] == "fact":
+            right += kind in ("fact", "refusal")
+        elif item["expect"] == "metadata":
+            right += kind == "metadata" and _contains(result.get("answer", ""), item["value"])
+        else:
+            right += kind == item["expect"]
+        if kind == "summary":
+            summaries += 1
+            furniture += any(re.search(r"(?i)^\W*(?:foto|beeld|door|by|photo)\b|©", c["quote"])
+                             for c in result.get("citations", []))
+    latencies = [r["latency_ms"] for r in results if "latency_ms" in r]
+    return {"whole-article right": right / max(len(items), 1), "summaries with furniture": furniture,
+            "summaries": summaries, "latency p50 ms": _percentile(latencies, 50), "questions": len(items)}
+
+
 def llm_figures(items: list[dict], results: list[dict]) -> dict:
     """How the language model's sentences fared under verification.
 
@@ -146,7 +167,8 @@ def run_set(engine, items: list[dict]) -> list[dict]:
     from qa.protocol import handle_request
 
     engine.ask(items[0]["question"])  # warm-up: first-call costs are cold start, not latency
-    return [handle_request(engine, {"id": i["id"], "question": i["question"], "history": i.get("history")})
+    return [handle_request(engine, {"id": i["id"], "question": i["question"], "history": i.get("history")}
+                           | ({"articles": i["articles"]} if i.get("articles") else {}))
             for i in items]
 
 
@@ -206,6 +228,10 @@ def main(settings: Settings, args) -> int:
         chosen.append(sets.article_set())
     if args.set in ("reader", "all"):
         chosen += sets.reader_sets()
+    if args.set in ("own", "all"):
+        chosen += sets.own_sets()
+    if args.set in ("whole", "all"):
+        chosen += sets.whole_sets()
     if args.set in ("xquad", "all"):
         if (xquad_dir / "questions-dev.jsonl").exists():
             chosen += sets.xquad_sets(xquad_dir)
@@ -230,7 +256,8 @@ def main(settings: Settings, args) -> int:
                 engines[question_set.corpus] = (engine, build, cold)
             engine, build, cold = engines[question_set.corpus]
             results = run_set(engine, question_set.items)
-            figures = score(question_set.items, results)
+            figures = (whole_score(question_set.items, results) if question_set.name == "whole article"
+                       else score(question_set.items, results))
             if settings.llm:
                 figures.update(llm_figures(question_set.items, results))
             figures["index build s"] = build

@@ -18,6 +18,8 @@ DATA = Path(__file__).with_name("data")
 XQUAD_DIR = DATA / "xquad-nl"
 SEED_DIR = PROJECT_ROOT / "seeds"
 NEWS_DIR = DATA / "news"
+OWN_DIR = DATA / "own"  # eight news-style articles of our own (NL, EN), with factoid, near-miss and
+# whole-article questions written for them before the engine was run on them
 
 # XQuAD-nl dev questions: articles 00–22 tune, 24–46 validate. (The questions on the odd-numbered
 # articles are held back by the benchmark's makers and never seen here.)
@@ -50,6 +52,19 @@ def corpus_files(corpus: str, xquad_dir: Path = XQUAD_DIR, exclude: set[str] = f
     "archive" (our news articles and the xquad ones), less the file names in `exclude`."""
     if corpus == "seed":
         files = sorted(SEED_DIR.glob("*.txt"))
+    elif corpus == "tuning-archive":  # every article some tuning question is about, and no other
+        tuned = {i["doc"] for s in tuning_sets() for i in s.items}
+        files = [p for p in corpus_files("all") if p.name in tuned]
+    elif corpus == "all":
+        files = (sorted(NEWS_DIR.glob("*.txt")) + sorted((xquad_dir / "docs").glob("*.txt"))
+                 + sorted((OWN_DIR / "docs").glob("*.txt")) + sorted(SEED_DIR.glob("*.txt")))
+    elif corpus.startswith("own-"):  # "own-tuning", "own-validation": our own articles of that split;
+        # "own-all": all of them and the seed
+        split = corpus[len("own-"):]
+        wanted = {i["doc"] for i in _jsonl(OWN_DIR / "questions.jsonl") if split == "all" or i["split"] == split}
+        files = sorted(p for p in (OWN_DIR / "docs").glob("*.txt") if p.name in wanted)
+        if split == "all":
+            files += sorted(SEED_DIR.glob("*.txt"))
     elif corpus == "xquad":
         files = sorted((xquad_dir / "docs").glob("*.txt"))
     else:
@@ -77,11 +92,29 @@ def reader_sets() -> list[QuestionSet]:
     seed = {p.name for p in SEED_DIR.glob("*.txt")}
     on_seed = [i for i in items if i["doc"] in seed]
     archive = [i for i in items if i["doc"] not in seed]
+    # The seed is the most tuned-on article here (its first set, the verifier, the tests): tuning.
     return [
-        QuestionSet("reader, seed", "validation", "seed", on_seed),
+        QuestionSet("reader, seed", "tuning", "seed", on_seed),
         QuestionSet("reader", "tuning", "archive", [i for i in archive if i["split"] == "tuning"]),
         QuestionSet("reader", "validation", "archive", [i for i in archive if i["split"] == "validation"]),
     ]
+
+
+def own_sets() -> list[QuestionSet]:
+    """160 factoid and near-miss questions over our own eight articles; each split asked over its own
+    articles only, so tuning never sees a validation article (not even in its IDF)."""
+    items = _jsonl(OWN_DIR / "questions.jsonl")
+    return [QuestionSet("own news", split, f"own-{split}", [i for i in items if i["split"] == split])
+            for split in ("tuning", "validation")]
+
+
+def whole_sets() -> list[QuestionSet]:
+    """Questions about an article as a whole (and fact questions that only look like them), each scoped
+    to one article of an archive of all our own articles and the seed."""
+    items = _jsonl(OWN_DIR / "whole.jsonl")
+    return [QuestionSet("whole article", split, "own-all", [i | {"answers": []} for i in items
+                                                             if i["split"] == split])
+            for split in ("tuning", "validation")]
 
 
 def xquad_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
@@ -96,8 +129,13 @@ def xquad_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
             QuestionSet("xquad-nl dev", "validation", "xquad", validation)]
 
 
+def tuning_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
+    """The fact question sets' tuning parts (what `bench --fit` learns from)."""
+    return [s for s in all_sets(xquad_dir) if s.split == "tuning"]
+
+
 def all_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
-    sets = [article_set(), *reader_sets()]
+    sets = [article_set(), *reader_sets(), *own_sets()]
     if (xquad_dir / "questions-dev.jsonl").exists():
         sets += xquad_sets(xquad_dir)
     return sets
