@@ -238,7 +238,7 @@ def _typed_best(candidates: list[_Candidate], store, question: str, wanted: span
     """The best candidate that holds a span of the asked type, among those scoring within TYPE_MARGIN of
     the best; the best itself for a question whose type does not decide (names, no single fact); None
     when the question asks for a number, a date or a quantity and no close candidate holds one."""
-    if wanted.kind not in spans.STRICT:
+    if not spans.decides(wanted):
         return candidates[0]
     for candidate in candidates:
         if candidates[0].score - candidate.score > TYPE_MARGIN:
@@ -246,7 +246,7 @@ def _typed_best(candidates: list[_Candidate], store, question: str, wanted: span
         first, last = _answer_span(candidate, candidates, store, question)
         passage = store.passages[candidate.row]
         quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
-        if spans.candidates(quote, question, wanted):
+        if spans.holds_answer(quote, question, wanted):
             return candidate
     return None
 
@@ -301,8 +301,8 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
         "english": float(english),
         "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
-        "fine_typed": float(wanted.kind not in ("", "none")),
-        "fine_type_found": float(bool(spans.candidates(sentence, question, wanted))),
+        "fine_typed": float(spans.decides(wanted)),
+        "fine_type_found": float(spans.decides(wanted) and spans.holds_answer(sentence, question, wanted)),
     }
 
 

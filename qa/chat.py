@@ -125,16 +125,24 @@ class Engine:
     _adding: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _known: dict = field(repr=False, default_factory=dict)  # articles read, by file and its size and time
 
-    def refresh(self, announce: bool = True) -> bool:
+    def refresh(self, announce: bool = True, wait: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
         cheap enough before every question); True when something did. Answers then come from the new
-        text, and no citation points into a version that is gone."""
+        text, and no citation points into a version that is gone.
+
+        Args:
+            wait: False for a question: while another thread is already updating the index (an upload
+                being embedded), answer from the archive as it is rather than wait for the update; the
+                update swaps the new state in when it is done.
+        """
         seen = articles_state(self.settings)
         if self._seen is None:
             self._seen = seen
         if seen == self._seen:
             return False
-        with self._lock:
+        if not self._lock.acquire(blocking=wait):
+            return False
+        try:
             if seen != self._seen:
                 with _building_for_good():
                     store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False,
@@ -146,6 +154,8 @@ class Engine:
                 log.log(logging.WARNING if announce else logging.INFO,
                         "articles changed: index %s (%d article(s), %d sentence(s) embedded)",
                         status.action, len(documents), status.embedded_sentences)
+        finally:
+            self._lock.release()
         return True
 
     @classmethod
@@ -213,7 +223,7 @@ class Engine:
         """
         started = time.perf_counter()
         question = validate(question)
-        self.refresh()
+        self.refresh(wait=False)
         retriever = self.retriever
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
                  for t in (history or [])]
@@ -236,6 +246,10 @@ class Engine:
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
                                  min_score=self.settings.min_answer_score, wanted=spans.asked(question))
+        if answer.answerable and answer.citations and not answer.notice:
+            cited = self.document(answer.citations[0].source)
+            if cited is not None:  # an English question answered in Dutch words says so
+                answer.notice = whole.quoted_from(cited, answer.language)
         if self.chat_model is not None:
             from qa import grounded
 

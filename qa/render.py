@@ -23,6 +23,10 @@ CSS = """
 .qa-article p {margin: 0 0 0.9em 0; line-height: 1.55;}
 .qa-article .qa-n {color: #8c959f; font-size: 0.8em; margin-right: 6px;}
 .qa-sources strong.qa-short {background: #ffd33d; padding: 0 2px;}
+@media (max-width: 640px) {
+  #qa-chat {height: 52vh !important; min-height: 240px;}
+  #qa-input textarea {font-size: 16px;}
+}
 .qa-refusal {color: #8250df; font-style: italic;}
 .qa-muted {color: #6e7781;}
 """
@@ -150,13 +154,29 @@ def article_view(documents: list[Document], answer: Answer | None) -> str:
 
 
 def title_html(documents: list[Document]) -> str:
-    """The page heading: the one article's title and date, or how many articles and which."""
-    if len(documents) == 1:
+    """The page heading: what is being asked over (the one article, or how many and the latest ones),
+    or, over an empty folder, that an article is to be added first."""
+    labels = lang.WEB_LABELS
+    if not documents:
+        subtitle = labels["no_articles"]
+    elif len(documents) == 1:
         d = documents[0]
         subtitle = d.headline + (f" ({d.date})" if d.date else "")
     else:
-        names = [d.title or d.source for d in documents[:3]]
+        latest = sorted(documents, key=lambda d: d.date, reverse=True)
+        names = [d.headline for d in latest[:3]]
         more = f" + {len(documents) - 3}" if len(documents) > 3 else ""
-        subtitle = f"{len(documents)} artikelen / articles: " + ", ".join(names) + more
+        subtitle = labels["articles"].format(n=len(documents)) + ": " + "; ".join(names) + more
     return (f"<h1 style='margin-bottom:0'>Vraag het artikel · Ask the article</h1>"
-            f"<p class='qa-muted'>{html.escape(subtitle)}</p>")
+            f"<p class='qa-muted' id='qa-subtitle'>{html.escape(subtitle)}</p>")
+
+
+def article_note(citation: Citation) -> str:
+    """A small line under an answer in an archive: the article it comes from."""
+    name = citation.article or citation.title or citation.source
+    return "<sub>" + escape_markdown(f"— {name}" + (f" ({citation.date})" if citation.date else "")) + "</sub>"
+
+
+def notice_note(notice: str) -> str:
+    """A small line under an answer: e.g. that it is quoted from an article in another language."""
+    return "<sub>" + escape_markdown(notice) + "</sub>"

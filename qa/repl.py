@@ -57,14 +57,18 @@ class Session:
         names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
         more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
         heading = f"Ask the article{'s' if len(docs) > 1 else ''}:"
-        tag = f"[{self.engine.generator_name}]".replace(" ", "\u00a0")  # wraps as one word
+        if not docs:
+            names = "no articles yet: add one with `python app.py add FILE_OR_LINK`"
+
         # Wrapped here, between words: a terminal wraps long lines in the middle of one.
         def wrap(text: str) -> list[str]:
             return textwrap.wrap(text, terminal.width(), break_long_words=False, break_on_hyphens=False)
 
-        lines = wrap(f"{heading} {names}{more}  {tag}")
+        lines = wrap(f"{heading} {names}{more}")
         lines[0] = lines[0].replace(heading, self.style.bold(heading), 1)
-        lines[-1] = lines[-1].replace(tag, self.style.dim(tag.replace("\u00a0", " ")))
+        if self.engine.chat_model is not None:  # in words a reader knows, not the generator's tag
+            lines += [self.style.dim(line) for line in wrap(
+                "Answers are written by a language model; every sentence is checked against the article.")]
         lines += wrap("Stel een vraag in het Nederlands of Engels / ask in Dutch or English.")
         lines += [self.style.dim(line) for line in wrap(
             ":help for commands, exit or Ctrl-D to leave; Ctrl-C cancels an answer.")]

@@ -109,10 +109,7 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
     for c in cited:
         lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
         if full:
-            before, quote, after = (c.text[: c.quote_start - c.start], c.quote, c.text[c.quote_end - c.start:])
-            wrapped = _fill(f"{before}\x00{quote}\x01{after}", "    ", columns)
-            lines.append(wrapped.replace("\x00", "\033[1;33m" if style.color else "")
-                         .replace("\x01", "\033[0m" if style.color else ""))
+            lines.append(_passage(c.text, style, columns, (c.quote_start - c.start, c.quote_end - c.start)))
         else:
             lines.append(style.quote(_fill(c.quote, "    ", columns)))
     if related and not full:
@@ -120,10 +117,28 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
                                  break_long_words=False, break_on_hyphens=False)
         lines.append(style.dim(see_also.replace("\u00a0", " ")))
     elif related:
+        # Passages found but not cited are not support: apart, under their own heading.
+        lines += ["", style.bold(labels["see_also"] + ":")]
         for c in related:
             lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")
-            lines.append(_fill(c.text, "    ", columns))
+            lines.append(_passage(c.text, style, columns))
     return "\n".join(lines)
+
+
+def _passage(text: str, style: Style, columns: int, mark: tuple[int, int] | None = None) -> str:
+    """A whole passage, indented; a subheading folded into it stands on a line of its own, in bold,
+    not run into the paragraph ("Opnieuw duizenden mensen de straat op Duizenden mensen gingen…")."""
+    head, gap, body = text.partition("\n\n")
+    heading = ""
+    if gap and body.strip() and not head.rstrip().endswith((".", "!", "?", ":", '"', "”")) and len(head) < 120:
+        heading, text = head.strip(), body
+        if mark:
+            mark = (mark[0] - len(head) - len(gap), mark[1] - len(head) - len(gap))
+    if mark and 0 <= mark[0] <= mark[1] <= len(text):
+        text = f"{text[:mark[0]]}\x00{text[mark[0]:mark[1]]}\x01{text[mark[1]:]}"
+    wrapped = _fill(text, "    ", columns).replace("\x00", "\033[1;33m" if style.color else "").replace(
+        "\x01", "\033[0m" if style.color else "")
+    return (f"    {style.bold(heading)}\n" if heading else "") + wrapped
 
 
 class Spinner:

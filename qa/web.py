@@ -59,6 +59,10 @@ def respond(engine: Engine, message: str, messages: list[dict], scope: str = ALL
         return
     answer = reply.answer
     content = render.chat_message(answer)
+    if len(documents) > 1 and answer.answerable and answer.citations:
+        content += "\n\n" + render.article_note(answer.citations[0])  # which article, in an archive
+    if answer.notice and engine.chat_model is None:
+        content += "\n\n" + render.notice_note(answer.notice)
     if engine.chat_model is not None:
         content += "\n\n" + render.generator_note(answer, engine.generator_name)
     messages += [user, {"role": "assistant", "content": content}]
@@ -67,12 +71,17 @@ def respond(engine: Engine, message: str, messages: list[dict], scope: str = ALL
 
 def scope_choices(engine: Engine, session: str | None) -> list[tuple[str, str]]:
     """The article picker's entries: every article, then each one (headline, date, passages)."""
-    counts: dict[str, int] = {}
-    for passage in engine.retriever.store.passages:
-        counts[passage.source] = counts.get(passage.source, 0) + 1
+    rows = engine.retriever.store.article_rows
     return [("Alle artikelen / All articles", ALL)] + [
-        (d.headline + (f" ({d.date})" if d.date else "") + f" · {counts.get(d.source, 0)} passages", d.source)
+        (d.headline + (f" ({d.date})" if d.date else "") + f" · {len(rows.get(d.source, ()))} passages", d.source)
         for d in engine.visible(session)]
+
+
+def removable(scope: str) -> bool:
+    """Whether the remove button applies: an added article is chosen (not all, not the server's own)."""
+    from qa.index import UPLOADS_PREFIX
+
+    return bool(scope) and scope != ALL and scope.startswith(UPLOADS_PREFIX)
 
 
 def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None):
@@ -150,69 +159,80 @@ def build_app(engine: Engine):
         choices = scope_choices(engine, session_of(request))
         return gr.Dropdown(choices=choices, value=value if any(v == value for _, v in choices) else ALL)
 
+    def heading(request: gr.Request | None):
+        return render.title_html(engine.visible(session_of(request)))
+
     def on_add(how):
         def handler(value, title, scope, request: gr.Request):
             status = ""
             for status in add_article(engine, how, value, title, session_of(request)):
-                yield status, gr.update(), gr.update()
+                yield status, gr.update(), gr.update(), gr.update()
             added = status.startswith("✓")
             cleared = None if how == "file" else ""
-            yield status, picker(request, scope), (cleared if added else gr.update())
+            yield status, picker(request, scope), (cleared if added else gr.update()), heading(request)
         return handler
 
     def on_remove(scope, request: gr.Request):
         status = remove_article(engine, scope, session_of(request))
-        return status, picker(request, ALL if status.startswith("✓") else scope)
+        return status, picker(request, ALL if status.startswith("✓") else scope), heading(request)
+
+    def on_scope(scope):
+        return gr.update(interactive=removable(scope))
 
     def on_load(request: gr.Request):
-        return picker(request)
+        return picker(request), heading(request)
 
     def ask(question: str, history: list | None = None) -> dict:
         """Answer a question about the articles; the same JSON object as `app.py ask --jsonl`."""
         return handle_request(engine, {"id": None, "question": question, "history": history or []})
 
+    labels = lang.WEB_LABELS
     # Gradio's copies of uploads older than an hour are deleted every hour (ours are read at once).
     with gr.Blocks(title="Vraag het artikel", delete_cache=(3600, 3600)) as app:
-        gr.HTML(render.title_html(engine.visible(None)))
+        title = gr.HTML(render.title_html(engine.visible(None)), elem_id="qa-title")
         with gr.Row():
             with gr.Column(scale=3):
                 scope = gr.Dropdown(choices=scope_choices(engine, None), value=ALL, elem_id="qa-scope",
-                                    label="Vraag over / Ask about", interactive=True)
-                chatbot = gr.Chatbot(label="Chat", height=480, sanitize_html=True, render_markdown=True,
+                                    label=labels["scope"], interactive=True)
+                # No label: scrolled chat text showed through the label and its toolbar on a phone.
+                chatbot = gr.Chatbot(show_label=False, height=480, sanitize_html=True, render_markdown=True,
                                      elem_id="qa-chat")
-                textbox = gr.Textbox(placeholder="Stel een vraag over het artikel / ask about the article",
-                                     show_label=False, max_lines=4, elem_id="qa-input", submit_btn=True)
+                textbox = gr.Textbox(placeholder=labels["placeholder"], show_label=False, max_lines=4,
+                                     elem_id="qa-input", submit_btn=True)
                 with gr.Row():
-                    reset = gr.Button("Nieuw gesprek / New conversation", variant="secondary", elem_id="qa-reset")
-                    remove = gr.Button("Verwijder gekozen artikel / Remove chosen article", variant="secondary",
-                                       elem_id="qa-remove")
-                with gr.Accordion("Artikel toevoegen / Add an article", open=False, elem_id="qa-add"):
-                    with gr.Tab("Bestand / File"):
-                        upload = gr.File(file_types=[".txt", ".md", ".html", ".htm", ".pdf"], type="filepath",
-                                         label=".txt .md .html .pdf", elem_id="qa-upload")
-                        add_file = gr.Button("Toevoegen / Add", elem_id="qa-add-file")
-                    with gr.Tab("Tekst plakken / Paste text"):
-                        paste_title = gr.Textbox(label="Titel / Title (optional)", elem_id="qa-paste-title")
-                        paste = gr.Textbox(label="Tekst / Text", lines=6, elem_id="qa-paste")
-                        add_text = gr.Button("Toevoegen / Add", elem_id="qa-add-text")
+                    reset = gr.Button(labels["reset"], variant="secondary", elem_id="qa-reset")
+                    remove = gr.Button(labels["remove"], variant="secondary", elem_id="qa-remove",
+                                       interactive=False)
+                # Over an empty folder the page opens on adding an article: there is nothing to ask yet.
+                with gr.Accordion(labels["add"], open=not engine.documents, elem_id="qa-add"):
+                    with gr.Tab(labels["file"]):
+                        # A button, not Gradio's drop zone: its own words are English only.
+                        upload = gr.UploadButton(labels["choose_file"], file_types=[".txt", ".md", ".html", ".htm", ".pdf"],
+                                                 type="filepath", elem_id="qa-upload")
+                    with gr.Tab(labels["paste"]):
+                        paste_title = gr.Textbox(label=labels["title"], elem_id="qa-paste-title")
+                        paste = gr.Textbox(label=labels["text"], lines=6, elem_id="qa-paste")
+                        add_text = gr.Button(labels["add_button"], elem_id="qa-add-text")
                     with gr.Tab("Link"):
                         link = gr.Textbox(label="https://…", elem_id="qa-link")
-                        add_link = gr.Button("Ophalen / Fetch", elem_id="qa-add-link")
-                status = gr.Markdown("", elem_id="qa-status")
+                        add_link = gr.Button(labels["fetch"], elem_id="qa-add-link")
+                    # The result of adding stands by the button, where the reader is looking.
+                    status = gr.Markdown("", elem_id="qa-status")
             with gr.Column(scale=2):
-                with gr.Tab("Bronnen / Sources"):
+                with gr.Tab(labels["sources"]):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
-                with gr.Tab("Artikel / Article"):
+                with gr.Tab(labels["article"]):
                     article = gr.HTML(render.article_view(engine.visible(None), None), elem_id="qa-article")
         outputs = [textbox, chatbot, sources, article]
         textbox.submit(on_submit, [textbox, chatbot, scope], outputs, api_visibility="private")
         reset.click(on_reset, None, outputs, api_visibility="private")
         hidden = gr.Textbox(visible=False)
-        add_file.click(on_add("file"), [upload, hidden, scope], [status, scope, upload], api_visibility="private")
-        add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste], api_visibility="private")
-        add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link], api_visibility="private")
-        remove.click(on_remove, [scope], [status, scope], api_visibility="private")
-        app.load(on_load, None, [scope], api_visibility="private")
+        upload.upload(on_add("file"), [upload, hidden, scope], [status, scope, upload, title], api_visibility="private")
+        add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste, title], api_visibility="private")
+        add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link, title], api_visibility="private")
+        remove.click(on_remove, [scope], [status, scope, title], api_visibility="private")
+        scope.change(on_scope, [scope], [remove], api_visibility="private")
+        app.load(on_load, None, [scope, title], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=API_THREADS * 4)
     return app
 

@@ -42,6 +42,11 @@ def article_language(text: str) -> str:
     return lang.detect(words(text[:5000]))
 
 
+@functools.lru_cache(maxsize=4096)
+def _language_of(key: str, text: str) -> str:
+    return article_language(text)
+
+
 def _sentences(store, source: str):
     """(row, local, text) of the article's sentences that tell its story, in article order."""
     for row in store.article_rows.get(source, range(0)):
@@ -78,7 +83,7 @@ def answer_about(kind: str, document: Document, store, language: str) -> Answer:
     """Answer a whole-article question of `kind` about `document`, in the question's `language`."""
     labels = lang.get(language).WHOLE_LABELS
     source = document.source
-    notice = _quoted_from(document, language)
+    notice = quoted_from(document, language)
 
     def quoted(rows: list[tuple[int, int]], lead: str = "") -> Answer:
         citations = [cite(n, store, row, local, 1.0) for n, (row, local) in enumerate(rows, start=1)]
@@ -105,9 +110,9 @@ def _refusal(language: str, label: str, kind: str) -> Answer:
     return Answer(lang.get(language).WHOLE_LABELS[label], False, language, [], 0.0, kind="refusal")
 
 
-def _quoted_from(document: Document, language: str) -> str:
+def quoted_from(document: Document, language: str) -> str:
     """A line for a reader whose question is in another language than the article's quotes."""
-    written_in = article_language(document.text)
+    written_in = _language_of(document.sha256 or document.source, document.text)
     if written_in == language:
         return ""
     labels = lang.get(language).WHOLE_LABELS

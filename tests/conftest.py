@@ -37,10 +37,16 @@ def no_process_left_behind():
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    def alive(pid: int) -> bool:  # a zombie is dead, only not yet reaped by the test that started it
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][:1] != "Z"
+        except (OSError, IndexError):
+            return False
+
     deadline = time.time() + 10
-    while time.time() < deadline and any(p in descendants(os.getpid()) for p in left):
+    while time.time() < deadline and any(alive(p) for p in left):
         time.sleep(0.1)
-    assert not [p for p in left if p in descendants(os.getpid())], "child processes survived the test run"
+    assert not [p for p in left if alive(p)], "child processes survived the test run"
 
 
 @pytest.fixture(scope="session")

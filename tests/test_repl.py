@@ -193,6 +193,29 @@ def test_the_banner_wraps_between_words(repl_env):
     banner = re.sub(r"\x1b\[[0-9;]*m", "", child.before)
     lines = [line for line in banner.splitlines() if line.strip()]
     assert all(len(line) <= 60 for line in lines)
-    assert "[extractive]" in banner  # whole, on one line
+    assert "[extractive]" not in banner  # no jargon tag
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_short_answer_first_in_bold_then_sources_and_see_also_kept_apart(repl_env):
+    child = spawn(repl_env)
+    out = say(child, "Hoe lang is Lukashenko al aan de macht?")
+    first = next(line for line in out.splitlines()[1:] if line.strip())
+    assert "26 jaar" in first and "\033[1m" in first  # the exact words lead, in bold
+    out = say(child, ":sources")
+    cited, _, rest = out.partition("Zie ook:")
+    assert "Bronnen:" in cited and "[1]" in cited and rest  # see-also under its own heading
+    assert "[1]" not in rest and "[2]" in rest
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_a_subheading_stands_on_its_own_line_in_the_full_sources(repl_env):
+    child = spawn(repl_env, columns=120)
+    say(child, "Waar begon de demonstratie van zaterdag?")
+    out = re.sub(r"\x1b\[[0-9;]*m", "", say(child, ":sources"))
+    lines = [line.strip() for line in out.splitlines()]
+    assert "Opnieuw duizenden mensen de straat op" in lines  # a line of its own, not run into its paragraph
     child.sendeof()
     child.expect(pexpect.EOF)

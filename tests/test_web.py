@@ -482,6 +482,11 @@ def upload_server(tmp_path_factory):
     site.shutdown()
 
 
+def _choose_file(page, path) -> None:
+    """Choose a file with the add panel's button (which adds it at once)."""
+    page.locator("#qa-upload").locator("xpath=..").locator("input[type=file]").set_input_files(str(path))
+
+
 def _status(page, contains: str) -> str:
     page.wait_for_function("(t) => document.querySelector('#qa-status').innerText.includes(t)", arg=contains,
                            timeout=90_000)
@@ -497,9 +502,7 @@ def test_browser_uploads_a_page_pastes_text_adds_a_link_and_asks_about_each(brow
     page.goto(chat)
     page.locator("#qa-input textarea").wait_for()
     page.locator("#qa-add").click()
-    page.locator("#qa-upload input[type=file]").set_input_files(str(PAGES / "nos-dijken.html"))
-    page.locator("#qa-upload").get_by_text("nos-dijken.html").first.wait_for()
-    page.locator("#qa-add-file").click()
+    _choose_file(page, PAGES / "nos-dijken.html")
     assert "Waterschappen versterken" in _status(page, "✓")
     page.get_by_role("tab", name="Tekst plakken / Paste text").click()
     page.locator("#qa-paste-title textarea, #qa-paste-title input").first.fill("Bomen in Utrecht")
@@ -516,9 +519,7 @@ def test_browser_uploads_a_page_pastes_text_adds_a_link_and_asks_about_each(brow
     picture = tmp_path / "foto.txt"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     page.get_by_role("tab", name="Bestand / File").click()
-    page.locator("#qa-upload input[type=file]").set_input_files(str(picture))
-    page.locator("#qa-upload").get_by_text("foto.txt").first.wait_for()
-    page.locator("#qa-add-file").click()
+    _choose_file(page, picture)
     assert "image or an archive" in _status(page, "⚠")
 
     for question, expected, source in (("Hoeveel kost de versterking van de dijken?", "310 miljoen", "nos-dijken"),
@@ -536,3 +537,72 @@ def test_browser_uploads_a_page_pastes_text_adds_a_link_and_asks_about_each(brow
     _ask(page, "Hoe lang is Lukashenko al aan de macht?")
     assert "Bomen in Utrecht" in page.locator("#qa-sources").inner_text()
     assert "Lukashenko" not in page.locator("#qa-sources").inner_text()
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory):
+    docs = tmp_path_factory.mktemp("empty-docs")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path_factory.mktemp("empty-index")),
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process)
+    yield f"http://127.0.0.1:{port}/", docs
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_browser_over_an_empty_folder_adds_a_page_and_answers_from_it(browser, empty_server):
+    from qa.bench.ingest import PAGES
+    from qa.bench.sets import OWN_DIR
+
+    url, _ = empty_server
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.goto(url)
+    page.locator("#qa-input textarea").wait_for()
+    assert "Nog geen artikelen: voeg er een toe / No articles yet: add one" in page.locator("#qa-title").inner_text()
+    assert page.locator("#qa-paste textarea").is_visible()  # the add panel is open
+    assert "Drop File Here" not in page.content() and "Click to Upload" not in page.content()
+    _choose_file(page, PAGES / "nos-dijken.html")
+    status = _status(page, "✓")
+    assert "Waterschappen versterken" in status
+    # The result stands by the button: inside the add panel, not at the foot of the page.
+    assert page.locator("#qa-add #qa-status").count() == 1
+    page.wait_for_function("document.querySelector('#qa-title').innerText.includes('Waterschappen')")
+    _ask(page, "Hoeveel kost de versterking van de dijken?")
+    assert "310 miljoen" in page.locator("#qa-chat .message").last.inner_text()
+    assert "310 miljoen" in page.locator("#qa-sources strong.qa-short").first.inner_text()
+    # A second article: the heading counts them, and an answer names the article it comes from.
+    page.get_by_role("tab", name="Tekst plakken / Paste text").click()
+    page.locator("#qa-paste textarea").fill((OWN_DIR / "docs" / "2025-08-museum-heist.txt").read_text("utf-8"))
+    page.locator("#qa-add-text").click()
+    _status(page, "Gold helmet")
+    page.wait_for_function("document.querySelector('#qa-title').innerText.includes('2 artikelen / 2 articles')")
+    _ask(page, "Where was the stolen helmet found?")
+    answer = page.locator("#qa-chat .message").last.inner_text()
+    assert "Ploiești" in answer and "Gold helmet stolen" in answer
+    # Removing: not while every article is chosen; for an added one it is.
+    assert page.locator("#qa-remove").is_disabled()
+    page.locator("#qa-scope input").click()
+    page.get_by_role("option", name="Waterschappen").first.click()
+    page.wait_for_function("!document.querySelector('#qa-remove').disabled")
+    page.locator("#qa-remove").click()
+    _status(page, "Verwijderd")
+    page.wait_for_function("!document.querySelector('#qa-title').innerText.includes('2 artikelen')")
+
+
+@pytest.mark.slow
+def test_browser_on_a_phone_shows_the_whole_question_box(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server[0])
+    box = page.locator("#qa-input textarea")
+    box.wait_for()
+    box.scroll_into_view_if_needed()
+    bounds = box.bounding_box()
+    assert bounds["y"] + bounds["height"] <= 844 and bounds["x"] >= 0 and bounds["x"] + bounds["width"] <= 390
+    placeholder = page.evaluate("(e) => e.scrollWidth <= e.clientWidth", box.element_handle())
+    assert placeholder  # the placeholder is not clipped
+    assert page.locator("#qa-chat").evaluate("(e) => e.getBoundingClientRect().height") <= 0.6 * 844
+    context.close()

@@ -16,6 +16,10 @@ ARTICLES = nl  # the language the articles are written in, and the default when 
 
 STOPWORDS = frozenset().union(*(m.STOPWORDS for m in LANGUAGES.values()))
 
+# The web page speaks both languages at once: "Bronnen / Sources".
+WEB_LABELS = {key: f"{nl.PAGE[key]} / {en.PAGE[key]}" if nl.PAGE[key] != en.PAGE[key] else nl.PAGE[key]
+              for key in nl.PAGE}
+
 
 def get(code: str) -> ModuleType:
     """The module of language `code`; the articles' language for an unknown code."""

@@ -80,7 +80,7 @@ ANSWER_TYPES = (
     ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
              r"how were|in what way|what happened|what happens|what (?:does|did|do) .{0,40}\b(?:say|think|want|"
              r"mean|do)\b)"),
-    ("percentage", r"what percentage|what share|what proportion|what part of|what fraction|how many percent"),
+    ("percentage", r"what percentage|what share|what proportion|what fraction|how many percent"),
     ("money", r"how much (?:does|did|do|will|would|money|is|was)\b.*\b(?:cost|pay|paid|spend|spent|earn|raise|"
               r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"
               r"how expensive|what amount"),
@@ -115,7 +115,7 @@ UNITS = {
     "weight": r"kilos?|kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?",
     "measure": r"kilometres?|kilometers?|km|metres?|meters?|m|centimetres?|centimeters?|cm|millimetres?|mm|miles?|"
                r"feet|foot|ft|inch(?:es)?|yards?|square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|"
-               r"hectares?|acres?",
+               r"hectares?|acres?|litres?|liters?|gallons?|cubic (?:metres|meters)",
     "duration": r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries",
     "age": r"years? old|years?|-year-old",
 }
@@ -162,3 +162,12 @@ WHOLE_LABELS = {
 RELATIVE_DATES = ("yesterday tomorrow today tonight spring summer autumn fall winter weekend christmas easter "
                   "soon").split()
 TIME_FROM_NOW = "after in within".split()
+
+# The web page's own words (shown beside the Dutch ones: the page is bilingual).
+PAGE = {
+    "scope": "Ask about", "placeholder": "Ask a question", "reset": "New conversation",
+    "remove": "Remove chosen article", "add": "Add an article", "file": "File",
+    "choose_file": "Choose a file", "paste": "Paste text", "title": "Title (optional)",
+    "text": "Text", "add_button": "Add", "fetch": "Fetch", "sources": "Sources", "article": "Article",
+    "no_articles": "No articles yet: add one", "articles": "{n} articles", "from": "from",
+}

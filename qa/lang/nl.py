@@ -81,12 +81,12 @@ ANSWER_TYPES = (
              r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat vind|wat vond|hoe reageer|hoe reageerde|"
              r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
              r"wil|willen|betekent|houdt))"),
-    ("percentage", r"welk percentage|hoeveel procent|welk deel|welk aandeel|hoe groot (?:is|was) het aandeel"),
+    ("percentage", r"welk percentage|hoeveel procent|welk aandeel|hoe groot (?:is|was) het aandeel"),
     ("money", r"wat (?:kost|kostte|kosten|kostten)|hoe duur|welk bedrag|hoeveel (?:geld|euro|dollar)|"
               r"hoeveel\b.*\b(?:kost|kostte|kosten|betaal\w*|uitgegeven|opgebracht|verdien\w*|investe\w*)|"
               r"hoe hoog (?:is|was|zijn|waren) de (?:prijs|kosten|boete|schade|investering|subsidie|omzet|winst)"),
     ("age", r"hoe oud|op welke leeftijd|welke leeftijd"),
-    ("temperature", r"welke temperatuur|hoe (?:warm|koud|heet)\b"),
+    ("temperature", r"welke temperatuur|hoe (?:warm|koud)\b"),  # not "hoe heet": that asks for a name
     ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
     ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
     ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b"),  # a height, a price, a share or a number
@@ -119,7 +119,8 @@ UNITS = {
     "temperature": r"graden|°c|°f|°",
     "speed": r"km/u|km/h|kilometer per uur|meter per seconde|m/s|knopen",
     "weight": r"kilo|kilogram|kg|gram|ton|pond",
-    "measure": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet|vierkante kilometer|km2|km²|hectare|ha",
+    "measure": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet|vierkante kilometer|vierkante meter|km2|"
+               r"km²|m2|m²|hectare|ha|liter|l|kubieke meter|m3|m³",
     "duration": r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|eeuwen",
     "age": r"jaar oud|jarige|jaar",
 }
@@ -172,3 +173,12 @@ WHOLE_LABELS = {
 RELATIVE_DATES = ("gisteren eergisteren morgen overmorgen vandaag vanochtend vanmiddag vanavond vannacht "
                   "voorjaar najaar zomer winter lente herfst weekend kerst pasen binnenkort").split()
 TIME_FROM_NOW = "na over binnen na afloop van".split()
+
+# The web page's own words (shown beside the English ones: the page is bilingual).
+PAGE = {
+    "scope": "Vraag over", "placeholder": "Stel een vraag", "reset": "Nieuw gesprek",
+    "remove": "Verwijder gekozen artikel", "add": "Artikel toevoegen", "file": "Bestand",
+    "choose_file": "Kies een bestand (.txt .md .html .pdf)", "paste": "Tekst plakken", "title": "Titel (mag leeg)",
+    "text": "Tekst", "add_button": "Toevoegen", "fetch": "Ophalen", "sources": "Bronnen", "article": "Artikel",
+    "no_articles": "Nog geen artikelen: voeg er een toe", "articles": "{n} artikelen", "from": "uit",
+}
