@@ -88,7 +88,7 @@ def _patterns() -> dict[str, re.Pattern]:
     months = _alternation([w for m in packs for w in m.MONTHS])
     weekdays = _alternation([w for m in packs for w in m.WEEKDAYS])
     year = r"\b(?:1[0-9]{3}|20[0-9]{2})\b"
-    date = (rf"\b(?:\d{{1,2}}(?:e|st|nd|rd|th)?\s)?(?:{months})(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?(?:\s{year})?"
+    date = (rf"\b(?:\d{{1,2}}(?:e|st|nd|rd|th)?\s)?(?:{months})(?:\s\d{{1,2}}(?!\d)(?:st|nd|rd|th)?,?)?(?:\s{year})?"
             rf"|\b(?:{weekdays})\b(?:\s\d{{1,2}}\s(?:{months})(?:\s{year})?)?|\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}|{year}")
     relative = _alternation([w for m in packs for w in m.RELATIVE_DATES])
     from_now = _alternation([w for m in packs for w in m.TIME_FROM_NOW])
@@ -125,6 +125,10 @@ def _name_words() -> tuple[frozenset, frozenset]:
     return places, organisations
 
 
+# Endings of adjectives made from names ("Russische", "Belarusian", "Chinese"), before a noun.
+_ADJECTIVE = re.compile(r"(?:ische|sche|se|ian|ish|ese|an)$")
+
+
 def names(sentence: str) -> list[Span]:
     """Capitalised runs, each told apart as a place (after "in", "uit", …), an organisation (an
     organisation word or an acronym in it), or a person; a one-word run opening the sentence is no name."""
@@ -133,6 +137,13 @@ def names(sentence: str) -> list[Span]:
     for match in _name_pattern().finditer(sentence):
         text = match.group(0).rstrip(".'’-")
         start = match.start()
+        # "De Wit-Russische president", "Het Kremlin": the article opening the sentence is no part of it.
+        while " " in text and fold(text.split(" ", 1)[0]) in lang.STOPWORDS:
+            first = text.split(" ", 1)[0]
+            text, start = text[len(first) + 1:], start + len(first) + 1
+        following = re.match(r"\s+([^\W\d_]+)", sentence[start + len(text):])
+        if " " not in text and _ADJECTIVE.search(text) and following and following.group(1).islower():
+            continue  # "Russische evenknie": an adjective of a name, not a name
         before = sentence[:start].rstrip()
         opening = not before or before[-1] in ".!?:\"“'‘(" or before.endswith(("—", "–"))
         if opening and " " not in text:

@@ -79,7 +79,7 @@ def format_text(answer: Answer, style: Style, columns: int | None = None) -> str
     body = _fill(answer.text, "", columns)
     for c in answer.citations:
         body = body.replace(f"[{c.n}]", style.marker(f"[{c.n}]"))
-    if answer.short:  # the exact words first, in bold; the sentence that says them below
+    if answer.short and answer.citations:  # the exact words first, in bold; the sentence that says them below
         return f"{style.bold(_fill(answer.short, '', columns))}\n{body}"
     return body
 
@@ -105,6 +105,8 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
         return "\n".join(lines)
     cited = [c for c in answer.citations if f"[{c.n}]" in answer.text]
     related = [c for c in answer.citations if c not in cited]
+    if not answer.citations:  # an answer from the article's metadata (its date, its author) cites no passage
+        return "\n".join(lines)
     lines += ["", style.bold(labels["sources"] + ":")]
     for c in cited:
         lines.append(f"{style.marker(f'[{c.n}]')} {style.dim(source_line(c, answer.language))}")

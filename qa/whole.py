@@ -123,15 +123,25 @@ def _names(document: Document, store, language: str, notice: str) -> Answer:
     """The names the article mentions, grouped as people, places and organisations, each cited where it
     first stands."""
     labels = lang.get(language).WHOLE_LABELS
-    groups: dict[str, dict[str, tuple[int, int]]] = {"person": {}, "place": {}, "organisation": {}}
+    groups: dict[str, dict[str, tuple[int, int]]] = {"person": {}, "place": {}, "organisation": {}, "other": {}}
+    surnames: set[str] = set()
     for row in store.article_rows.get(document.source, range(0)):
         passage = store.passages[row]
         for local in range(len(passage.sentences)):
             for span in spans.names(passage.sentence_text(local)):
-                if span.kind in groups and not any(span.text in g for g in groups.values()):
-                    groups[span.kind][span.text] = (row, local)
+                kind = span.kind
+                if kind == "person" and " " not in span.text and span.text not in surnames:
+                    kind = "other"  # one word is a person only as the surname of a full name seen before
+                if kind == "person" and " " in span.text:
+                    surnames.add(span.text.rsplit(" ", 1)[-1])
+                if kind in groups and not any(span.text in g for g in groups.values()):
+                    if kind == "person" and span.text in surnames and any(
+                            name.endswith(" " + span.text) for name in groups["person"]):
+                        continue  # "Lukashenko" after "Alexander Lukashenko"
+                    groups[kind][span.text] = (row, local)
     citations, parts, numbers = [], [], {}
-    for kind, label in (("person", "people"), ("place", "places"), ("organisation", "organisations")):
+    for kind, label in (("person", "people"), ("place", "places"), ("organisation", "organisations"),
+                        ("other", "other_names")):
         entries = []
         for name, where in list(groups[kind].items())[:NAMES_PER_GROUP]:
             if where not in numbers:
@@ -154,7 +164,8 @@ def named_article(question: str, documents: list[Document], retriever, embed, so
     rest = " ".join(question.split())
     for _, cue in _cues():
         rest = cue.sub(" ", rest)
-    if not content_stems(words(rest)) or len(documents) < 2:
+    requests = {w for module in lang.LANGUAGES.values() for w in module.REQUEST_WORDS}
+    if not content_stems([w for w in words(rest) if w not in requests]) or len(documents) < 2:
         return None
     best: dict[str, float] = {}
     for hit in retriever.rank(embed(rest), rest, sources=sources).hits:

@@ -62,3 +62,47 @@ def test_an_articles_filter_limits_the_answer_and_a_bad_one_is_an_error(engine):
                             ([3], "non-empty string")):
         result = handle_line(engine, json.dumps({"id": 2, "question": "Wat zei het Kremlin?", "articles": articles}))
         assert error in result["error"], articles
+
+
+def test_the_short_answer_and_its_offsets_stand_in_the_file(engine, settings):
+    from qa.protocol import handle_request
+
+    out = handle_request(engine, {"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"})
+    assert out["short"] == "26 jaar" and out["kind"] == "fact"
+    first = out["citations"][0]
+    assert out["short"] in first["quote"]
+    text = (settings.docs_dir / first["source"]).read_text("utf-8")
+    assert text[first["short_start"]:first["short_end"]] == out["short"]
+    assert first["quote_start"] <= first["short_start"] < first["short_end"] <= first["quote_end"]
+    assert all("short_start" not in c for c in out["citations"][1:])
+    why = handle_request(engine, {"id": 2, "question": "Waarom gaan de mensen de straat op?"})
+    assert why["short"] == "" and why["kind"] in ("fact", "refusal")
+
+
+def test_a_question_for_a_kind_of_fact_the_article_lacks_is_refused_with_related_passages(engine):
+    from qa.protocol import handle_request
+
+    out = handle_request(engine, {"id": 1, "question": "Hoeveel euro steun geeft Rusland aan Minsk?"})
+    assert not out["answerable"] and out["kind"] == "refusal" and out["short"] == ""
+    assert out["citations"] == [] and out["related"]
+    assert any("financiële steun" in r["text"] for r in out["related"])
+
+
+def test_an_answer_does_not_hinge_on_which_number_the_sentence_holds(tmp_path, embedder):
+    from qa.protocol import handle_request
+    from qa.settings import Settings
+    from tests.conftest import SEED_FILE
+
+    text = SEED_FILE.read_text("utf-8")
+    quotes = set()
+    for years in ("26", "31", "7", "12"):
+        docs = tmp_path / years
+        docs.mkdir()
+        (docs / SEED_FILE.name).write_text(text.replace("26 jaar", f"{years} jaar"), encoding="utf-8")
+        from qa.chat import Engine
+
+        engine = Engine.open(Settings(docs_dir=docs, index_dir=tmp_path / f"idx-{years}"), progress=False)
+        out = handle_request(engine, {"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"})
+        assert out["short"] == f"{years} jaar"
+        quotes.add(out["citations"][0]["quote"].replace(f"{years} jaar", "N jaar"))
+    assert len(quotes) == 1  # the same sentence, whatever the number

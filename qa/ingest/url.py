@@ -26,28 +26,61 @@ def _check_address(url: str, allow_private: bool) -> None:
     if allow_private:
         return
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
+        if not is_public(ipaddress.ip_address(info[4][0].split("%")[0])):
             raise IngestError(f"links to local or private network addresses are refused ({parts.hostname}); "
                               "QA_ALLOW_PRIVATE_URLS=1 allows them")
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """A global unicast address, and for IPv6 also every IPv4 address it embeds (mapped ::ffff:a.b.c.d,
+    IPv4-compatible ::a.b.c.d, 6to4 2002::/16, NAT64 64:ff9b::/96), which Python's `is_global` lets through."""
+    if not address.is_global or address.is_multicast:
+        return False
+    if address.version == 4:
+        return True
+    if address in _SITE_LOCAL:
+        return False
+    embedded = [address.ipv4_mapped, address.sixtofour]
+    if address in _NAT64 or int(address) >> 32 == 0:  # NAT64, or IPv4-compatible (deprecated)
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(is_public(inner) for inner in embedded if inner is not None)
 
 
 def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
           allow_private: bool = False) -> tuple[str, bytes]:
     """Download `url`, following at most five redirects, each checked like the first.
 
+    `timeout` is the whole fetch's deadline (connect, headers and body together, redirects included): a
+    server that sends a byte a second is given up on. `max_bytes` caps the body *as decoded*, checked as it
+    is produced: a small compressed body that inflates to gigabytes stops at the cap.
+
     Returns:
         `(final url, body)`.
 
     Raises:
-        IngestError: a refused address or scheme, a timeout, an HTTP error, or a body over `max_bytes`.
+        IngestError: a refused address or scheme, a timeout, an HTTP error, an encoding we do not decode,
+            or a body over `max_bytes`.
     """
+    import threading
+    import time
+
     import httpx
 
     url = url.strip()
+    deadline = time.monotonic() + timeout
+    too_slow = f"the site did not send the page within {timeout:g} s"
+    client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+                          headers={"User-Agent": "qa-news/1.0 (article fetcher)", "Accept-Encoding": "gzip, identity"})
+    # At the deadline the connection is closed under whatever read is waiting on it.
+    watchdog = threading.Timer(timeout, client.close)
+    watchdog.daemon = True
+    watchdog.start()
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
-                          headers={"User-Agent": "qa-news/1.0 (article fetcher)"}) as client:
+        with client:
             for _ in range(MAX_REDIRECTS + 1):
                 _check_address(url, allow_private)
                 with client.stream("GET", url) as response:
@@ -59,17 +92,50 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
                     declared = int(response.headers.get("content-length") or 0)
                     if declared > max_bytes:
                         raise IngestError(f"the page is over the {megabytes(max_bytes)} limit")
+                    decode = _decoder(response.headers.get("content-encoding", ""), max_bytes)
                     body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body += chunk
+                    for chunk in response.iter_raw():
+                        body += decode(chunk)
                         if len(body) > max_bytes:
                             raise IngestError(f"the page is over the {megabytes(max_bytes)} limit")
+                        if time.monotonic() > deadline:
+                            raise IngestError(too_slow)
+                    body += decode(b"", final=True)
                     return url, bytes(body)
             raise IngestError("too many redirects")
     except httpx.TimeoutException:
-        raise IngestError(f"the site did not answer within {timeout:g} s") from None
-    except httpx.HTTPError as error:
+        raise IngestError(too_slow) from None
+    except (httpx.HTTPError, RuntimeError) as error:
+        if time.monotonic() >= deadline:
+            raise IngestError(too_slow) from None
         raise IngestError(f"cannot fetch the link ({type(error).__name__})") from None
+    finally:
+        watchdog.cancel()
+
+
+def _decoder(encoding: str, max_bytes: int):
+    """A function that decodes the body chunk by chunk, never producing more than `max_bytes` + 1 bytes
+    from one call: "identity" or one layer of gzip/deflate. Stacked encodings ("gzip, gzip") and others
+    (br, zstd) are refused: we asked for gzip or nothing."""
+    import zlib
+
+    layers = [e.strip().lower() for e in encoding.split(",") if e.strip() and e.strip().lower() != "identity"]
+    if not layers:
+        return lambda chunk, final=False: chunk
+    if len(layers) > 1 or layers[0] not in ("gzip", "x-gzip", "deflate"):
+        raise IngestError(f"the page came in an encoding we do not decode ({encoding})")
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, told apart by zlib
+
+    def decode(chunk: bytes, final: bool = False) -> bytes:
+        try:
+            out = inflater.decompress(chunk, max_bytes + 1)
+            if inflater.unconsumed_tail:  # more would come out than the cap allows
+                raise IngestError(f"the page is over the {megabytes(max_bytes)} limit")
+            return out + (inflater.flush() if final else b"")
+        except zlib.error:
+            raise IngestError("the page's compressed body is damaged") from None
+
+    return decode
 
 
 def extract_url(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,

@@ -136,8 +136,8 @@ WHOLE_QUESTIONS = (
                rf"by whom (?:was|is) {_THE_ARTICLE}|whose (?:article|piece|story) is"),
     ("date", rf"(?:when|what date|on what date|which date).{{0,30}}{_THE_ARTICLE}|date of {_THE_ARTICLE}|"
              rf"how old is {_THE_ARTICLE}|when was (?:it|this) (?:published|written)\W*$|when is (?:it|this) from"),
-    ("title", r"what(?:'s| is) the (?:title|headline)|what is (?:the|this) (?:article|piece|story) called|"
-              r"what title"),
+    ("title", rf"what(?:'s| is) the (?:title|headline)(?: of {_THE_ARTICLE})?\W*$|what is (?:the|this) "
+              r"(?:article|piece|story) called"),
     ("source", rf"(?:which|what) (?:newspaper|paper|site|website|outlet|publication|source) (?:published|ran|is|"
                rf"was)|where (?:is|was|does) {_THE_ARTICLE} (?:from|come from)|what(?:'s| is) the source"),
     ("names", r"(?:which|what) (?:people|persons|names|places|countries|cities|organi[sz]ations|parties) (?:are|does|"
@@ -152,7 +152,7 @@ WHOLE_LABELS = {
     "title_is": "The title is: {}", "source": "Source: {}.",
     "no_author": "The article names no author.", "no_date": "The article gives no date.",
     "no_title": "The article has no title.", "no_source": "The article names no source.",
-    "people": "People", "places": "Places", "organisations": "Organisations",
+    "other_names": "Also named", "people": "People", "places": "Places", "organisations": "Organisations",
     "no_names": "The article names no one I can recognise.",
     "which": "Which article? Choose one ('Ask about', or --article): {}.",
     "quoted_from": "Quoted from the {} article.",
@@ -171,3 +171,4 @@ PAGE = {
     "text": "Text", "add_button": "Add", "fetch": "Fetch", "sources": "Sources", "article": "Article",
     "no_articles": "No articles yet: add one", "articles": "{n} articles", "from": "from",
 }
+REQUEST_WORDS = frozenset("give can could would please tell me short brief quick few sentences".split())

@@ -128,7 +128,7 @@ SCALE_WORDS = r"duizend|miljoen|miljard|biljoen|mln|mld|mrd"
 AGE_CUES = r"(?:leeftijd van|op \d+-jarige|(?<=\d)-jarige)"
 # Words before a name that say it is a place ("in Minsk", "uit Gdańsk").
 PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
-ORGANISATION_WORDS = ("bank partij unie commissie ministerie raad universiteit bedrijf groep bond omroep "
+ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
 NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da".split())
@@ -144,7 +144,8 @@ WHOLE_QUESTIONS = (
                rf"wie (?:heeft dit geschreven|schreef dit)\W*$|van wie is {_THE_ARTICLE}"),
     ("date", rf"(?:wanneer|op welke datum|van wanneer|welke datum).{{0,30}}{_THE_ARTICLE}|datum van {_THE_ARTICLE}|"
              rf"hoe oud is {_THE_ARTICLE}|wanneer is (?:het|dit) (?:geschreven|verschenen|gepubliceerd)\W*$"),
-    ("title", rf"(?:wat is|hoe luidt) de (?:titel|kop|kopregel) van|hoe heet {_THE_ARTICLE}|welke titel heeft"),
+    ("title", rf"(?:wat is|hoe luidt) de (?:titel|kop|kopregel)(?: van {_THE_ARTICLE})?\W*$|hoe heet {_THE_ARTICLE}|"
+              rf"welke titel heeft {_THE_ARTICLE}"),
     ("source", rf"(?:uit|van|in) welke (?:krant|bron|site|website|publicatie)|waar komt {_THE_ARTICLE} "
                rf"(?:vandaan|uit)|welke (?:krant|site|website) (?:publiceerde|bracht|schreef)|wat is de bron"),
     ("names", r"welke (?:personen|mensen|namen|landen|plaatsen|steden|organisaties|partijen) (?:worden|komen|staan)"
@@ -161,7 +162,7 @@ WHOLE_LABELS = {
     "title_is": "De titel is: {}", "source": "Bron: {}.",
     "no_author": "Het artikel noemt geen auteur.", "no_date": "Het artikel noemt geen datum.",
     "no_title": "Het artikel heeft geen titel.", "no_source": "Het artikel noemt geen bron.",
-    "people": "Personen", "places": "Plaatsen", "organisations": "Organisaties",
+    "other_names": "Verder genoemd", "people": "Personen", "places": "Plaatsen", "organisations": "Organisaties",
     "no_names": "Het artikel noemt geen namen die ik kan herkennen.",
     "which": "Over welk artikel? Kies er een (bij 'Vraag over' of met --article): {}.",
     "quoted_from": "Letterlijk uit het {} artikel.",
@@ -182,3 +183,6 @@ PAGE = {
     "text": "Tekst", "add_button": "Toevoegen", "fetch": "Ophalen", "sources": "Bronnen", "article": "Artikel",
     "no_articles": "Nog geen artikelen: voeg er een toe", "articles": "{n} artikelen", "from": "uit",
 }
+# Words of asking, not of the subject ("geef me een samenvatting"): no clue to which article is meant.
+REQUEST_WORDS = frozenset("geef geeft kun kan kunt wil wilt zou graag even eens alsjeblieft aub svp korte kort "
+                          "paar zinnen".split())

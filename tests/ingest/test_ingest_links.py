@@ -13,18 +13,61 @@ from qa.ingest.url import extract_url, fetch
 PAGE = (PAGES / "bbc-rail.html").read_bytes()
 
 
+def _gzip_bomb(size: int, layers: int = 1) -> bytes:
+    import gzip
+
+    body = b"\0" * size
+    for _ in range(layers):
+        body = gzip.compress(body, 9)
+    return body
+
+
+BOMB = _gzip_bomb(200_000_000)  # about 200 KB on the wire, 200 MB decoded
+STACKED = _gzip_bomb(20_000, 2)
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
     def do_GET(self):  # noqa: N802 - the name http.server calls
+        if self.path == "/drip":  # headers at once, then a byte a second for ever
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(120):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
+        if self.path in ("/bomb", "/stacked", "/brotli"):
+            body, encoding = {"/bomb": (BOMB, "gzip"), "/stacked": (STACKED, "gzip, gzip"),
+                              "/brotli": (b"\x1b\xff\xff", "br")}[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", encoding)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         if self.path == "/slow":
             time.sleep(3)
         if self.path.startswith("/redirect-to/"):
             self.send_response(302)
             self.send_header("Location", self.path[len("/redirect-to/"):])
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         body = PAGE if self.path != "/huge" else b"<html><body><p>" + b"x" * 3_000_000 + b"</p></body></html>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
             self.wfile.write(body)
@@ -78,7 +121,7 @@ def test_a_redirect_is_checked_like_the_first_link(site):
 
 def test_a_slow_site_times_out_and_a_huge_page_is_cut_off(site):
     started = time.perf_counter()
-    with pytest.raises(IngestError, match="did not answer within"):
+    with pytest.raises(IngestError, match="did not send the page within"):
         fetch(f"{site}/slow", timeout=0.5, allow_private=True)
     assert time.perf_counter() - started < 2.5
     with pytest.raises(IngestError, match="over the 1 MB limit"):
@@ -88,3 +131,37 @@ def test_a_slow_site_times_out_and_a_huge_page_is_cut_off(site):
 def test_a_host_that_does_not_exist_is_a_clear_error():
     with pytest.raises(IngestError, match="cannot find the host"):
         fetch("http://no-such-host.invalid/", timeout=2)
+
+
+def test_a_site_that_drips_is_given_up_on_at_the_overall_deadline(site):
+    started = time.monotonic()
+    with pytest.raises(IngestError, match="within 3 s"):
+        fetch(f"{site}/drip", timeout=3, allow_private=True)
+    assert time.monotonic() - started < 6  # the deadline covers the whole body, not each read
+
+
+def test_a_compression_bomb_stops_at_the_cap_as_it_is_decoded(site):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(IngestError, match="over the"):
+        fetch(f"{site}/bomb", max_bytes=5_000_000, allow_private=True)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100  # never the 200 MB the body inflates to
+
+
+@pytest.mark.parametrize("path", ["/stacked", "/brotli"])
+def test_stacked_or_unasked_encodings_are_refused(site, path):
+    with pytest.raises(IngestError, match="encoding we do not decode"):
+        fetch(f"{site}{path}", allow_private=True)
+
+
+@pytest.mark.parametrize("address", ["::ffff:127.0.0.1", "64:ff9b::a00:1", "::10.0.0.1", "2002:c0a8:101::",
+                                     "fec0::1", "::ffff:169.254.169.254"])
+def test_ipv6_forms_that_embed_a_private_ipv4_address_are_not_public(address):
+    import ipaddress
+
+    from qa.ingest.url import is_public
+
+    assert not is_public(ipaddress.ip_address(address))
+    assert is_public(ipaddress.ip_address("64:ff9b::808:808"))  # NAT64 of a public address is fine

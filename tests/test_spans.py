@@ -1,0 +1,96 @@
+"""Answer types and short answers: what a question asks for, and the exact words of a sentence that answer."""
+
+import pytest
+
+from qa.spans import asked, candidates, holds_answer, short_answer, spans
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Hoeveel kost een kaartje voor het concert?", "money"),
+    ("What does a ticket for the concert cost?", "money"),
+    ("Welk percentage van de kiezers stemde?", "percentage"),
+    ("Hoe oud is de burgemeester?", "age"),
+    ("Hoe diep is het kanaal?", "measure"),
+    ("How tall is the tower?", "measure"),
+    ("In welk jaar sloot de mijn?", "year"),
+    ("Hoelang duurde de staking?", "duration"),
+    ("How long did the strike last?", "duration"),
+    ("Wanneer opent het museum?", "date"),
+    ("Hoeveel leerlingen telt de school?", "count"),
+    ("How many pupils does the school have?", "count"),
+    ("Hoe hoog is de toren?", "amount"),
+    ("Hoe hoog is de boete?", "money"),
+    ("Waar woont de schrijver?", "place"),
+    ("Wie leidt het onderzoek?", "person"),
+    ("Waarom staakten de buschauffeurs?", "none"),
+    ("Why did the drivers strike?", "none"),
+    ("Wat is de hoofdstad van Frankrijk?", ""),
+])
+def test_a_question_asks_for_a_kind_of_fact(question, kind):
+    assert asked(question).kind == kind
+
+
+def test_words_inside_other_words_are_no_cue():
+    assert asked("Welke hoeveelheid water stroomde weg?").kind != "count"  # "hoeveelheid" is no "hoeveel"
+    assert asked("Hoe heet de nieuwe directeur?").kind != "temperature"  # "hoe heet" asks for a name
+
+
+def test_a_count_knows_what_it_counts():
+    assert asked("Hoeveel bomen worden er geplant?").focus == "boom"
+    assert asked("How many players are in the squad?").focus == "player"
+
+
+@pytest.mark.parametrize("kind, sentence, expected", [
+    ("money", "Een kaartje kost dit jaar 45 euro, vijf euro meer dan vorig jaar.", "45 euro"),
+    ("money", "The bridge cost €2.8 million to build.", "€2.8 million"),
+    ("percentage", "De partij kreeg 6,4% van de stemmen.", "6,4%"),
+    ("measure", "De toren is 120 meter hoog.", "120 meter"),
+    ("year", "De mijn sloot in 1974 haar poorten.", "1974"),
+    ("date", "Het museum opent op 3 maart 2026 zijn deuren.", "3 maart 2026"),
+    ("date", "De aanleg begint in het voorjaar van 2027.", "voorjaar van 2027"),
+    ("duration", "De staking duurde drie weken.", "drie weken"),
+    ("temperature", "Het werd gisteren 31 graden in Maastricht.", "31 graden"),
+])
+def test_spans_of_each_kind_are_found_whole(kind, sentence, expected):
+    assert expected in [s.text for s in spans(sentence, kind)]
+
+
+def test_the_short_answer_is_new_to_the_question_and_stands_in_the_sentence():
+    question = "Hoeveel leerlingen telt de school sinds 2019?"
+    sentence = "Sinds 2019 telt de school 850 leerlingen, tegen 600 in 2010."
+    short = short_answer(sentence, question, asked(question))
+    assert short.text == "850" and sentence[short.start:short.end] == "850"
+
+
+def test_a_count_answer_must_count_the_thing_asked_about():
+    question = "Hoeveel auto's kunnen er mee op de veerboot?"
+    wanted = asked(question)
+    assert not candidates("De veerboot vaart sinds 1998 en bespaart 3 miljoen liter diesel per jaar.", question, wanted)
+    assert candidates("Op de veerboot kunnen 40 auto's en 200 fietsen mee.", question, wanted)
+
+
+def test_a_year_is_no_count_but_a_number_before_its_noun_is():
+    question = "How many players are in the squad?"
+    assert not holds_answer("The squad was formed in 2019.", question, asked(question))
+    assert holds_answer("The squad of 23 players was formed in 2019.", question, asked(question))
+    trees = "Hoeveel bomen worden er geplant?"
+    assert short_answer("De gemeente plant 1200 nieuwe bomen.", trees, asked(trees)).text == "1200"
+
+
+def test_a_price_question_is_not_answered_by_a_sentence_without_a_price():
+    question = "Wat kost een abonnement?"
+    assert not holds_answer("Het abonnement geldt voor alle lijnen in de provincie.", question, asked(question))
+    assert holds_answer("Een abonnement kost 60 euro per maand.", question, asked(question))
+
+
+def test_questions_without_a_single_fact_get_no_short_answer():
+    question = "Waarom staakten de buschauffeurs?"
+    assert short_answer("De chauffeurs staakten omdat hun loon al drie jaar niet steeg.", question,
+                        asked(question)) is None
+
+
+def test_a_place_name_is_told_from_a_person_by_its_preposition_and_a_sentence_end_never_joins_names():
+    question = "Waar werd de helm gevonden?"
+    sentence = "De politie vond de helm in Ploiești. Het museum in Boekarest leende hem uit."
+    short = short_answer(sentence, question, asked(question))
+    assert short.text == "Ploiești"
