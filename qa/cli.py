@@ -154,7 +154,7 @@ def cmd_ask(args, settings: Settings) -> int:
             sys.stdout.buffer.write(text.encode("utf-8", "replace") + b"\n")
             sys.stdout.buffer.flush()
 
-        protocol.serve(engine, sys.stdin.buffer, write)
+        protocol.serve(engine, protocol.bounded_lines(sys.stdin.buffer), write)
         return 0
     if not args.question:
         print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)

@@ -166,21 +166,36 @@ def _walk(folder: Path) -> list[tuple[str, bool]]:
     found: list[tuple[str, bool]] = []
     seen: set[str] = set()
 
+    root = os.path.realpath(folder)
+
     def visit(directory: str, linked: bool) -> None:
         real = os.path.realpath(directory)
         if real in seen:  # a link back up the tree
             return
         seen.add(real)
-        with os.scandir(directory) as entries:
-            for entry in entries:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError as error:  # a folder we may not read is skipped, not the archive
+            log.warning("skipping folder %s: %s", directory, error.strerror or error)
+            return
+        for entry in entries:
+            try:
                 if entry.is_dir():
+                    if entry.is_symlink() and not _inside(os.path.realpath(entry.path), root):
+                        continue  # a link to a folder out of the archive ("/"): not followed, not walked
                     visit(entry.path, linked or entry.is_symlink())
                 elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
                     found.append((entry.path, linked or entry.is_symlink()))
+            except OSError:
+                continue
 
     if os.path.isdir(folder):
         visit(os.fspath(folder), False)
     return sorted(found, key=lambda item: item[0].split(os.sep))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def folder_state(folder: Path) -> tuple:
@@ -269,10 +284,10 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
         if size > limit:
             log.warning("skipping %s: %d bytes, over the %d-byte limit for one article", path, size, limit)
             continue
-        data = path.read_bytes()
         try:
+            data = path.read_bytes()
             text = read_article(path, data, extracted_dir)
-        except IngestError as error:
+        except (IngestError, OSError) as error:  # one bad file never stops the others from loading
             log.warning("skipping %s: %s", path, error)
             continue
         if len(text.encode("utf-8")) > max_bytes:

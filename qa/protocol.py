@@ -115,6 +115,10 @@ def handle_line(engine: Engine, line: str | bytes) -> dict:
         json.dumps(request, ensure_ascii=False).encode("utf-8")
     except (UnicodeEncodeError, RecursionError, ValueError) as error:
         request_id = request.get("id") if isinstance(request, dict) else None
+        if isinstance(request_id, str):  # the id itself may hold the lone surrogate: sent back mended
+            request_id = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in request_id)
+        elif not isinstance(request_id, (int, float, type(None))):
+            request_id = None
         return {"id": request_id, "error": f"not acceptable JSON: {type(error).__name__}"}
     return handle_request(engine, request)
 
@@ -125,6 +129,21 @@ def dumps(result: dict) -> str:
         return json.dumps(result, ensure_ascii=False, allow_nan=False)
     except (ValueError, RecursionError):
         return json.dumps(_strict(result), ensure_ascii=False, allow_nan=False)
+
+
+def bounded_lines(stream, limit: int = MAX_LINE_BYTES):
+    """The lines of a binary stream, none read into memory past `limit` bytes: an overlong line is
+    yielded cut to `limit` + 1 bytes (which `handle_line` refuses) and the rest of it is skipped."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drop the rest of the overlong line, a chunk at a time
+                rest = stream.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line
 
 
 def serve(engine: Engine, lines, write) -> int:

@@ -268,3 +268,39 @@ def test_ctrl_c_during_index_keeps_what_was_done_and_the_next_run_finishes(tmp_p
     again = run("index", *flags, timeout=600)
     assert again.returncode == 0 and "index updated" in again.stdout and "24 article(s)" in again.stdout
     assert "added: " in again.stdout and not any(f"{name}," in again.stdout.split("added: ")[1] for name in saved)
+
+
+def test_adding_a_pdf_bomb_is_one_line_and_the_archive_goes_on(tmp_path):
+    from tests.ingest.bombs import bomb_pdf
+
+    bomb = tmp_path / "bom.pdf"
+    bomb.write_bytes(bomb_pdf())
+    flags = ["--docs", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "idx")]
+    good = PROJECT_ROOT / "qa" / "bench" / "data" / "own" / "docs" / "2025-08-museum-heist.txt"
+    result = run("add", *flags, str(bomb), str(good))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "bom.pdf: the pdf could not be read" in result.stderr and "added 2025-08-museum-heist.txt" in result.stdout
+    (tmp_path / "docs" / "bom.pdf").write_bytes(bomb.read_bytes())  # dropped into the folder by hand
+    answer = run("ask", *flags, "Where was the stolen helmet found?")
+    assert answer.returncode == 0 and "Ploiești" in answer.stdout
+
+
+def test_jsonl_reads_an_overlong_line_with_bounded_memory_and_goes_on(data_flags):
+    import resource
+
+    line = b'{"id": 1, "question": "' + b"x" * 50_000_000 + b'"}\n'
+    follow = json.dumps({"id": 2, "question": "Hoe lang is Lukashenko al aan de macht?"}).encode() + b"\n"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run([sys.executable, APP, "ask", "--jsonl", *data_flags], input=line + follow,
+                            capture_output=True, timeout=300)
+    out = [json.loads(x) for x in result.stdout.decode().splitlines()]
+    assert "line too long" in out[0]["error"] and out[1]["id"] == 2 and out[1]["short"] == "26 jaar"
+    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    assert peak_mb < 300  # not the 50 MB line held twice over
+
+
+def test_an_id_with_a_lone_surrogate_gets_a_strict_utf8_error_line(data_flags):
+    result = subprocess.run([sys.executable, APP, "ask", "--jsonl", *data_flags],
+                            input=b'{"id": "a\\ud800", "question": "Wie?"}\n', capture_output=True, timeout=120)
+    line = result.stdout.decode("utf-8")  # strict: no lone surrogate came out
+    assert json.loads(line)["error"].startswith("not acceptable JSON")

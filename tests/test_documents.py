@@ -113,3 +113,29 @@ def test_an_unchanged_article_is_not_read_again(docs_dir, monkeypatch):
     (docs_dir / "nieuw.txt").write_text("Een nieuw artikel over de brug bij Arnhem.")
     monkeypatch.undo()
     assert [d.source for d in load_documents(docs_dir, known=known)][-1] == "nieuw.txt"
+
+
+def test_a_pdf_that_cannot_be_read_is_skipped_and_the_others_load(docs_dir, caplog):
+    from tests.ingest.bombs import bomb_pdf
+
+    (docs_dir / "bom.pdf").write_bytes(bomb_pdf())
+    with caplog.at_level(logging.WARNING):
+        documents = load_documents(docs_dir)
+    assert [d.source for d in documents] == [p.name for p in SEEDS.glob("*.txt")]
+    assert "bom.pdf" in caplog.text and "could not be read" in caplog.text
+
+
+def test_a_link_to_a_folder_outside_is_not_walked(docs_dir, caplog):
+    import os
+    import time
+
+    from qa.documents import folder_state
+
+    os.symlink("/", docs_dir / "root")
+    os.symlink("/proc", docs_dir / "proc")
+    started = time.perf_counter()
+    with caplog.at_level(logging.WARNING):
+        documents = load_documents(docs_dir)
+    assert [d.source for d in documents] == [p.name for p in SEEDS.glob("*.txt")]
+    state = folder_state(docs_dir)
+    assert len(state) == 1 and time.perf_counter() - started < 2  # only the article itself is looked at

@@ -606,3 +606,18 @@ def test_browser_on_a_phone_shows_the_whole_question_box(browser, server):
     assert placeholder  # the placeholder is not clipped
     assert page.locator("#qa-chat").evaluate("(e) => e.getBoundingClientRect().height") <= 0.6 * 844
     context.close()
+
+
+def test_the_json_api_answers_a_lone_surrogate_id_with_json_and_keeps_the_connection(server):
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server[0])
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.request("POST", "/api/ask", body=b'{"id": "a\\ud800", "question": "Wie?"}')
+    bad = connection.getresponse()
+    assert bad.status == 400 and "not acceptable JSON" in json.loads(bad.read().decode("utf-8"))["error"]
+    connection.request("POST", "/api/ask", body=json.dumps({"id": 2, "question": "Hoe lang is Lukashenko al aan de macht?"}))
+    good = connection.getresponse()
+    assert good.status == 200 and json.loads(good.read())["short"] == "26 jaar"
+    connection.close()

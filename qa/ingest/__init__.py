@@ -74,16 +74,22 @@ def extract(name: str, data: bytes, url: str = "") -> Extracted:
     if not data.strip():
         raise IngestError("the file is empty")
     found = kind(name, data)
-    if found == "pdf":
-        from qa.ingest import pdf
+    try:
+        if found == "pdf":
+            from qa.ingest import pdf
 
-        extracted = pdf.extract(data)
-    elif found == "html":
-        from qa.ingest import html
+            extracted = pdf.extract(data)
+        elif found == "html":
+            from qa.ingest import html
 
-        extracted = html.extract(data, url)
-    else:
-        extracted = _text(data)
+            extracted = html.extract(data, url)
+        else:
+            extracted = _text(data)
+    except IngestError:
+        raise
+    except Exception as error:  # a damaged or hostile file (pypdf's LimitReachedError, ...) is one bad file
+        raise IngestError(f"the {found if found in ('pdf', 'html') else 'file'} could not be read "
+                          f"({type(error).__name__})") from None
     if len(extracted.text.strip()) < MIN_ARTICLE_CHARS:
         raise IngestError("no article text found in it (too little text to answer from)")
     return extracted
