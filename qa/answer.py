@@ -216,6 +216,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
         citations = _citations(candidates[0], candidates, store, question, top_k, 1)
         found = signals(candidates[0], ranking, retriever, question, language, wanted)
+        found["refused_by_type"] = 1.0  # decided before the answerability model (see `qa.bench.fit`)
         return Answer(REFUSAL[language], False, language, [], 0.0, related=citations, signals=found)
     found = signals(best, ranking, retriever, question, language, wanted)
     confidence = model.probability(found) if model else best.dense
@@ -301,8 +302,6 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
         "english": float(english),
         "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
-        "fine_typed": float(spans.decides(wanted)),
-        "fine_type_found": float(spans.decides(wanted) and spans.holds_answer(sentence, question, wanted)),
     }
 
 

@@ -112,16 +112,20 @@ def fit(cases: Cases) -> tuple[answerability.AnswerabilityModel, dict]:
     y = np.array(cases.labels)
     kinds = np.array(cases.kinds)
     docs = np.array(cases.docs)
+    # Cases the answer type already refused never reach the model: not learnt from, counted as refused.
+    open_ = np.array([not s.get("refused_by_type") for s in cases.signals])
     fold_of = {doc: k % FOLDS for k, doc in enumerate(sorted(set(cases.docs)))}
     folds = np.array([fold_of[d] for d in docs])
     out_of_fold = np.zeros(len(y))
     for k in range(FOLDS):
         held = folds == k
-        model = _fit_model(x[~held], y[~held], kinds[~held])
-        out_of_fold[held] = [model.probability(s) for s, h in zip(cases.signals, held) if h]
+        train = ~held & open_
+        model = _fit_model(x[train], y[train], kinds[train])
+        out_of_fold[held] = [model.probability(s) if o else 0.0
+                             for s, h, o in zip(cases.signals, held, open_) if h]
     groups = np.char.add(np.char.add(kinds, ", "), np.array(cases.settings))
     threshold, figures = choose_threshold(out_of_fold, groups)
-    return replace(_fit_model(x, y, kinds), threshold=round(threshold, 4)), figures
+    return replace(_fit_model(x[open_], y[open_], kinds[open_]), threshold=round(threshold, 4)), figures
 
 
 def choose_threshold(p: np.ndarray, groups: np.ndarray) -> tuple[float, dict]:
