@@ -154,7 +154,8 @@ def cmd_ask(args, settings: Settings) -> int:
             sys.stdout.buffer.write(text.encode("utf-8", "replace") + b"\n")
             sys.stdout.buffer.flush()
 
-        protocol.serve(engine, protocol.bounded_lines(sys.stdin.buffer), write)
+        # --article scopes every line that names no articles of its own.
+        protocol.serve(engine, protocol.bounded_lines(sys.stdin.buffer), write, getattr(args, "article", None))
         return 0
     if not args.question:
         print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)

@@ -55,8 +55,12 @@ def _history(raw: object) -> list[Turn]:
     return turns
 
 
-def handle_request(engine: Engine, request: object) -> dict:
-    """Answer one decoded request; a bad request gets `{"id", "error"}`, never an exception."""
+def handle_request(engine: Engine, request: object, scope: list[str] | None = None) -> dict:
+    """Answer one decoded request; a bad request gets `{"id", "error"}`, never an exception.
+
+    Args:
+        scope: the articles to answer from when the request names none (`ask --jsonl --article NAME`).
+    """
     request_id = request.get("id") if isinstance(request, dict) else None
     try:
         if not isinstance(request, dict):
@@ -65,7 +69,7 @@ def handle_request(engine: Engine, request: object) -> dict:
             raise QuestionError("missing 'question'")
         if not isinstance(request["question"], str):
             raise QuestionError("'question' must be a string")
-        articles = request.get("articles")
+        articles = request.get("articles", scope)
         if articles is not None and (not isinstance(articles, list) or not articles):
             raise QuestionError("'articles' must be a non-empty list of article names")
         reply = engine.ask(request["question"], _history(request.get("history")), articles)
@@ -92,7 +96,7 @@ def _strict(value: object) -> object:
     return value
 
 
-def handle_line(engine: Engine, line: str | bytes) -> dict:
+def handle_line(engine: Engine, line: str | bytes, scope: list[str] | None = None) -> dict:
     """Answer one input line (a trailing newline aside, an empty line is an error too). Whatever the
     line holds, the result is one object, never an exception."""
     if isinstance(line, bytes):
@@ -120,7 +124,7 @@ def handle_line(engine: Engine, line: str | bytes) -> dict:
         elif not isinstance(request_id, (int, float, type(None))):
             request_id = None
         return {"id": request_id, "error": f"not acceptable JSON: {type(error).__name__}"}
-    return handle_request(engine, request)
+    return handle_request(engine, request, scope)
 
 
 def dumps(result: dict) -> str:
@@ -146,11 +150,12 @@ def bounded_lines(stream, limit: int = MAX_LINE_BYTES):
         yield line
 
 
-def serve(engine: Engine, lines, write) -> int:
-    """Answer a stream of JSON lines (bytes or text) in order; returns how many lines had errors."""
+def serve(engine: Engine, lines, write, scope: list[str] | None = None) -> int:
+    """Answer a stream of JSON lines (bytes or text) in order; returns how many lines had errors.
+    `scope`: the articles for lines that name none."""
     errors = 0
     for line in lines:
-        result = handle_line(engine, line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n"))
+        result = handle_line(engine, line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n"), scope)
         errors += "error" in result
         write(dumps(result))
     return errors
