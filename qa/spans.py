@@ -69,6 +69,8 @@ def asked(question: str) -> Asked:
                 after = words(text[match.end():])
                 stems_after = content_stems(after[:3])
                 focus = stems_after[0] if stems_after else ""
+            elif kind in NAMES and match.start() == 0:
+                focus = _role(text, match)
             return Asked(kind, focus)
     return Asked("")
 
@@ -199,6 +201,27 @@ def spans(sentence: str, kind: str) -> list[Span]:
     if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long
         found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)]
     return found
+
+
+# Words of the cues themselves, which name no role ("welke", "naam").
+_CUE_WORDS = frozenset("welk welke which what wie who whom door by hoe heet heette naam name called is was "
+                       "de het the van of".split())
+
+
+def _role(text: str, match: re.Match) -> str:
+    """The role or kind a name question asks about: "welke *architect*", "wie is de *kapitein* van",
+    "wat is de naam van de *oppositieleider*", "who is the race *director*"; "" when it names none."""
+    in_cue = [w for w in words(match.group(0)) if w not in _CUE_WORDS and w not in lang.STOPWORDS]
+    if in_cue:
+        return " ".join(content_stems(in_cue))
+    after = re.match(r"\s+(?:(?:is|was)\s+)?(?:van\s+|of\s+)?(?:de|het|the)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)",
+                     text[match.end():], re.IGNORECASE)
+    if not after:
+        return ""
+    named = words(after.group(1))
+    if len(named) > 1 and named[1] in lang.STOPWORDS:  # "de kapitein van": the word before "van"
+        named = named[:1]
+    return " ".join(content_stems(named))
 
 
 def holds_answer(sentence: str, question: str, wanted: Asked) -> bool:

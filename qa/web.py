@@ -366,7 +366,6 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
     if problem:  # said in one line before the index is opened, not in Gradio's traceback after
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts empty; articles are added here
     engine = Engine.open(settings, progress=True)
     if articles:
         print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)
