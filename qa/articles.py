@@ -184,9 +184,10 @@ def remove(folder: Path, name: str) -> Path:
         IngestError: no such article in `folder`.
     """
     root = folder.resolve()
-    path = (folder / name).resolve() if name and not name.startswith(("/", "\\")) else None
-    if path is None or not path.is_relative_to(root) or path == root or not path.is_file() \
-            or path.suffix.lower() not in SUFFIXES:
+    given = folder / name if name and not name.startswith(("/", "\\")) else None
+    # The name the user gave is what goes: a link is removed as a link, never the article it points to.
+    inside = given is not None and given.parent.resolve().is_relative_to(root) and given.name not in ("", ".", "..")
+    if not inside or not (given.is_file() or given.is_symlink()) or given.suffix.lower() not in SUFFIXES:
         raise IngestError(f"no article named {name!r} in {folder}")
-    path.unlink()
-    return path
+    given.unlink()
+    return given

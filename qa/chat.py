@@ -106,6 +106,20 @@ def _building_for_good():
             gc.enable()
 
 
+@contextmanager
+def folder_lock(index_dir: Path):
+    """An exclusive lock (flock) on the archive's index folder, held while an article is checked and added."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".add.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @dataclass
 class Engine:
     """Answers questions about the articles in `settings.docs_dir`.
@@ -324,7 +338,10 @@ class Engine:
         """
         from qa.ingest import IngestError
 
-        with self._adding:  # one at a time, so that a second copy of an article is recognised
+        # One at a time, in this process and across processes on the same index (two `add` commands at
+        # once), so that a second copy of an article is recognised: the lock first, then a fresh look.
+        with self._adding, folder_lock(self.settings.index_dir):
+            self.refresh(announce=False)
             added = write(self.visible(session))
             self.refresh(announce=False)
             source = self.source_of(added.path)

@@ -205,8 +205,11 @@ def cmd_add(args, settings: Settings) -> int:
     from qa import articles
     from qa.ingest import IngestError
 
+    from qa.chat import folder_lock
+
     settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts from nothing
-    engine = _open_engine(settings)
+    with folder_lock(settings.index_dir):  # another `add` may be writing this index right now
+        engine = _open_engine(settings)
     failed = 0
     for item in args.items:
         try:

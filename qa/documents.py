@@ -268,8 +268,17 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
         raise DocumentsError(f"articles folder not found: {folder}")
     documents = []
     root = folder.resolve()
-    for name, linked in _walk(folder):
-        stat = os.stat(name)
+    walked = _walk(folder)
+    # An article reached under two names (a file and a link to it) is one article: indexed once, by its
+    # own name.
+    real_files = {os.path.realpath(name) for name, linked in walked if not linked}
+    for name, linked in walked:
+        if linked and os.path.realpath(name) in real_files:
+            continue
+        try:
+            stat = os.stat(name)
+        except OSError:  # a dangling link
+            continue
         key = (name, prefix, stat.st_size, stat.st_mtime_ns)
         if known is not None and key in known:
             documents.append(known[key])

@@ -185,3 +185,21 @@ def test_what_an_update_replaces_is_freed(library):
                                                    existing, library.settings))
     assert old_retriever() is None and old_store() is None  # freed at once, not left for the collector
     assert gc.get_freeze_count() > 0
+
+
+def test_removing_a_link_removes_the_link_and_an_article_under_two_names_is_indexed_once(tmp_path):
+    import os
+
+    from qa.articles import remove
+    from qa.documents import load_documents
+    from tests.conftest import SEED_FILE
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "seed.txt").write_bytes(SEED_FILE.read_bytes())
+    os.symlink(docs / "seed.txt", docs / "link.txt")
+    assert [d.source for d in load_documents(docs)] == ["seed.txt"]  # once, by its own name
+    remove(docs, "link.txt")
+    assert not os.path.lexists(docs / "link.txt") and (docs / "seed.txt").is_file()
+    with pytest.raises(Exception, match="no article named"):
+        remove(docs, "../docs/../../etc/passwd.txt")

@@ -321,3 +321,21 @@ def test_an_id_with_a_lone_surrogate_gets_a_strict_utf8_error_line(data_flags):
                             input=b'{"id": "a\\ud800", "question": "Wie?"}\n', capture_output=True, timeout=120)
     line = result.stdout.decode("utf-8")  # strict: no lone surrogate came out
     assert json.loads(line)["error"].startswith("not acceptable JSON")
+
+
+def test_two_add_commands_at_once_add_an_article_once(tmp_path):
+    from qa.bench.sets import OWN_DIR
+
+    article = OWN_DIR / "docs" / "2025-05-stadsbos-eindhoven.txt"
+    copy = tmp_path / "kopie.txt"
+    copy.write_bytes(article.read_bytes())
+    flags = ["--docs", str(tmp_path / "docs"), "--index-dir", str(tmp_path / "idx")]
+    first = subprocess.Popen([sys.executable, APP, "add", *flags, str(article)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen([sys.executable, APP, "add", *flags, str(copy)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    outs = [p.communicate(timeout=300) for p in (first, second)]
+    added = sum("added " in out for out, _ in outs)
+    refused = sum("already" in err for _, err in outs)
+    assert added == 1 and refused == 1, outs
+    assert len(list((tmp_path / "docs").iterdir())) == 1
