@@ -139,3 +139,23 @@ def test_jsonl_goes_on_serving_when_the_model_process_is_killed_mid_answer(setti
     while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.time() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
+
+
+@needs_llama
+def test_the_model_server_ends_when_the_chat_is_killed(settings):
+    app = subprocess.Popen(
+        [sys.executable, "app.py", "ask", "--jsonl", "--docs", str(settings.docs_dir), "--index-dir",
+         str(settings.index_dir), "--llm", "smollm2", "--llm-timeout", "180"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=Path(__file__).resolve().parent.parent)
+    app.stdin.write(json.dumps({"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"}) + "\n")
+    app.stdin.flush()
+    assert json.loads(app.stdout.readline())["id"] == 1
+    servers = descendants(app.pid)
+    assert servers
+    app.kill()  # no atexit, no cleanup of its own: the server must notice by itself
+    app.wait(timeout=30)
+    deadline = time.time() + 15
+    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
