@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import sys
 import time
@@ -14,7 +15,7 @@ from qa import embeddings as embedding_models
 from qa.documents import Document, DocumentsError, folder_state, load_documents
 from qa.passages import Passage, split_document
 from qa.settings import Settings
-from qa.store import CorruptIndexError, OutdatedIndexError, PassageStore
+from qa.store import MANIFEST, CorruptIndexError, OutdatedIndexError, PassageStore
 
 log = logging.getLogger(__name__)
 
@@ -257,13 +258,15 @@ def build_in_steps(settings: Settings, rebuild: bool = False, progress: bool = T
     embedder = embedding_models.create_embeddings(settings.embeddings)
     indexed: dict = {}
     if not rebuild:
+        # Only which articles the index holds: its manifest, not the whole store (open_index loads that).
         try:
-            _, manifest = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
-            if (manifest.get("model") == embedding_models.model_id(settings.embeddings)
-                    and manifest.get("splitter") == _splitter_settings(settings)):
-                indexed = manifest.get("files", {})
-        except (FileNotFoundError, OutdatedIndexError, CorruptIndexError):
-            pass
+            manifest = json.loads((settings.index_dir / MANIFEST).read_text("utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+        if (isinstance(manifest, dict) and manifest.get("model") == embedding_models.model_id(settings.embeddings)
+                and manifest.get("splitter") == _splitter_settings(settings)
+                and isinstance(manifest.get("files"), dict)):
+            indexed = manifest["files"]
     done = [d for d in documents if indexed.get(d.source) == d.sha256]
     todo = [d for d in documents if indexed.get(d.source) != d.sha256]
     result, embedded, action = None, 0, ""

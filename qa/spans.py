@@ -48,21 +48,19 @@ def _alternation(words_: list[str]) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _question_cues() -> list[tuple[str, re.Pattern]]:
-    return [(kind, re.compile(pattern, re.IGNORECASE))
-            for module in lang.LANGUAGES.values() for kind, pattern in module.ANSWER_TYPES]
+def _question_cues(code: str) -> list[tuple[str, re.Pattern]]:
+    """The answer-type cues, compiled once: language `code`'s first (their order decides), then the
+    others'; each matched as whole words only ("hoeveelheid" is no "hoeveel")."""
+    ordered = list(lang.LANGUAGES[code].ANSWER_TYPES) + [
+        cue for other, module in lang.LANGUAGES.items() if other != code for cue in module.ANSWER_TYPES]
+    return [(kind, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)) for kind, pattern in ordered]
 
 
 def asked(question: str) -> Asked:
     """The answer type and focus of a question, in any language of `qa.lang`."""
     text = " ".join(question.split())
-    # The question's own language first: its cues are in the order that decides.
-    code = lang.detect(words(text))
-    ordered = list(lang.get(code).ANSWER_TYPES) + [t for c, m in lang.LANGUAGES.items() if c != code
-                                                   for t in m.ANSWER_TYPES]
-    for kind, pattern in ordered:
-        # Whole words only: "hoeveelheid" is no "hoeveel".
-        match = re.search(rf"(?<!\w)(?:{pattern})(?!\w)", text, re.IGNORECASE)
+    for kind, cue in _question_cues(lang.get(lang.detect(words(text))).CODE):
+        match = cue.search(text)
         if match:
             focus = ""
             if kind == "count":
@@ -173,8 +171,12 @@ def _counts_something(sentence: str, end: int) -> bool:
     if not following:
         return False
     word = fold(following.group(1))
-    months = {w for m in lang.LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS}
-    return word not in lang.STOPWORDS and word not in months
+    return word not in lang.STOPWORDS and word not in _calendar_words()
+
+
+@functools.lru_cache(maxsize=None)
+def _calendar_words() -> frozenset[str]:
+    return frozenset(w for m in lang.LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS)
 
 
 def spans(sentence: str, kind: str) -> list[Span]:

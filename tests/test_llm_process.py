@@ -103,13 +103,26 @@ def test_a_model_that_keeps_dying_is_given_up_on_and_the_chat_goes_on(engine):
         process.close()
 
 
-@needs_llama
-def test_jsonl_goes_on_serving_when_the_model_process_is_killed_mid_answer(settings):
-    app = subprocess.Popen(
+def jsonl_with_smollm2(settings) -> subprocess.Popen:
+    """`app.py ask --jsonl` over the seed, answering with SmolLM2 in its child process."""
+    return subprocess.Popen(
         [sys.executable, "app.py", "ask", "--jsonl", "--docs", str(settings.docs_dir), "--index-dir",
          str(settings.index_dir), "--llm", "smollm2", "--llm-timeout", "180"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         cwd=Path(__file__).resolve().parent.parent)
+
+
+def still_running(pids: list[int], seconds: float) -> list[int]:
+    """The processes among `pids` still there after waiting up to `seconds` for them to end."""
+    deadline = time.time() + seconds
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.time() < deadline:
+        time.sleep(0.2)
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+
+@needs_llama
+def test_jsonl_goes_on_serving_when_the_model_process_is_killed_mid_answer(settings):
+    app = jsonl_with_smollm2(settings)
     try:
         def ask(n: int, kill_after: float | None = None) -> dict:
             app.stdin.write(json.dumps({"id": n, "question": "Hoe lang is Lukashenko al aan de macht?"}) + "\n")
@@ -135,19 +148,12 @@ def test_jsonl_goes_on_serving_when_the_model_process_is_killed_mid_answer(setti
     finally:
         app.stdin.close()
         app.wait(timeout=60)
-    deadline = time.time() + 10  # the server's watcher notices its parent is gone
-    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.time() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
+    assert not still_running(servers, 10)  # the server's watcher notices its parent is gone
 
 
 @needs_llama
 def test_the_model_server_ends_when_the_chat_is_killed(settings):
-    app = subprocess.Popen(
-        [sys.executable, "app.py", "ask", "--jsonl", "--docs", str(settings.docs_dir), "--index-dir",
-         str(settings.index_dir), "--llm", "smollm2", "--llm-timeout", "180"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        cwd=Path(__file__).resolve().parent.parent)
+    app = jsonl_with_smollm2(settings)
     app.stdin.write(json.dumps({"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"}) + "\n")
     app.stdin.flush()
     assert json.loads(app.stdout.readline())["id"] == 1
@@ -155,7 +161,4 @@ def test_the_model_server_ends_when_the_chat_is_killed(settings):
     assert servers
     app.kill()  # no atexit, no cleanup of its own: the server must notice by itself
     app.wait(timeout=30)
-    deadline = time.time() + 15
-    while any(Path(f"/proc/{pid}").exists() for pid in servers) and time.time() < deadline:
-        time.sleep(0.2)
-    assert not [pid for pid in servers if Path(f"/proc/{pid}").exists()]
+    assert not still_running(servers, 15)
