@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 
 from qa import lang, spans
+from qa.short import short_answer
 from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
 from qa.text import STOPWORDS, fold, stems, words
@@ -226,7 +227,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
                       signals=found)
     first = citations[0]
-    short = spans.short_answer(first.quote, question, wanted)
+    short = short_answer(first.quote, question, wanted)
     if short is not None:
         offset = first.quote_start + short.start
         citations[0] = replace(first, short_start=offset, short_end=offset + len(short.text))

@@ -15,6 +15,7 @@ from qa import answerability, lang, spans, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.embeddings import QuestionCache
+from qa.files import folder_lock
 from qa.index import UPLOADS_PREFIX, IndexStatus, articles_state, open_index
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
@@ -104,20 +105,6 @@ def _building_for_good():
         gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-@contextmanager
-def folder_lock(index_dir: Path):
-    """An exclusive lock (flock) on the archive's index folder, held while an article is checked and added."""
-    import fcntl
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".add.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -363,7 +350,7 @@ class Engine:
 
         if source not in {d.source for d in self.visible(session)}:
             raise IngestError(f"no article named {source!r}")
-        with self._adding:
+        with self._adding, folder_lock(self.settings.index_dir):
             if source.startswith(UPLOADS_PREFIX):
                 remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])
             else:

@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
     bench.add_argument("--fit", action="store_true",
                        help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
+    bench.add_argument("--fit-short", action="store_true",
+                       help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json)")
     bench.add_argument("--ingest", action="store_true",
                        help="instead: extraction quality on sample news pages, and upload-to-first-answer times")
     bench.add_argument("--scale", action="store_true",
@@ -205,7 +207,7 @@ def cmd_add(args, settings: Settings) -> int:
     from qa import articles
     from qa.ingest import IngestError
 
-    from qa.chat import folder_lock
+    from qa.files import folder_lock
 
     settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts from nothing
     with folder_lock(settings.index_dir):  # another `add` may be writing this index right now
@@ -289,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
 
                 endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
                 return load.main(settings, args.url, endpoints, args.clients, args.seconds)
+            if args.fit_short:
+                from qa.bench import fit_short
+
+                fit_short.main()
+                return 0
             if args.fit:
                 from qa.bench import fit
 

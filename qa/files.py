@@ -1,9 +1,10 @@
-"""Files: writes that a reader never sees half done."""
+"""Files: writes that a reader never sees half done, and the lock writers of one index folder share."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -31,3 +32,22 @@ def append_after(path: Path, keep: int, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
+
+
+@contextmanager
+def folder_lock(index_dir: Path, wait: bool = True):
+    """An exclusive lock (flock) on an index folder, held by whoever writes it (an article checked and added,
+    leftovers swept). With `wait=False` it yields False at once when another process holds it."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".add.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

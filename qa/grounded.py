@@ -158,13 +158,22 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
                  repaired=repaired, short=extractive.short)
 
 
+def _typed_short(extractive: Answer, question: str) -> str:
+    """The extractive short answer when the question asks for a kind of fact (a number, a date, a name);
+    "" otherwise: the span chosen for an open question ("what did they decide?") is a guess that a
+    generated answer in other words need not repeat."""
+    from qa import spans
+
+    return extractive.short if extractive.short and spans.asked(question).kind not in ("", "none") else ""
+
+
 def key_facts(extractive: Answer, question: str) -> list[str]:
     """The numbers, dates or names of the extractive answer that the question asks for and does not hold."""
     from qa.answer import EXPECTS
 
     if not extractive.answerable:
         return []
-    if extractive.short:  # the exact words that answer: a generated answer must carry them
+    if _typed_short(extractive, question):  # the exact words that answer: a generated answer must carry them
         return [extractive.short]
     quote = extractive.citations[0].quote
     for asks, pattern in EXPECTS:
@@ -187,7 +196,7 @@ def carries(verdict: Verdict, passages: list, extractive: Answer, question: str)
     facts = key_facts(extractive, question)
     sentence = strip_markers(verdict.sentence)
     if facts:
-        if extractive.short and re.search(r"\d", extractive.short):  # the short answer's numbers, whatever
+        if _typed_short(extractive, question) and re.search(r"\d", extractive.short):  # the short answer's numbers, whatever
             # the language around them ("80 procent", "80 percent")
             return set(re.findall(r"\d+", extractive.short)) <= set(re.findall(r"\d+", sentence))
         return any(name_occurs(fact, sentence) if fact[:1].isupper() else

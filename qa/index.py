@@ -15,7 +15,8 @@ from qa import embeddings as embedding_models
 from qa.documents import Document, DocumentsError, folder_state, load_documents
 from qa.passages import Passage, split_document
 from qa.settings import Settings
-from qa.store import MANIFEST, CorruptIndexError, OutdatedIndexError, PassageStore
+from qa.files import folder_lock
+from qa.store import MANIFEST, CorruptIndexError, OutdatedIndexError, PassageStore, sweep
 
 log = logging.getLogger(__name__)
 
@@ -201,6 +202,11 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     elif not rebuild:
         try:
             previous = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
+            with folder_lock(settings.index_dir, wait=False) as alone:
+                if alone:  # no writer is between its new files and its manifest right now
+                    swept = sweep(settings.index_dir)
+                    if swept:
+                        log.info("removed %d files an interrupted update left in %s", len(swept), settings.index_dir)
         except FileNotFoundError:
             previous = None
         except OutdatedIndexError as error:

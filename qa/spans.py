@@ -1,5 +1,5 @@
 """Spans: what kind of fact a question asks for (its answer type and focus), and the spans of that kind
-in a sentence, from which the short answer is chosen.
+in a sentence (which `qa.short` weighs when it chooses the short answer).
 
 The cues and unit words are each language's (`qa.lang`); the recognisers here are regular expressions
 over them, cheap enough to run on every candidate sentence of every question.
@@ -22,8 +22,6 @@ STRICT = frozenset({"percentage", "money", "age", "temperature", "speed", "weigh
 # "Hoe hoog", "how big": a height, a price, a share or a number answers; the longest span of any.
 AMOUNTS = ("money", "percentage", "measure", "weight", "speed", "temperature", "count")
 NAMES = frozenset({"person", "place", "organisation", "title", "name"})
-# A name of another kind than asked for counts as this many characters further from the question's words.
-OTHER_KIND_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -185,8 +183,8 @@ def spans(sentence: str, kind: str) -> list[Span]:
         found = names(sentence)
         if kind == "title":
             return [s for s in found if s.kind == "title"]
-        # Every name may answer: the recogniser's guess of a name's kind only weighs in the choice
-        # (`short_answer`), as "the city of Ploiești" is a place it files as a person.
+        # Every name may answer: the recogniser's guess of a name's kind is too rough to rule one out
+        # ("the city of Ploiești" is a place it files as a person).
         return [s for s in found if s.kind != "title"]
     if kind == "amount":
         found = sorted((s for k in AMOUNTS for s in spans(sentence, k)), key=lambda s: (s.start, -len(s.text)))
@@ -273,26 +271,3 @@ def focus_near(sentence: str, span: Span, focus: str) -> bool:
     before = words(sentence[:span.start])[-FOCUS_WINDOW:]
     after = words(sentence[span.end:])[:FOCUS_WINDOW]
     return any(_same_thing(stem, focus) for stem in content_stems(before + after))
-
-
-def short_answer(sentence: str, question: str, wanted: Asked) -> Span | None:
-    """The span of `sentence` that answers `question`: of the asked type, new to the question, and the
-    nearest such span to the words the sentence shares with the question (the focus first)."""
-    found = candidates(sentence, question, wanted)
-    if not found:
-        return None
-    asked_stems = set(content_stems(words(question)))
-    anchors = []
-    for match in re.finditer(r"\w+", sentence):
-        stem = content_stems([fold(match.group(0))])
-        if stem and stem[0] in asked_stems:
-            anchors.append((match.start(), match.end()))
-
-    def cost(span: Span) -> float:
-        after = content_stems(words(sentence[span.end:span.end + 40])[:2])
-        focus_bonus = -1000 if wanted.focus and any(_same_thing(a, wanted.focus) for a in after) else 0
-        distance = min((min(abs(span.start - e), abs(a - span.end)) for a, e in anchors), default=0)
-        other_kind = OTHER_KIND_CHARS if wanted.kind in NAMES and wanted.kind != "name" and span.kind != wanted.kind else 0
-        return focus_bonus + distance + other_kind
-
-    return min(found, key=cost)

@@ -117,6 +117,31 @@ class _Log:
                     self.rows, dict(self.snapshot), self.snapshot_sha256)
 
 
+def _remove_unnamed(folder: Path, named: set[str]) -> list[str]:
+    """Delete the data files of `folder` that `named` (the manifest's files) does not hold; their names."""
+    stale = [p for pattern in ("passages*", "sentences*", "vectors*") for p in folder.glob(pattern)
+             if p.name not in named]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return sorted(p.name for p in stale)
+
+
+def sweep(folder: Path) -> list[str]:
+    """Delete what a killed save or remove left in an index folder: temporary files, and data files the
+    manifest no longer names (a removal killed after its manifest was written). Call it only while holding
+    the folder's lock (`qa.files.folder_lock`): a writer's new files are unnamed until its manifest lands.
+    Returns the names deleted."""
+    folder = Path(folder)
+    try:
+        named = set(check_manifest(json.loads((folder / MANIFEST).read_text("utf-8"))).values())
+    except (OSError, ValueError, CorruptIndexError):
+        return []  # no readable manifest: nothing tells what is stale, so nothing is deleted
+    leftovers = [p for p in folder.glob(".*.tmp")]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return sorted(p.name for p in leftovers) + _remove_unnamed(folder, named)
+
+
 def _article_rows(passages: list[Passage]) -> dict[str, range]:
     """The rows of each article's passages, in order (an article's passages are contiguous)."""
     firsts: dict[str, int] = {}
@@ -324,9 +349,7 @@ class PassageStore:
         text = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
         atomic_write(folder / MANIFEST, lambda h: h.write(text))
         self.log, self.manifest, self._manifest_digest = log, manifest, hashlib.sha256(text).hexdigest()
-        for stale in [*folder.glob("passages*"), *folder.glob("sentences*"), *folder.glob("vectors*")]:
-            if stale.name not in log.files.values():
-                stale.unlink(missing_ok=True)
+        _remove_unnamed(folder, set(log.files.values()))
 
     def _write_all(self, folder: Path, articles: dict[str, list[int]]) -> _Log:
         """Write passages and sentence vectors anew, in passage order, and a snapshot of the vector index;

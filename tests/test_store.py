@@ -220,6 +220,29 @@ def test_adding_an_article_appends_to_the_files_and_loads_as_a_fresh_build_would
     assert loaded.search_vector(question, 3) == scratch.search_vector(question, 3)
 
 
+def test_files_a_killed_removal_left_beside_its_new_manifest_go_at_the_next_open(fresh, embedder):
+    settings, store, _ = fresh
+    # What a removal killed between its manifest and its clean-up leaves: the old generation's files.
+    stale = [settings.index_dir / "passages-0ld0ld0ld0ld.jsonl", settings.index_dir / "sentences-0ld0ld0ld0ld.f16",
+             settings.index_dir / ".manifest.json.x.tmp"]
+    for path in stale:
+        path.write_bytes(b"from before")
+    open_index(settings, embedder=embedder, progress=False)
+    assert not any(path.exists() for path in stale)
+    assert data_file(settings, PASSAGES).exists() and data_file(settings, SENTENCE_VECTORS).exists()
+
+
+def test_nothing_is_swept_while_a_writer_holds_the_folder(fresh, embedder):
+    from qa.files import folder_lock
+
+    settings, store, _ = fresh
+    new_generation = settings.index_dir / "passages-n3wn3wn3wn3w.jsonl"  # a writer's, before its manifest
+    new_generation.write_bytes(b"being written")
+    with folder_lock(settings.index_dir):
+        open_index(settings, embedder=embedder, progress=False)
+    assert new_generation.exists()
+
+
 def test_an_update_killed_before_its_manifest_leaves_the_old_index_and_the_next_one_tidies_up(
         fresh, embedder, monkeypatch):
     settings, store, _ = fresh

@@ -107,6 +107,8 @@ ANSWER_TYPES = (
                r"spokesman|spokeswoman|journalist|composer|inventor|actor|actress)"),
     ("name", r"what (?:is|was) (?:the|its|his|her) name|what (?:is|was) .{0,30}\bcalled|which name"),
 )
+# Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
+WHICH_WORDS = frozenset("which what how many much".split())
 UNITS = {
     "money": r"euros?|cents?|dollars?|pounds?|francs?|roubles?|€|\$|£",
     "percentage": r"percent|per cent|percentage points?|%",

@@ -112,6 +112,8 @@ ANSWER_TYPES = (
                r"leider|burgemeester|directeur|man|vrouw)"),
     ("name", r"hoe heet|heette|wat is de naam|welke naam"),
 )
+# Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
+WHICH_WORDS = frozenset("welk welke hoeveel".split())
 # Words of a quantity's unit, by kind (folded; regex alternatives). Numbers as digits or NUMBER_WORDS.
 UNITS = {
     "money": r"euro|eurocent|cent|dollar|dollars|pond|gulden|frank|roebel|€|\$|£",

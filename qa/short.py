@@ -1,0 +1,231 @@
+"""The short answer: the exact words of a sentence that answer a question, chosen by a fitted linear model
+over candidate spans (`python app.py bench --fit-short` writes its weights, `short.json`).
+
+Every run of words of the sentence up to `MAX_WORDS` long, not crossing punctuation, is a candidate. Its
+features say what a reader would check: is it of the kind asked for (`qa.spans`), does it bring words the
+question lacks, does it stand next to the words the sentence shares with the question, is it a whole
+phrase (no stopword at its edges). The weights come from the tuning questions' gold short answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from qa import lang, spans
+from qa.text import STOPWORDS, content_stems, fold, words
+
+WEIGHTS_FILE = Path(__file__).with_name("short.json")
+MAX_WORDS = 10
+
+# A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%"),
+# a currency sign, or one mark of punctuation.
+_TOKEN = re.compile(r"[€$£]|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
+_JOINS = frozenset("€$£")  # signs that belong to the number after them
+
+WINDOW = 5  # words either side of a span in which the question's words count as its context
+_ARTICLES = frozenset("de het een the a an".split())  # SQuAD's scoring ignores them
+LENGTHS = (1, 2, 3, 4, 6, MAX_WORDS)  # length buckets: 1, 2, 3, 4, 5–6, 7–10 words
+
+
+def _group(wanted: spans.Asked) -> str:
+    """The kind of asked fact, coarsely: a name, a number (or date), no single fact, or unknown."""
+    if wanted.kind in spans.NAMES:
+        return "name"
+    if wanted.kind in spans.STRICT:
+        return "number"
+    return "none" if wanted.kind == "none" else "other"
+
+
+@functools.lru_cache(maxsize=1)
+def _which_words() -> frozenset[str]:
+    return frozenset().union(*(m.WHICH_WORDS for m in lang.LANGUAGES.values()))
+
+
+def head(question: str) -> str:
+    """The stem of the noun naming the kind of thing asked for: "welke *stad*", "how many *players*"; ""."""
+    found = words(question)
+    which = _which_words()
+    for k, word in enumerate(found):
+        if word in which:
+            rest = [w for w in found[k + 1:k + 4] if w not in which and w not in STOPWORDS]
+            return content_stems(rest[:1])[0] if rest else ""
+    return ""
+
+
+def _tokens(sentence: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)]
+
+
+GROUPS = ("name", "number", "none", "other")
+_BASE = ["shares question words", "all in question", "article first", "stopword first", "stopword last",
+         "stopword before", "stopword after", "names the asked kind", "asked kind just after",
+         "question words around", "log distance to question words", "question word just before",
+         "question word just after", "no question words in sentence", "punctuation or edge before",
+         "punctuation or edge after", "in parentheses"] + [f"length<={b}" for b in LENGTHS]
+_BY_GROUP = ["capitalised", "number", "whole name", "of the asked type", "holds the asked type",
+             "cuts the asked type"]
+# Every feature's name, in the order of the columns of `candidates`' matrix.
+FEATURES = tuple(_BASE + [f"{g}: {f}" for g in ("any", *GROUPS) for f in _BY_GROUP]
+                 + [f"{g}: length<={b}" for g in GROUPS for b in LENGTHS] + [f"{g}: bias" for g in GROUPS])
+_COLUMN = {name: k for k, name in enumerate(FEATURES)}
+
+
+def _token_range(tokens: list[tuple[int, int, str]], span: spans.Span) -> tuple[int, int, bool]:
+    """The first and last token a character span touches, and whether it starts and ends with them."""
+    first = next((k for k, t in enumerate(tokens) if t[1] > span.start), len(tokens))
+    last = max((k for k, t in enumerate(tokens) if t[0] < span.end), default=-1)
+    whole = first <= last and tokens[first][0] == span.start and tokens[last][1] == span.end
+    return first, last, whole
+
+
+def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.ndarray, np.ndarray]:
+    """Every candidate span of `sentence` as its (start, end) offsets, and its features: a row each,
+    columns as `FEATURES`."""
+    tokens = _tokens(sentence)
+    n = len(tokens)
+    folded = [fold(t[2]) for t in tokens]
+    is_word = np.array([t[2][0].isalnum() or t[2] in _JOINS for t in tokens] + [False, False], dtype=bool)
+    stop = np.array([w in STOPWORDS for w in folded] + [False, False], dtype=bool)
+    article = np.array([w in _ARTICLES for w in folded] + [False, False], dtype=bool)
+    content = is_word[:n] & ~stop[:n]
+    question_folded = set(re.findall(r"\w+", fold(question)))
+    question_stems = set(content_stems(list(question_folded)))
+    stem_of = [""] * n
+    content_at = [k for k in range(n) if content[k]]
+    for k, stem in zip(content_at, content_stems([folded[k] for k in content_at])):
+        stem_of[k] = stem
+    # A token the question also holds (by stem for content words, by form for numbers and the like).
+    shared = np.array([bool(stem_of[k] and stem_of[k] in question_stems) for k in range(n)] + [False, False])
+    noun = head(question)
+    named = np.array([bool(noun) and stem_of[k] == noun for k in range(n)] + [False, False])
+    capital = np.array([content[k] and tokens[k][2][0].isupper() for k in range(n)], dtype=float)
+    digit = np.array([any(ch.isdigit() for ch in t[2]) for t in tokens], dtype=float)
+
+    pairs = []
+    for i in range(n):
+        for j in range(i, min(n, i + MAX_WORDS)):
+            if not is_word[j]:
+                break  # a span never crosses punctuation
+            pairs.append((i, j))
+    if not pairs:
+        return np.zeros((0, 2), dtype=int), np.zeros((0, len(FEATURES)))
+    first = np.array([p[0] for p in pairs])
+    last = np.array([p[1] for p in pairs])
+
+    def total(values) -> np.ndarray:  # the sum of a token feature over each candidate
+        running = np.concatenate([[0.0], np.cumsum(np.asarray(values[:n], dtype=float))])
+        return running[last + 1] - running[first]
+
+    keep = total(content) > 0  # a span of stopwords alone answers nothing
+    first, last = first[keep], last[keep]
+    length = (last - first + 1).astype(float)
+    x = np.zeros((len(first), len(FEATURES)))
+
+    def put(name: str, values) -> None:
+        x[:, _COLUMN[name]] = values
+
+    put("shares question words", total(shared) / length)
+    put("all in question", total(shared | stop) == length)
+    put("article first", article[first])
+    put("stopword first", stop[first] & ~article[first])
+    put("stopword last", stop[last])
+    before, after = first - 1, last + 1  # -1 reads the padding at the end: False
+    put("stopword before", stop[before] & (first > 0))
+    put("stopword after", stop[after])
+    if noun:
+        put("names the asked kind", total(named) > 0)
+        put("asked kind just after", named[after] | named[np.minimum(after + 1, n + 1)])
+    anchors = np.flatnonzero(shared[:n])
+    if len(anchors):
+        # Shared words within WINDOW tokens either side, as a share of the question's content words.
+        running = np.concatenate([[0.0], np.cumsum(shared[:n].astype(float))])
+        around = (running[first] - running[np.maximum(first - WINDOW, 0)]
+                  + running[np.minimum(last + 1 + WINDOW, n)] - running[last + 1])
+        put("question words around", around / max(len(question_stems), 1))
+        left = np.searchsorted(anchors, first) - 1  # the last anchor before the span
+        right = np.searchsorted(anchors, last, side="right")  # the first after it
+        gap_left = np.where(left >= 0, first - anchors[np.maximum(left, 0)], np.inf)
+        gap_right = np.where(right < len(anchors), anchors[np.minimum(right, len(anchors) - 1)] - last, np.inf)
+        gap = np.minimum(gap_left, gap_right)
+        put("log distance to question words", np.log1p(np.where(np.isinf(gap), 0, gap)))
+        put("question word just before", (first > 0) & (shared[before] | (stop[before] & shared[first - 2] & (first > 1))))
+        put("question word just after", shared[after] | (stop[after] & shared[np.minimum(after + 1, n + 1)]))
+    else:
+        put("no question words in sentence", 1.0)
+    put("punctuation or edge before", (first == 0) | ~is_word[before])
+    put("punctuation or edge after", ~is_word[after])
+    put("in parentheses", [f > 0 and a < n and tokens[f - 1][2] == "(" and tokens[a][2] == ")"
+                           for f, a in zip(first, after)])
+    bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
+    group = _group(wanted)
+    typed = [] if wanted.kind in ("", "none") else spans.spans(sentence, wanted.kind)
+    exact = np.zeros(len(first), dtype=bool)
+    inside = exact.copy()
+    overlap = exact.copy()
+    for span in typed:
+        a, b, whole = _token_range(tokens, span)
+        exact |= (first == a) & (last == b) & whole
+        inside |= (first <= a) & (b <= last)
+        overlap |= (first <= b) & (a <= last)
+    name_exact = np.zeros(len(first), dtype=bool)
+    for span in spans.names(sentence):
+        a, b, whole = _token_range(tokens, span)
+        name_exact |= (first == a) & (last == b) & whole
+    by_group = {"capitalised": total(capital) / total(content), "number": total(digit) > 0,
+                "whole name": name_exact, "of the asked type": exact, "holds the asked type": inside & ~exact,
+                "cuts the asked type": overlap & ~inside}
+    for prefix in ("any", group):
+        for name, values in by_group.items():
+            put(f"{prefix}: {name}", values)
+    for k, b in enumerate(LENGTHS):
+        put(f"length<={b}", bucket == k)
+        put(f"{group}: length<={b}", bucket == k)
+    put(f"{group}: bias", 1.0)
+    starts = np.array([t[0] for t in tokens])[first]
+    ends = np.array([t[1] for t in tokens])[last]
+    return np.stack([starts, ends], axis=1), x
+
+
+@functools.lru_cache(maxsize=1)
+def weights() -> dict:
+    """The fitted weights and threshold (`bench --fit-short`); none when the file is missing."""
+    try:
+        return json.loads(WEIGHTS_FILE.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"weights": {}, "threshold": 1.0}
+
+
+def _vector(fitted: dict) -> np.ndarray:
+    return np.array([fitted["weights"].get(name, 0.0) for name in FEATURES])
+
+
+def probabilities(x: np.ndarray, fitted: dict) -> np.ndarray:
+    """The model's probability, for each row of features, that its span is the answer."""
+    z = fitted.get("bias", 0.0) + x @ _vector(fitted)
+    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+
+
+def best(sentence: str, question: str, wanted: spans.Asked, fitted: dict | None = None) -> tuple[spans.Span, float] | None:
+    """The likeliest answer span of `sentence` and its probability; None when no span is a candidate."""
+    bounds, x = candidates(sentence, question, wanted)
+    if not len(bounds):
+        return None
+    p = probabilities(x, fitted or weights())
+    k = int(np.argmax(p))
+    start, end = (int(v) for v in bounds[k])
+    return spans.Span(start, end, sentence[start:end], wanted.kind), float(p[k])
+
+
+def short_answer(sentence: str, question: str, wanted: spans.Asked) -> spans.Span | None:
+    """The short answer within `sentence`, or None (no single fact asked, or no span sure enough)."""
+    if wanted.kind == "none":
+        return None
+    found = best(sentence, question, wanted)
+    if found is None or found[1] < weights()["threshold"]:
+        return None
+    return found[0]

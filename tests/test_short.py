@@ -1,0 +1,61 @@
+"""The short answer: the exact words that answer, chosen among a sentence's spans by the fitted model."""
+
+import json
+
+from qa import short
+from qa.short import candidates, short_answer
+from qa.spans import asked
+
+
+def test_the_short_answer_is_new_to_the_question_and_stands_in_the_sentence():
+    question = "Hoeveel leerlingen telt de school sinds 2019?"
+    sentence = "Sinds 2019 telt de school 850 leerlingen, tegen 600 in 2010."
+    short = short_answer(sentence, question, asked(question))
+    assert short.text == "850" and sentence[short.start:short.end] == "850"
+
+
+def test_questions_without_a_single_fact_get_no_short_answer():
+    question = "Waarom staakten de buschauffeurs?"
+    assert short_answer("De chauffeurs staakten omdat hun loon al drie jaar niet steeg.", question,
+                        asked(question)) is None
+
+
+def test_a_place_name_is_told_from_a_person_by_its_preposition_and_a_sentence_end_never_joins_names():
+    question = "Waar werd de helm gevonden?"
+    sentence = "De politie vond de helm in Ploiești. Het museum in Boekarest leende hem uit."
+    short = short_answer(sentence, question, asked(question))
+    assert short.text == "Ploiești"
+
+
+def test_a_count_is_the_number_before_the_thing_counted():
+    trees = "Hoeveel bomen worden er geplant?"
+    assert short_answer("De gemeente plant 1200 nieuwe bomen.", trees, asked(trees)).text == "1200"
+
+
+def test_english_questions_get_their_short_answer_too():
+    question = "Who designed the new museum?"
+    sentence = "The new museum, designed by Renzo Piano, opens in May."
+    assert short_answer(sentence, question, asked(question)).text == "Renzo Piano"
+
+
+def test_candidates_never_cross_punctuation_and_keep_a_currency_sign_with_its_number():
+    question = "Wat kost het kaartje?"
+    sentence = "Het kaartje kost €12, zegt de organisatie."
+    bounds, features = candidates(sentence, question, asked(question))
+    found = [sentence[start:end] for start, end in bounds]
+    assert features.shape == (len(found), len(short.FEATURES))
+    assert "€12" in found
+    assert not any("," in text for text in found)
+
+
+def test_the_fitted_weights_are_read_from_the_file_the_fit_writes(tmp_path, monkeypatch):
+    saved = tmp_path / "short.json"
+    saved.write_text(json.dumps({"bias": -50.0, "weights": {}, "threshold": 0.5}))
+    monkeypatch.setattr(short, "WEIGHTS_FILE", saved)
+    short.weights.cache_clear()
+    try:
+        question = "Hoeveel bomen worden er geplant?"
+        # A model sure of nothing gives no short answer: the reader gets the sentence alone.
+        assert short_answer("De gemeente plant 1200 nieuwe bomen.", question, asked(question)) is None
+    finally:
+        short.weights.cache_clear()
