@@ -9,7 +9,7 @@ from qa import lang, spans
 from qa.short import short_answer
 from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
-from qa.text import STOPWORDS, fold, stems, words
+from qa.text import fold
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300

@@ -23,6 +23,7 @@ from qa.text import language, words
 
 log = logging.getLogger(__name__)
 
+OWNERS = ".owners.json"  # in the uploads folder: who added each shared upload from the web chat
 PRIVATE = "private"  # the uploads subfolder of `--private-uploads`, one folder per web session
 
 
@@ -291,7 +292,7 @@ class Engine:
         """Where uploads go: the uploads folder, or this session's own under `--private-uploads`."""
         uploads = self.settings.uploads
         if self.settings.private_uploads and session:
-            return uploads / PRIVATE / re.sub(r"[^A-Za-z0-9_-]", "", session)[:64]
+            return uploads / PRIVATE / re.sub(r"[^A-Za-z0-9_-]", "", session)[:64]  # keys are hex already
         return uploads
 
     def visible(self, session: str | None = None) -> list[Document]:
@@ -308,7 +309,38 @@ class Engine:
             return UPLOADS_PREFIX + path.relative_to(uploads).as_posix()
         return path.relative_to(self.settings.docs_dir.resolve()).as_posix()
 
-    def add(self, write, session: str | None = None) -> tuple[Document, int]:
+    def _owners_file(self) -> Path:
+        return self.settings.uploads / OWNERS
+
+    def owner_of(self, source: str) -> str | None:
+        """Who added a shared upload from the web chat (see `add`); None when no one is recorded."""
+        import json
+
+        try:
+            owners = json.loads(self._owners_file().read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return owners.get(source) if isinstance(owners, dict) else None
+
+    def _record_owner(self, source: str, owner: str | None) -> None:
+        import json
+
+        from qa.files import atomic_write
+
+        try:
+            owners = json.loads(self._owners_file().read_text("utf-8"))
+        except (OSError, ValueError):
+            owners = {}
+        owners = {s: o for s, o in owners.items() if s in {d.source for d in self.documents}} if isinstance(
+            owners, dict) else {}
+        if owner is None:
+            owners.pop(source, None)
+        else:
+            owners[source] = owner
+        self._owners_file().parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self._owners_file(), lambda h: h.write(json.dumps(owners).encode("utf-8")))
+
+    def add(self, write, session: str | None = None, owner: str | None = None) -> tuple[Document, int]:
         """Add an article and index it (alone; the others keep their vectors).
 
         Args:
@@ -316,6 +348,7 @@ class Engine:
                 already there, it writes the new file and returns `qa.articles.Added`.
             session: whose article it is, under `--private-uploads` (duplicates are looked for among
                 what that session sees).
+            owner: who may remove it again from the web chat (a session key, or the logged-in user).
 
         Returns:
             `(the new article, its number of passages)`.
@@ -337,10 +370,17 @@ class Engine:
                 added.path.unlink(missing_ok=True)
                 self.refresh(announce=False)
                 raise IngestError("the file could not be read as an article")
+            if owner is not None and source.startswith(UPLOADS_PREFIX):
+                self._record_owner(source, owner)
             return document, len(self.retriever.store.article_rows.get(source, ()))
 
-    def remove(self, source: str, session: str | None = None) -> None:
+    def remove(self, source: str, session: str | None = None, owner: str | None = None) -> None:
         """Delete an article's file and drop it from the index.
+
+        Args:
+            session: the web session asking (a private upload is seen by its own session only).
+            owner: who asks, from the web chat: an upload there is removed only by who added it. None
+                (the command line, the archive's keeper) may remove any article.
 
         Raises:
             qa.ingest.IngestError: no such article (or not this session's to remove).
@@ -350,6 +390,8 @@ class Engine:
 
         if source not in {d.source for d in self.visible(session)}:
             raise IngestError(f"no article named {source!r}")
+        if owner is not None and self.owner_of(source) != owner:
+            raise IngestError(lang.WEB_LABELS["not_yours"])
         with self._adding, folder_lock(self.settings.index_dir):
             if source.startswith(UPLOADS_PREFIX):
                 remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])

@@ -255,7 +255,7 @@ def test_browser_overlong_and_empty_messages(page):
 
 
 def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
-    from qa.web import respond
+    from qa.web.page import respond
     from tests.test_grounded import prompt_number, scripted, with_model
 
     question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
@@ -286,20 +286,25 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
         assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]
         import httpx
 
-        # Failed logins are slowed down, more with each one; the right password still works.
-        seconds = []
-        for _ in range(6):
-            started = time.perf_counter()
-            refused = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "guess"})
-            seconds.append(time.perf_counter() - started)
-            assert refused.status_code == 400
-        assert seconds[0] < 1.0 and seconds[-1] >= 1.2
-        ok = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "secret"})
-        assert ok.status_code == 200
-        # The plain JSON endpoint takes the same account, by HTTP Basic auth.
-        body = json.dumps({"id": 1, "question": "Wat zei het Kremlin?"})
+        login = f"http://127.0.0.1:{port}/login"
         api = f"http://127.0.0.1:{port}/api/ask"
-        assert httpx.post(api, content=body).status_code == 401
+        body = json.dumps({"id": 1, "question": "Wat zei het Kremlin?"})
+        # Asking without credentials is no failed login: it slows no one and locks no one out.
+        assert all(httpx.post(api, content=body).status_code == 401 for _ in range(20))
+        # A guesser gets its five tries, answered at once, then 429 with the seconds to wait.
+        guesser = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
+        started = time.perf_counter()
+        codes = [guesser.post(login, data={"username": "reader", "password": "guess"}).status_code
+                 for _ in range(7)]
+        assert codes == [400] * 5 + [429] * 2 and time.perf_counter() - started < 3.0
+        refused = guesser.post(login, data={"username": "reader", "password": "secret"})
+        assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 60
+        assert guesser.post(api, content=body, auth=("reader", "secret")).status_code == 429
+        # The reader on another address logs in at once, the guesser notwithstanding.
+        started = time.perf_counter()
+        ok = httpx.post(login, data={"username": "reader", "password": "secret"})
+        assert ok.status_code == 200 and time.perf_counter() - started < 1.0
+        # The plain JSON endpoint takes the same account, by HTTP Basic auth.
         assert httpx.post(api, content=body, auth=("reader", "wrong")).status_code == 401
         assert httpx.post(api, content=body, auth=("reader", "secret")).json()["answerable"]
     finally:
@@ -313,7 +318,7 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
 
 
 def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
-    from qa.web import is_loopback
+    from qa.web.serve import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
@@ -325,7 +330,7 @@ def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
 
 
 def test_an_empty_message_adds_nothing_to_the_chat(engine):
-    from qa.web import respond
+    from qa.web.page import respond
 
     for message in ("", "   "):
         updates = list(respond(engine, message, []))
@@ -333,7 +338,7 @@ def test_an_empty_message_adds_nothing_to_the_chat(engine):
 
 
 def test_the_question_shows_at_once_with_a_sign_of_work(engine):
-    from qa.web import respond
+    from qa.web.page import respond
 
     first = next(respond(engine, "Wat zei het Kremlin?", []))
     chat = first[1]
@@ -415,7 +420,7 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
     from qa.bench.ingest import PAGES
     from qa.chat import Engine
     from qa.settings import Settings
-    from qa.web import add_article, remove_article, scope_choices
+    from qa.web.page import add_article, remove_article, scope_choices
 
     engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
     upload = tmp_path / "gradio-temp" / "nos-dijken.html"
@@ -590,6 +595,87 @@ def test_browser_over_an_empty_folder_adds_a_page_and_answers_from_it(browser, e
     page.locator("#qa-remove").click()
     _status(page, "Verwijderd")
     page.wait_for_function("!document.querySelector('#qa-title').innerText.includes('2 artikelen')")
+
+
+TREES = ("De gemeente Utrecht plant 1200 nieuwe bomen langs de Catharijnesingel. "
+         "Het planten begint in november en duurt drie maanden.")
+
+
+def _paste(page, title: str, text: str) -> str:
+    page.locator("#qa-add").click()
+    page.get_by_role("tab", name="Tekst plakken / Paste text").click()
+    page.locator("#qa-paste-title textarea, #qa-paste-title input").first.fill(title)
+    page.locator("#qa-paste textarea").fill(text)
+    page.locator("#qa-add-text").click()
+    return _status(page, "✓" if title else "⚠")
+
+
+def _options(page) -> list[str]:
+    page.locator("#qa-scope input").click()
+    options = [o.inner_text() for o in page.locator("[role=option]").all()]
+    page.keyboard.press("Escape")
+    return options
+
+
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory):
+    docs = tmp_path_factory.mktemp("private-docs")
+    shutil.copy(next(SEEDS.glob("*.txt")), docs)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, APP, "--docs", str(docs), "--index-dir", str(tmp_path_factory.mktemp("private-index")),
+         "--port", str(port), "--private-uploads"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process)
+    yield f"http://127.0.0.1:{port}/"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.mark.slow
+def test_browser_private_uploads_are_keyed_to_the_servers_cookie_not_to_what_a_client_sends(
+        browser, private_server):
+    owner = browser.new_context().new_page()
+    owner.goto(private_server)
+    owner.locator("#qa-input textarea").wait_for()
+    session = next(c for c in owner.context.cookies() if c["name"] == "qa_session")
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+    _paste(owner, "Bomen in Utrecht", TREES)
+    assert any("Bomen in Utrecht" in o for o in _options(owner))
+    owner.reload()  # the same browser keeps its uploads across a reload
+    owner.locator("#qa-input textarea").wait_for()
+    assert any("Bomen in Utrecht" in o for o in _options(owner))
+    # Another browser, and one that forges a session cookie: neither sees the upload or its words.
+    forger = browser.new_context()
+    forger.add_cookies([{"name": "qa_session", "value": session["value"].split(".")[0] + ".forged",
+                         "url": private_server}])
+    for other in (browser.new_context().new_page(), forger.new_page()):
+        other.goto(private_server)
+        other.locator("#qa-input textarea").wait_for()
+        assert not any("Bomen" in o for o in _options(other))
+        _ask(other, "Hoeveel bomen plant de gemeente Utrecht?")
+        assert "1200" not in other.locator("#qa-chat .message").last.inner_text()
+        other.context.close()
+    owner.context.close()
+
+
+@pytest.mark.slow
+def test_browser_only_the_browser_that_added_an_article_may_remove_it(browser, empty_server):
+    url, _ = empty_server
+    adder, stranger = browser.new_context().new_page(), browser.new_context().new_page()
+    for page in (adder, stranger):
+        page.goto(url)
+        page.locator("#qa-input textarea").wait_for()
+    _paste(adder, "Bomen langs de singel", TREES)
+    stranger.reload()
+    stranger.locator("#qa-input textarea").wait_for()
+    for page, outcome in ((stranger, "⚠"), (adder, "Verwijderd")):
+        page.locator("#qa-scope input").click()
+        page.get_by_role("option", name="Bomen langs de singel").first.click()
+        page.wait_for_function("!document.querySelector('#qa-remove').disabled")
+        page.locator("#qa-remove").click()
+        said = _status(page, outcome)
+    assert "only who added the article can remove it" in stranger.locator("#qa-status").inner_text()
+    assert "Verwijderd" in said
 
 
 @pytest.mark.slow

@@ -168,6 +168,7 @@ TIME_FROM_NOW = "after in within".split()
 # The web page's own words (shown beside the Dutch ones: the page is bilingual).
 PAGE = {
     "scope": "Ask about", "placeholder": "Ask a question", "reset": "New conversation",
+    "not_yours": "only who added the article can remove it",
     "remove": "Remove chosen article", "add": "Add an article", "file": "File",
     "choose_file": "Choose a file", "paste": "Paste text", "title": "Title (optional)",
     "text": "Text", "add_button": "Add", "fetch": "Fetch", "sources": "Sources", "article": "Article",

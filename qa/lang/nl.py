@@ -180,6 +180,7 @@ TIME_FROM_NOW = "na over binnen na afloop van".split()
 # The web page's own words (shown beside the English ones: the page is bilingual).
 PAGE = {
     "scope": "Vraag over", "placeholder": "Stel een vraag", "reset": "Nieuw gesprek",
+    "not_yours": "alleen wie het artikel toevoegde kan het verwijderen",
     "remove": "Verwijder gekozen artikel", "add": "Artikel toevoegen", "file": "Bestand",
     "choose_file": "Kies een bestand (.txt .md .html .pdf)", "paste": "Tekst plakken", "title": "Titel (mag leeg)",
     "text": "Tekst", "add_button": "Toevoegen", "fetch": "Ophalen", "sources": "Bronnen", "article": "Artikel",

@@ -1,18 +1,17 @@
-"""Web: the Gradio chat, a thin face over `Engine.ask`, plus the JSON API (`POST /api/ask`, and Gradio's `/ask`)."""
+"""The chat page: Gradio Blocks over `Engine.stream`, with the article picker and the add and remove panel."""
 
 
-import ipaddress
 import logging
-import sys
 
 from qa import lang, render
 from qa.chat import Engine, QuestionError, Turn
-from qa import protocol
 from qa.protocol import handle_request
-from qa.settings import Settings
 from qa.text import language
+from qa.web.api import API_THREADS
+from qa.web.auth import Sessions, session_key
 
 log = logging.getLogger(__name__)
+
 
 def _turns(messages: list[dict]) -> list[Turn]:
     """This browser session's chat history as the engine's turns (the chat keeps it per session)."""
@@ -84,7 +83,8 @@ def removable(scope: str) -> bool:
     return bool(scope) and scope != ALL and scope.startswith(UPLOADS_PREFIX)
 
 
-def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None):
+def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None,
+                owner: str | None = None):
     """Add an article from the web chat: `how` is "file" (a path Gradio saved the upload at), "text" or
     "link". Yields status messages (Markdown, escaped) while it works; the last says what was added,
     or why nothing was. The chat keeps working whatever the input held."""
@@ -113,7 +113,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
             write = partial(articles.add_text, folder, value or "", title or "", settings=engine.settings)
         else:
             write = partial(articles.add_url, folder, (value or "").strip(), settings=engine.settings)
-        document, passages = engine.add(write, session)
+        document, passages = engine.add(write, session, owner)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
         yield "⚠ Niet toegevoegd / not added: " + render.escape_markdown(str(error))
@@ -123,7 +123,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
            + f", {passages} passages")
 
 
-def remove_article(engine: Engine, source: str, session: str | None = None) -> str:
+def remove_article(engine: Engine, source: str, session: str | None = None, owner: str | None = None) -> str:
     """Remove an uploaded article (articles of the server's own folder are not the chat's to remove)."""
     from qa.index import UPLOADS_PREFIX
     from qa.ingest import IngestError
@@ -133,21 +133,30 @@ def remove_article(engine: Engine, source: str, session: str | None = None) -> s
     if not source.startswith(UPLOADS_PREFIX):
         return "⚠ Alleen toegevoegde artikelen kunnen weg / only added articles can be removed"
     try:
-        engine.remove(source, session)
+        engine.remove(source, session, owner)
     except (IngestError, OSError) as error:
         return "⚠ " + render.escape_markdown(str(error))
     return "✓ Verwijderd / removed: " + render.escape_markdown(source[len(UPLOADS_PREFIX):])
 
 
-def build_app(engine: Engine):
-    """The Gradio Blocks app for `engine`."""
+def build_app(engine: Engine, sessions: "Sessions | None" = None):
+    """The Gradio Blocks app for `engine`; `sessions` tells browsers apart by the cookie the server issues
+    (`qa.web.auth.SessionCookie` must sit in front of the app)."""
     import os
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
     import gradio as gr
 
+    sessions = sessions or Sessions()
+
     def session_of(request: gr.Request | None) -> str | None:
-        return getattr(request, "session_hash", None)
+        # The server's own signed cookie, never Gradio's session_hash: the browser chooses that one.
+        return session_key(request, sessions) if request is not None else None
+
+    def owner_of(request: gr.Request | None) -> str:
+        """Who adds or removes: the logged-in user under --auth, else the browser session."""
+        user = getattr(request, "username", None)
+        return f"user:{user}" if user else f"session:{session_of(request)}"
 
     def on_submit(message, messages, scope, request: gr.Request):
         yield from respond(engine, message, messages, scope, session_of(request))
@@ -165,7 +174,7 @@ def build_app(engine: Engine):
     def on_add(how):
         def handler(value, title, scope, request: gr.Request):
             status = ""
-            for status in add_article(engine, how, value, title, session_of(request)):
+            for status in add_article(engine, how, value, title, session_of(request), owner_of(request)):
                 yield status, gr.update(), gr.update(), gr.update()
             added = status.startswith("✓")
             cleared = None if how == "file" else ""
@@ -173,7 +182,7 @@ def build_app(engine: Engine):
         return handler
 
     def on_remove(scope, request: gr.Request):
-        status = remove_article(engine, scope, session_of(request))
+        status = remove_article(engine, scope, session_of(request), owner_of(request))
         return status, picker(request, ALL if status.startswith("✓") else scope), heading(request)
 
     def on_scope(scope):
@@ -235,158 +244,3 @@ def build_app(engine: Engine):
         app.load(on_load, None, [scope, title], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=API_THREADS * 4)
     return app
-
-
-class LoginGuard:
-    """The `--auth` check, slowed down after failures: each login within a minute of failed ones waits
-    0.25 s per failure (at most 3 s), so guessing passwords takes hours, not seconds. Async, so a waiting
-    login holds no worker.
-
-    Args:
-        user, password: the one account.
-    """
-
-    WINDOW_S = 60.0
-    STEP_S = 0.25
-    MAX_DELAY_S = 3.0
-
-    def __init__(self, user: str, password: str):
-        self.user, self.password = user, password
-        self.failures: list[float] = []
-
-    async def check(self, user: str, password: str) -> bool:
-        """True for the account's user and password. (A coroutine function, not an object with an async
-        `__call__`: Gradio awaits only what `inspect.iscoroutinefunction` recognises, and would take the
-        un-awaited coroutine of anything else for a yes.)"""
-        import asyncio
-        import hmac
-        import time
-
-        now = time.monotonic()
-        self.failures = [t for t in self.failures if now - t < self.WINDOW_S]
-        if self.failures:
-            await asyncio.sleep(min(self.STEP_S * len(self.failures), self.MAX_DELAY_S))
-        ok = hmac.compare_digest(user.encode(), self.user.encode()) & hmac.compare_digest(
-            password.encode(), self.password.encode())
-        if not ok:
-            self.failures.append(time.monotonic())
-        return bool(ok)
-
-    async def check_header(self, authorization: str) -> bool:
-        """True for an HTTP `Authorization: Basic …` header carrying the account."""
-        import base64
-        import binascii
-
-        scheme, _, encoded = authorization.partition(" ")
-        try:
-            user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            user = password = ""
-        return await self.check(user, password) if scheme.lower() == "basic" else await self.check("", "")
-
-
-API_PATH = "/api/ask"
-# The engine is CPU-bound and embeds one question at a time: more threads than this only queue inside it.
-API_THREADS = 4
-
-
-def api_routes(engine: Engine, guard: "LoginGuard | None") -> list:
-    """`POST /api/ask`: the protocol's request object in, its answer object out (`{"id", "error"}` with
-    status 400 for a bad request). One request, one response, no queue and no event stream, so a
-    question costs what the engine takes for it. With `--auth`, it takes the same account by HTTP Basic
-    auth, slowed down after failures like the login page."""
-    import anyio
-    from starlette.responses import Response
-    from starlette.routing import Route
-
-    limiter = anyio.CapacityLimiter(API_THREADS)
-
-    def reply(result: dict, status: int = 200, headers: dict | None = None) -> Response:
-        return Response(protocol.dumps(result), status_code=status, headers=headers,
-                        media_type="application/json")
-
-    async def ask(request) -> Response:
-        if guard is not None and not await guard.check_header(request.headers.get("authorization", "")):
-            return reply({"id": None, "error": "log in: HTTP Basic auth with the --auth account"}, 401,
-                         {"WWW-Authenticate": 'Basic realm="qa"'})
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > protocol.MAX_LINE_BYTES:
-                return reply({"id": None, "error": f"request too large (over {protocol.MAX_LINE_BYTES} bytes)"}, 413)
-        result = await anyio.to_thread.run_sync(protocol.handle_line, engine, bytes(body), limiter=limiter)
-        return reply(result, 400 if "error" in result else 200)
-
-    return [Route(API_PATH, ask, methods=["POST"])]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _port_problem(host: str, port: int) -> str:
-    """Why the web chat cannot listen on `host`:`port` (in use, out of range, not allowed), or ""."""
-    import socket
-
-    if not 1 <= port <= 65535:
-        return f"{port} is not a port (1 to 65535): choose another with --port"
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            probe.bind((host, port))
-    except OSError as error:
-        reason = "already in use" if error.errno == 98 else (error.strerror or str(error)).lower()
-        return f"cannot listen on {host}:{port} ({reason}): choose another with --port"
-    return ""
-
-
-def main(settings: Settings, share: bool = False, auth: str | None = None, articles: list[str] | None = None) -> int:
-    credentials = None
-    if auth:
-        user, _, password = auth.partition(":")
-        if not user or not password:
-            print("error: --auth takes USER:PASSWORD", file=sys.stderr)
-            return 2
-        credentials = (user, password)
-    host = settings.host.strip("[]")
-    if ":" in host:
-        # Gradio writes its own address as http://HOST:PORT, which an IPv6 literal breaks; its IPv4 twin
-        # serves the same machine.
-        twin = "127.0.0.1" if is_loopback(host) else "0.0.0.0"
-        print(f"note: the web server takes no IPv6 address; listening on {twin} instead of {host}", file=sys.stderr)
-        settings = settings.replace(host=twin)
-    if not is_loopback(settings.host) and not credentials:
-        print(f"warning: listening on {settings.host} without --auth: anyone who can reach this machine "
-              "can use the chat", file=sys.stderr)
-    problem = _port_problem(settings.host, settings.port)
-    if problem:  # said in one line before the index is opened, not in Gradio's traceback after
-        print(f"error: {problem}", file=sys.stderr)
-        return 2
-    engine = Engine.open(settings, progress=True)
-    if articles:
-        print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)
-    if settings.private_uploads:
-        import shutil
-
-        # Private uploads belong to browser sessions, which end with the server.
-        shutil.rmtree(engine.folder_for("x").parent, ignore_errors=True)
-        engine.refresh()
-    guard = LoginGuard(*credentials) if credentials else None
-    app = build_app(engine)
-    print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
-    import gradio as gr
-
-    # The system's own fonts: the bundled web font lacks some glyphs (a bold "A" fell back to another
-    # font), and nothing may be fetched from outside.
-    theme = gr.themes.Default(font=["system-ui", "ui-sans-serif", "sans-serif"],
-                              font_mono=["ui-monospace", "monospace"])
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=settings.host, server_port=settings.port, share=share,
-        auth=guard.check if guard else None, app_kwargs={"routes": api_routes(engine, guard)},
-        css=render.CSS, theme=theme, show_error=False, quiet=True,
-        max_file_size=settings.max_upload_bytes)  # Gradio refuses larger uploads before they reach the disk
-    return 0
