@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("remove", "remove an article from the articles folder and the index", data).add_argument(
         "name", help="its file name (as `list` shows it) or title")
     command("list", "list the indexed articles", data)
+    command("graph", "print which modules of the package import which, and any cycle or upward import")
     bench = command("bench", "run the benchmark and print its figures", data, answer)
     bench.add_argument("--set", choices=("article", "reader", "own", "whole", "xquad", "all"), default="all",
                        help="which question set (default: all)")
@@ -266,6 +267,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
     args = build_parser().parse_args(argv)
     command = args.command or ("repl" if getattr(args, "repl", False) else "web")
+    if command == "graph":
+        from qa import graph
+
+        return graph.main()
     from qa.documents import DocumentsError
     from qa.generate import GeneratorError
 

@@ -92,5 +92,5 @@ def create_chat_model(settings: Settings):
                                  "-r requirements-llm.txt)")
         from qa.llm_process import LocalChat, ModelProcess
 
-        return LocalChat(ModelProcess(path), settings)
+        return LocalChat(ModelProcess(path), settings, openai_chat)
     raise GeneratorError(f"unknown QA_LLM {kind!r}: use 'openai', 'smollm2' or 'gguf:/path/model.gguf'")

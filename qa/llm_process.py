@@ -135,17 +135,16 @@ class LocalChat:
     raises `ModelStopped` (the chat answers without the model), and the next call starts it again.
     """
 
-    def __init__(self, process: ModelProcess, settings: Settings):
-        self.process, self.settings = process, settings
+    def __init__(self, process: ModelProcess, settings: Settings, client):
+        """`client(settings)` makes the OpenAI-compatible chat client (`qa.generate.openai_chat`)."""
+        self.process, self.settings, self._make_client = process, settings, client
         self._client = None
         self._client_url = ""
 
     def _chat(self):
         url = self.process.url
         if self._client is None or url != self._client_url:
-            from qa.generate import openai_chat
-
-            self._client = openai_chat(self.settings.replace(llm_base_url=url, llm_model="local"))
+            self._client = self._make_client(self.settings.replace(llm_base_url=url, llm_model="local"))
             self._client_url = url
         return self._client
 

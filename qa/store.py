@@ -289,13 +289,6 @@ class PassageStore:
     def embeddings(self) -> Embeddings | None:
         return self._embeddings
 
-    def as_vectorstore(self):
-        """This store as a LangChain `VectorStore` (`qa.vectorstore.PassageVectorStore`). Imported only when
-        asked for: LangChain's `VectorStore` brings its tracing stack, about a second of start-up."""
-        from qa.vectorstore import PassageVectorStore
-
-        return PassageVectorStore(self)
-
     def search_vector(self, vector: np.ndarray, k: int, ids: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The `k` passages nearest `vector` (among passages `ids` only, if given; see `ids_of`), as
         `(row, cosine)`, best first."""

@@ -134,7 +134,9 @@ def test_store_speaks_langchain_vectorstore(fresh):
     from langchain_core.vectorstores import VectorStore
 
     _, store, _ = fresh
-    langchain = store.as_vectorstore()
+    from qa.vectorstore import PassageVectorStore
+
+    langchain = PassageVectorStore(store)
     assert isinstance(langchain, VectorStore)
     docs = langchain.similarity_search("Wat willen de ministers van Buitenlandse Zaken van de EU?", k=2)
     assert "sancties" in docs[0].page_content

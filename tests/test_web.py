@@ -280,11 +280,15 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
          "--port", str(port), "--auth", "reader:secret"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for_port(port, process)
-        with pytest.raises(Exception):  # no login, no answers
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):  # no login, no answers
             Client(f"http://127.0.0.1:{port}/", verbose=False).predict("Wat zei het Kremlin?", [], api_name="/ask")
+        import httpx
+
+        assert httpx.post(f"http://127.0.0.1:{port}/gradio_api/call/ask", json={"data": ["x", []]}).status_code == 401
         client = Client(f"http://127.0.0.1:{port}/", auth=("reader", "secret"), verbose=False)
         assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]
-        import httpx
 
         login = f"http://127.0.0.1:{port}/login"
         api = f"http://127.0.0.1:{port}/api/ask"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from qa.ingest import Extracted, IngestError
+from qa.ingest.extracted import Extracted, IngestError
 
 
 def extract(data: bytes, url: str = "") -> Extracted:

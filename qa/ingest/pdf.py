@@ -6,7 +6,7 @@ import io
 import re
 import statistics
 
-from qa.ingest import Extracted, IngestError
+from qa.ingest.extracted import Extracted, IngestError
 
 _PAGE_NUMBER = re.compile(r"^(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:of|van|/)\s*\d{1,4})?$", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", '"', "”", "’", "'")

@@ -1,0 +1,96 @@
+"""Module graph: which `qa` modules import which, read from the source (`python app.py graph`)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+
+# The faces, which nothing below them may import: the command line, the terminal and the web.
+FACES = ("qa.cli", "qa.repl", "qa.terminal", "qa.web")
+
+
+def modules(root: Path = PACKAGE) -> dict[str, Path]:
+    """Every module of the package by its dotted name (a package by its `__init__`)."""
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def imports(root: Path = PACKAGE) -> dict[str, set[str]]:
+    """Each module's imports of other modules of the package, those inside functions included."""
+    known = modules(root)
+    graph = {}
+    for name, path in known.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # a relative import
+                    base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names]
+            for target in targets:
+                while target and target not in known:  # `import qa.vectors.faiss_exact` counts as that module
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    found.add(target)
+        graph[name] = found
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round about (Tarjan's algorithm)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def is_face(name: str) -> bool:
+    return any(name == face or name.startswith(face + ".") for face in FACES)
+
+
+def upward(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Imports that point up: a module below the faces importing one of them."""
+    return sorted((a, b) for a, targets in graph.items() for b in targets if is_face(b) and not is_face(a))
+
+
+def main() -> int:
+    graph = imports()
+    width = max(len(name) for name in graph)
+    for name in sorted(graph, key=lambda n: (not is_face(n), n)):
+        print(f"{name:{width}} → {', '.join(sorted(graph[name])) or '–'}")
+    found, up = cycles(graph), upward(graph)
+    print(f"\n{len(graph)} modules; cycles: {found or 'none'}; imports pointing up at a face: {up or 'none'}")
+    return 1 if found or up else 0
