@@ -18,6 +18,7 @@ from pathlib import Path
 from qa.documents import Document, parse
 from qa.ingest import PDF_SUFFIXES, SUFFIXES, Extracted, IngestError, extract, kind, megabytes, pasted
 from qa.settings import Settings
+from qa.text import sentence_count
 
 MAX_NAME_CHARS = 80
 
@@ -111,6 +112,16 @@ def _check_new(text: str, existing: list[Document]) -> Document:
     return document
 
 
+def _check_length(text: str, settings: Settings) -> None:
+    """Refuse an article too long to index in reasonable time: over the byte or the sentence limit."""
+    if len(text.encode("utf-8")) > settings.max_article_bytes:
+        raise IngestError(f"the text is over the {megabytes(settings.max_article_bytes)} limit for one article")
+    sentences = sentence_count(text)
+    if sentences > settings.max_article_sentences:
+        raise IngestError(f"the text has about {sentences:,} sentences, over the limit of "
+                          f"{settings.max_article_sentences:,} for one article: add it in parts")
+
+
 def read_file(path: Path, settings: Settings) -> bytes:
     """The bytes of a file to add, read only when it is within the upload cap.
 
@@ -136,8 +147,7 @@ def add_file(folder: Path, name: str, data: bytes, existing: list[Document], set
                           f"{megabytes(settings.max_upload_bytes)} limit")
     extracted = extract(name, data)
     text = extracted.text if kind(name, data) == "text" else extracted.as_article()
-    if len(text.encode("utf-8")) > settings.max_article_bytes:
-        raise IngestError(f"its text is over the {megabytes(settings.max_article_bytes)} limit for one article")
+    _check_length(text, settings)
     document = _check_new(text, existing)
     filename = safe_name(name, data)
     if kind(name, data) == "text" and not filename.endswith((".txt", ".md")):
@@ -156,8 +166,7 @@ def add_extracted(folder: Path, extracted: Extracted, existing: list[Document], 
         IngestError: too long, or already there.
     """
     text = extracted.as_article()
-    if len(text.encode("utf-8")) > settings.max_article_bytes:
-        raise IngestError(f"the text is over the {megabytes(settings.max_article_bytes)} limit for one article")
+    _check_length(text, settings)
     document = _check_new(text, existing)
     base = name or extracted.title or document.headline
     path = _write(folder, safe_name(re.sub(r"\W+", "-", base.casefold())[:60] + ".md"), text.encode("utf-8"))

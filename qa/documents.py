@@ -12,6 +12,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 from qa.ingest import SUFFIXES, IngestError, decode, extract, kind
+from qa.text import sentence_count
 
 # Some article dumps glue a ` date 2020-08 ` marker before the first sentence.
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
@@ -237,12 +238,13 @@ def read_article(path: Path, data: bytes, extracted_dir: Path | None = None) -> 
 
 def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path | None = None,
                    prefix: str = "", max_file_bytes: int = 20_000_000, required: bool = True,
-                   known: dict | None = None) -> list[Document]:
+                   known: dict | None = None, max_sentences: int = 3_000) -> list[Document]:
     """Load every article (`.txt`, `.md`, `.html`, `.htm`, `.pdf`) under `folder`, sorted by path.
 
     Args:
         folder: the articles folder.
         max_bytes: the largest article text; larger ones are skipped with a warning.
+        max_sentences: so are articles of more sentences (see `Settings.max_article_sentences`).
         extracted_dir: where the text of web pages and PDF files is kept (None: extract on every load).
         prefix: put before each file's name in `Document.source` (to tell folders apart).
         max_file_bytes: the largest web page or PDF file.
@@ -301,6 +303,10 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
             continue
         if len(text.encode("utf-8")) > max_bytes:
             log.warning("skipping %s: its text is over the %d-byte limit for one article", path, max_bytes)
+            continue
+        if sentence_count(text) > max_sentences:
+            log.warning("skipping %s: about %d sentences, over the limit of %d for one article (QA_MAX_ARTICLE_"
+                        "SENTENCES)", path, sentence_count(text), max_sentences)
             continue
         source = prefix + path.relative_to(folder).as_posix()
         documents.append(parse(source, text, hashlib.sha256(data).hexdigest()))

@@ -53,9 +53,10 @@ def load_articles(settings: Settings, known: dict | None = None) -> list[Documen
                              f"{settings.docs_dir}` creates it)")
     uploads = load_documents(settings.uploads, settings.max_article_bytes, settings.extracted_dir,
                              prefix=UPLOADS_PREFIX, max_file_bytes=settings.max_upload_bytes, required=False,
-                             known=known)
+                             known=known, max_sentences=settings.max_article_sentences)
     documents = load_documents(settings.docs_dir, settings.max_article_bytes, settings.extracted_dir,
-                               max_file_bytes=settings.max_upload_bytes, required=False, known=known)
+                               max_file_bytes=settings.max_upload_bytes, required=False, known=known,
+                               max_sentences=settings.max_article_sentences)
     return documents + uploads
 
 

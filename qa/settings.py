@@ -37,6 +37,8 @@ class Settings:
             milvus-lite file; "" takes `milvus.db` in the index folder (`QA_MILVUS_URI`, `--milvus-uri`).
         max_passage_chars: paragraphs longer than this are split on sentence boundaries.
         max_article_bytes: larger article files are skipped with a warning (`QA_MAX_ARTICLE_BYTES`).
+        max_article_sentences: so are articles of more sentences, and refused when added: each sentence
+            is embedded, and 20,000 of them take half an hour (`QA_MAX_ARTICLE_SENTENCES`).
         top_k: how many passages are cited at most.
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
@@ -61,6 +63,7 @@ class Settings:
     milvus_uri: str = ""
     max_passage_chars: int = 700
     max_article_bytes: int = 2_000_000
+    max_article_sentences: int = 3_000
     top_k: int = 5
     min_answer_score: float | None = None
     question_cache: int = 4096
@@ -107,6 +110,7 @@ _ENV = {
     "milvus_uri": ("QA_MILVUS_URI", str),
     "max_passage_chars": ("QA_MAX_PASSAGE_CHARS", int),
     "max_article_bytes": ("QA_MAX_ARTICLE_BYTES", int),
+    "max_article_sentences": ("QA_MAX_ARTICLE_SENTENCES", int),
     "top_k": ("QA_TOP_K", int),
     "min_answer_score": ("QA_MIN_ANSWER_SCORE", float),
     "question_cache": ("QA_QUESTION_CACHE", int),

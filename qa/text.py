@@ -47,6 +47,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s|$)")
+
+
+def sentence_count(text: str) -> int:
+    """About how many sentences `text` has (its sentence-ending marks), read in one pass: enough to hold
+    an article to a limit before it is split and embedded."""
+    return sum(1 for _ in _SENTENCE_END.finditer(text)) or (1 if text.strip() else 0)
+
+
 def stems(text: str) -> list[str]:
     """Content-word stems of `text` (the Snowball stemmer of the articles' language), stopwords dropped."""
     return content_stems(words(text))

@@ -95,6 +95,25 @@ def test_an_upload_over_the_cap_is_refused_before_it_is_read():
         articles.add_file(settings.uploads, "x.txt", b"a" * 1001, [], settings)
 
 
+def test_an_article_of_too_many_sentences_is_refused_when_added_and_skipped_in_the_folder(tmp_path, caplog):
+    settings = Settings(docs_dir=tmp_path / "docs", index_dir=tmp_path / "index", max_article_sentences=500)
+    one_line = ("De raad vergaderde opnieuw over de begroting. " * 600).encode()  # 1 line, 600 sentences
+    for add in (lambda: articles.add_file(settings.docs_dir, "lang.txt", one_line, [], settings),
+                lambda: articles.add_extracted(settings.docs_dir, articles.pasted(one_line.decode(), "Lang"), [],
+                                               settings)):
+        with pytest.raises(IngestError, match="about 600 sentences, over the limit of 500"):
+            add()
+    # Put in the folder by hand, it is skipped with a warning; the others load and answer.
+    settings.docs_dir.mkdir()
+    (settings.docs_dir / "lang.txt").write_bytes(one_line)
+    (settings.docs_dir / "kort.txt").write_text("De gemeente plant dit najaar 1200 nieuwe bomen in het centrum. "
+                                                "Het planten begint in november.", encoding="utf-8")
+    engine = Engine.open(settings, progress=False)
+    assert [d.source for d in engine.documents] == ["kort.txt"]
+    assert "lang.txt" in caplog.text and "over the limit of 500" in caplog.text
+    assert "1200" in engine.ask("Hoeveel bomen plant de gemeente?").answer.short
+
+
 def test_removing_an_article_drops_it_from_the_answers(library):
     document, _ = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
