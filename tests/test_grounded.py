@@ -149,8 +149,8 @@ def test_smollm2_answers_carry_only_supported_citations(engine, llama_server, ki
     for question in QUESTIONS:
         answer = llm_engine.ask(question).answer
         assert not answer.notice.startswith("The language model did")  # the server answered
-        if answer.generator == "llm":  # the model's own answer: verified, so nothing to excuse
-            assert answer.answerable and not answer.notice
+        if answer.generator == "llm":  # the model's own answer (or its refusal): nothing to excuse
+            assert not answer.notice
         elif answer.answerable:  # a quoted answer in its place says which of the known reasons it was
             openings = [n.split("{")[0] for m in lang.LANGUAGES.values() for n in m.NOTICES.values()]
             assert any(answer.notice.startswith(o) for o in openings) or (not answer.notice and answer.dropped)

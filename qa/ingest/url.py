@@ -18,17 +18,52 @@ def _check_address(url: str, allow_private: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IngestError("only http:// and https:// links can be added")
+    checked_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), allow_private)
+
+
+def checked_address(host: str, port: int, allow_private: bool) -> str:
+    """Resolve `host` and return the address to connect to, after checking every address it resolves
+    to (see `_check_address`)."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
-        raise IngestError(f"cannot find the host {parts.hostname}") from None
-    if allow_private:
-        return
-    for info in infos:
-        if not is_public(ipaddress.ip_address(info[4][0].split("%")[0])):
-            raise IngestError(f"links to local or private network addresses are refused ({parts.hostname}); "
-                              "QA_ALLOW_PRIVATE_URLS=1 allows them")
+        raise IngestError(f"cannot find the host {host}") from None
+    if not infos:
+        raise IngestError(f"cannot find the host {host}")
+    if not allow_private:
+        for info in infos:
+            if not is_public(ipaddress.ip_address(info[4][0].split("%")[0])):
+                raise IngestError(f"links to local or private network addresses are refused ({host}); "
+                                  "QA_ALLOW_PRIVATE_URLS=1 allows them")
+    return infos[0][4][0]
+
+
+def _transport(allow_private: bool):
+    """An httpx transport that connects only to addresses it has checked itself. The name is resolved
+    once per connection, checked, and that very address is connected to: a name that resolves to a public
+    address for the check and to a private one a moment later (DNS rebinding) never reaches the private
+    one. The name stays the Host header and the TLS server name."""
+    import httpcore
+    import httpx
+
+    class CheckedBackend(httpcore.NetworkBackend):
+        def __init__(self):
+            self.inner = httpcore.SyncBackend()
+
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            return self.inner.connect_tcp(checked_address(host, port, allow_private), port, timeout,
+                                          local_address, socket_options)
+
+        def connect_unix_socket(self, path, timeout=None, socket_options=None):
+            raise httpcore.ConnectError("links reach no local socket")
+
+        def sleep(self, seconds):
+            self.inner.sleep(seconds)
+
+    transport = httpx.HTTPTransport(trust_env=False)
+    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                              network_backend=CheckedBackend())
+    return transport
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -73,7 +108,7 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
     url = url.strip()
     deadline = time.monotonic() + timeout
     too_slow = f"the site did not send the page within {timeout:g} s"
-    client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+    client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, transport=_transport(allow_private),
                           headers={"User-Agent": "qa-news/1.0 (article fetcher)", "Accept-Encoding": "gzip, identity"})
     # At the deadline the connection is closed under whatever read is waiting on it.
     watchdog = threading.Timer(timeout, client.close)

@@ -165,3 +165,42 @@ def test_ipv6_forms_that_embed_a_private_ipv4_address_are_not_public(address):
 
     assert not is_public(ipaddress.ip_address(address))
     assert is_public(ipaddress.ip_address("64:ff9b::808:808"))  # NAT64 of a public address is fine
+
+
+def _stand_in_public(monkeypatch, address: str) -> None:
+    """Let one loopback address count as public: it stands in for a server on the internet."""
+    import qa.ingest.url as url_module
+
+    real = url_module.is_public
+    monkeypatch.setattr(url_module, "is_public", lambda a: str(a) == address or real(a))
+
+
+def test_a_public_link_that_redirects_to_a_private_address_is_refused(site, monkeypatch):
+    public = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    threading.Thread(target=public.serve_forever, daemon=True).start()
+    try:
+        _stand_in_public(monkeypatch, "127.0.0.2")
+        start = f"http://127.0.0.2:{public.server_address[1]}"
+        assert fetch(f"{start}/news")[1] == PAGE  # the stand-in public site itself is fetched
+        with pytest.raises(IngestError, match="local or private"):
+            fetch(f"{start}/redirect-to/{site}/news")
+    finally:
+        public.shutdown()
+
+
+def test_a_name_that_rebinds_to_a_private_address_after_the_check_is_never_connected_to(site, monkeypatch):
+    import socket
+
+    real = socket.getaddrinfo
+    port = int(site.rsplit(":", 1)[1])
+    answers = iter(["93.184.216.34"])  # public for the first look-up, loopback for every later one
+
+    def rebinding(host, *args, **kwargs):
+        if host != "news.example":
+            return real(host, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with pytest.raises(IngestError, match="local or private"):
+        fetch(f"http://news.example:{port}/news", timeout=5)
