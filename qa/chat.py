@@ -1,4 +1,5 @@
-"""Chat: the one conversation entry point that the command line, REPL and web chat all use."""
+"""Chat: the engine that answers, the one conversation entry point that the command line, REPL and web chat
+all use. What it answers from is changed through `qa.library`."""
 
 from __future__ import annotations
 
@@ -9,22 +10,19 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from qa import answerability, lang, spans, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.embeddings import QuestionCache
-from qa.files import folder_lock
-from qa.index import UPLOADS_PREFIX, IndexStatus, articles_state, open_index
+from qa.index import IndexStatus, articles_state, open_index
+from qa.library import visible_to
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
 
 log = logging.getLogger(__name__)
 
-OWNERS = ".owners.json"  # in the uploads folder: who added each shared upload from the web chat
-PRIVATE = "private"  # the uploads subfolder of `--private-uploads`, one folder per web session
 
 
 class QuestionError(ValueError):
@@ -124,7 +122,6 @@ class Engine:
     _seen: tuple | None = field(repr=False, default=None)  # the articles folder as last indexed
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
-    _adding: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _known: dict = field(repr=False, default_factory=dict)  # articles read, by file and its size and time
 
     def refresh(self, announce: bool = True, wait: bool = True) -> bool:
@@ -234,8 +231,10 @@ class Engine:
                                 f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
         query = search_query(question, turns)
         sources = self.resolve(articles, session) if articles is not None else None
-        if sources is None and any(d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") for d in self.documents):
-            sources = {d.source for d in self.visible(session)}
+        if sources is None:
+            visible = self.visible(session)
+            if len(visible) < len(self.documents):  # other sessions' private uploads are out of sight
+                sources = {d.source for d in visible}
         embed = self._question_vector or self._embedder.embed_question
         about = whole.asked_about_article(question)
         if about:  # a question about the article itself: answered from what the article is
@@ -287,117 +286,9 @@ class Engine:
     def document(self, source: str) -> Document | None:
         return next((d for d in self.documents if d.source == source), None)
 
-    # -- the articles -------------------------------------------------------------------------
-    def folder_for(self, session: str | None = None) -> Path:
-        """Where uploads go: the uploads folder, or this session's own under `--private-uploads`."""
-        uploads = self.settings.uploads
-        if self.settings.private_uploads and session:
-            return uploads / PRIVATE / re.sub(r"[^A-Za-z0-9_-]", "", session)[:64]  # keys are hex already
-        return uploads
-
     def visible(self, session: str | None = None) -> list[Document]:
-        """The articles a web session sees: all but other sessions' private uploads."""
-        own = f"{UPLOADS_PREFIX}{PRIVATE}/{re.sub(r'[^A-Za-z0-9_-]', '', session or '')[:64]}/"
-        return [d for d in self.documents
-                if not d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") or (session and d.source.startswith(own))]
-
-    def source_of(self, path: Path) -> str:
-        """The `Document.source` an article file gets."""
-        path = path.resolve()
-        uploads = self.settings.uploads.resolve()
-        if path.is_relative_to(uploads):
-            return UPLOADS_PREFIX + path.relative_to(uploads).as_posix()
-        return path.relative_to(self.settings.docs_dir.resolve()).as_posix()
-
-    def _owners_file(self) -> Path:
-        return self.settings.uploads / OWNERS
-
-    def owner_of(self, source: str) -> str | None:
-        """Who added a shared upload from the web chat (see `add`); None when no one is recorded."""
-        import json
-
-        try:
-            owners = json.loads(self._owners_file().read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
-        return owners.get(source) if isinstance(owners, dict) else None
-
-    def _record_owner(self, source: str, owner: str | None) -> None:
-        import json
-
-        from qa.files import atomic_write
-
-        try:
-            owners = json.loads(self._owners_file().read_text("utf-8"))
-        except (OSError, ValueError):
-            owners = {}
-        owners = {s: o for s, o in owners.items() if s in {d.source for d in self.documents}} if isinstance(
-            owners, dict) else {}
-        if owner is None:
-            owners.pop(source, None)
-        else:
-            owners[source] = owner
-        self._owners_file().parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._owners_file(), lambda h: h.write(json.dumps(owners).encode("utf-8")))
-
-    def add(self, write, session: str | None = None, owner: str | None = None) -> tuple[Document, int]:
-        """Add an article and index it (alone; the others keep their vectors).
-
-        Args:
-            write: one of `qa.articles`' add functions with its input bound; called with the articles
-                already there, it writes the new file and returns `qa.articles.Added`.
-            session: whose article it is, under `--private-uploads` (duplicates are looked for among
-                what that session sees).
-            owner: who may remove it again from the web chat (a session key, or the logged-in user).
-
-        Returns:
-            `(the new article, its number of passages)`.
-
-        Raises:
-            qa.ingest.IngestError: the input is no article, too large, or already there.
-        """
-        from qa.ingest import IngestError
-
-        # One at a time, in this process and across processes on the same index (two `add` commands at
-        # once), so that a second copy of an article is recognised: the lock first, then a fresh look.
-        with self._adding, folder_lock(self.settings.index_dir):
-            self.refresh(announce=False)
-            added = write(self.visible(session))
-            self.refresh(announce=False)
-            source = self.source_of(added.path)
-            document = self.document(source)
-            if document is None:
-                added.path.unlink(missing_ok=True)
-                self.refresh(announce=False)
-                raise IngestError("the file could not be read as an article")
-            if owner is not None and source.startswith(UPLOADS_PREFIX):
-                self._record_owner(source, owner)
-            return document, len(self.retriever.store.article_rows.get(source, ()))
-
-    def remove(self, source: str, session: str | None = None, owner: str | None = None) -> None:
-        """Delete an article's file and drop it from the index.
-
-        Args:
-            session: the web session asking (a private upload is seen by its own session only).
-            owner: who asks, from the web chat: an upload there is removed only by who added it. None
-                (the command line, the archive's keeper) may remove any article.
-
-        Raises:
-            qa.ingest.IngestError: no such article (or not this session's to remove).
-        """
-        from qa.articles import remove
-        from qa.ingest import IngestError
-
-        if source not in {d.source for d in self.visible(session)}:
-            raise IngestError(f"no article named {source!r}")
-        if owner is not None and self.owner_of(source) != owner:
-            raise IngestError(lang.WEB_LABELS["not_yours"])
-        with self._adding, folder_lock(self.settings.index_dir):
-            if source.startswith(UPLOADS_PREFIX):
-                remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])
-            else:
-                remove(self.settings.docs_dir, source)
-            self.refresh(announce=False)
+        """The articles a web session may ask about (see `qa.library.visible_to`)."""
+        return visible_to(self.documents, session)
 
     def resolve(self, articles: list[str], session: str | None = None) -> set[str]:
         """The sources that `articles` name: each a file name (`Document.source`), a title, or a part of

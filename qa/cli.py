@@ -209,10 +209,11 @@ def cmd_add(args, settings: Settings) -> int:
     from qa.ingest import IngestError
 
     from qa.files import folder_lock
+    from qa.library import Library
 
     settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts from nothing
     with folder_lock(settings.index_dir):  # another `add` may be writing this index right now
-        engine = _open_engine(settings)
+        library = Library(_open_engine(settings))
     failed = 0
     for item in args.items:
         try:
@@ -221,7 +222,7 @@ def cmd_add(args, settings: Settings) -> int:
             else:
                 data = articles.read_file(Path(item), settings)
                 write = partial(articles.add_file, settings.docs_dir, Path(item).name, data, settings=settings)
-            document, passages = engine.add(write)
+            document, passages = library.add(write)
         except (IngestError, OSError) as error:
             failed += 1
             print(f"add: {item}: {error}", file=sys.stderr)
@@ -234,11 +235,12 @@ def cmd_add(args, settings: Settings) -> int:
 def cmd_remove(args, settings: Settings) -> int:
     from qa.chat import QuestionError
     from qa.ingest import IngestError
+    from qa.library import Library
 
     engine = _open_engine(settings)
     try:
         (source,) = engine.resolve([args.name])
-        engine.remove(source)
+        Library(engine).remove(source)
     except (QuestionError, IngestError) as error:
         print(f"remove: {error}", file=sys.stderr)
         return 2

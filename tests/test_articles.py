@@ -6,6 +6,7 @@ from qa import articles
 from qa.documents import read_article as real_read
 from qa.bench.ingest import PAGES
 from qa.chat import Engine, QuestionError
+from qa.library import Library
 from qa.ingest import IngestError
 from qa.settings import Settings
 from tests.ingest.test_ingest_formats import make_pdf
@@ -16,7 +17,7 @@ PAGE = PAGES / "nos-dijken.html"
 @pytest.fixture
 def library(tmp_path, docs_dir):
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
-    return Engine.open(settings, progress=False)
+    return Library(Engine.open(settings, progress=False))
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -29,17 +30,17 @@ def test_a_file_name_with_path_tricks_stays_a_plain_name_in_its_folder(name, exp
 
 
 def test_an_added_page_is_indexed_alone_and_answered_with_a_citation_into_its_text(library):
-    before = library.status
+    before = library.engine.status
     document, passages = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
     assert document.source == "uploads/nos-dijken.html" and document.date == "2024-01-12"
     assert document.title == "Waterschappen versterken 40 kilometer dijk na hoogwater" and passages >= 4
-    assert library.status.action == "updated" and library.status.reused_files == 1  # the seed kept its vectors
+    assert library.engine.status.action == "updated" and library.engine.status.reused_files == 1  # the seed kept its vectors
     assert before.action in ("built", "loaded")
-    answer = library.ask("Hoeveel kost de versterking van de dijken?").answer
+    answer = library.engine.ask("Hoeveel kost de versterking van de dijken?").answer
     citation = answer.citations[0]
     assert "310 miljoen" in answer.text and citation.source == document.source
-    assert library.document(citation.source).text[citation.quote_start:citation.quote_end] == citation.quote
+    assert library.engine.document(citation.source).text[citation.quote_start:citation.quote_end] == citation.quote
     # The extracted text is kept beside the index; the upload itself as it came.
     assert list(library.settings.extracted_dir.glob("*.md"))
     assert (library.settings.uploads / "nos-dijken.html").read_bytes() == PAGE.read_bytes()
@@ -54,9 +55,9 @@ def test_pasted_text_and_a_pdf_are_answered_from(library, tmp_path):
     paper, _ = library.add(lambda existing: articles.add_file(
         library.settings.uploads, pdf.name, pdf.read_bytes(), existing, library.settings))
     assert pasted.title == "Bomen in Utrecht" and paper.source == "uploads/vliegtaks.pdf"
-    trees = library.ask("Hoeveel bomen worden er geplant?").answer
+    trees = library.engine.ask("Hoeveel bomen worden er geplant?").answer
     assert "1200" in trees.text and trees.citations[0].source == pasted.source
-    tax = library.ask("Hoe hoog wordt de vliegtaks?").answer
+    tax = library.engine.ask("Hoe hoog wordt de vliegtaks?").answer
     assert "29 euro" in tax.text and tax.citations[0].source == paper.source
 
 
@@ -64,13 +65,13 @@ def test_the_same_article_twice_is_recognised_and_not_indexed_twice(library):
     add = lambda existing: articles.add_file(library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing,
                                              library.settings)
     library.add(add)
-    count = len(library.retriever.store.passages)
+    count = len(library.engine.retriever.store.passages)
     with pytest.raises(IngestError, match="already there"):
         library.add(add)
-    body = "\n\n".join(p.text for p in library.retriever.store.passages if p.source == "uploads/nos-dijken.html")
+    body = "\n\n".join(p.text for p in library.engine.retriever.store.passages if p.source == "uploads/nos-dijken.html")
     with pytest.raises(IngestError, match="already there"):  # its text pasted: the same article
         library.add(lambda existing: articles.add_text(library.settings.uploads, body, "", existing, library.settings))
-    assert len(library.retriever.store.passages) == count
+    assert len(library.engine.retriever.store.passages) == count
     assert sorted(p.name for p in library.settings.uploads.iterdir()) == ["nos-dijken.html"]
 
 
@@ -80,13 +81,13 @@ def test_the_same_article_twice_is_recognised_and_not_indexed_twice(library):
     ("groot.txt", b"Een zin over niets. " * 1_100_000),
 ])
 def test_a_bad_upload_changes_nothing_and_the_chat_goes_on(library, name, data):
-    before = [d.source for d in library.documents]
+    before = [d.source for d in library.engine.documents]
     with pytest.raises(IngestError):
         library.add(lambda existing: articles.add_file(library.settings.uploads, name, data, existing,
                                                        library.settings.replace(max_upload_bytes=20_000_000)))
-    assert [d.source for d in library.documents] == before
+    assert [d.source for d in library.engine.documents] == before
     assert not library.settings.uploads.exists() or not list(library.settings.uploads.iterdir())
-    assert "26 jaar" in library.ask("Hoe lang is Lukashenko al aan de macht?").answer.text
+    assert "26 jaar" in library.engine.ask("Hoe lang is Lukashenko al aan de macht?").answer.text
 
 
 def test_an_upload_over_the_cap_is_refused_before_it_is_read():
@@ -118,8 +119,8 @@ def test_removing_an_article_drops_it_from_the_answers(library):
     document, _ = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
     library.remove(document.source)
-    assert library.document(document.source) is None
-    assert all(p.source != document.source for p in library.retriever.store.passages)
+    assert library.engine.document(document.source) is None
+    assert all(p.source != document.source for p in library.engine.retriever.store.passages)
     with pytest.raises(IngestError, match="no article named"):
         library.remove(document.source)
     with pytest.raises(IngestError):
@@ -130,19 +131,20 @@ def test_a_question_can_be_limited_to_one_article(library):
     library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
     question = "Wat gebeurt er volgend jaar?"
-    scoped = library.ask(question, articles=["Waterschappen versterken"]).answer
+    scoped = library.engine.ask(question, articles=["Waterschappen versterken"]).answer
     assert {c.source for c in scoped.citations + scoped.related} == {"uploads/nos-dijken.html"}
-    seed = library.ask(question, articles=["wit-rusland"]).answer
-    assert {c.source for c in seed.citations + seed.related} == {library.documents[0].source}
+    seed = library.engine.ask(question, articles=["wit-rusland"]).answer
+    assert {c.source for c in seed.citations + seed.related} == {library.engine.documents[0].source}
     with pytest.raises(QuestionError, match="no article matches"):
-        library.ask(question, articles=["Le Monde"])
+        library.engine.ask(question, articles=["Le Monde"])
 
 
 def test_private_uploads_are_seen_only_by_the_session_that_made_them(tmp_path, docs_dir):
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", private_uploads=True)
     engine = Engine.open(settings, progress=False)
-    document, _ = engine.add(lambda existing: articles.add_file(
-        engine.folder_for("alice"), PAGE.name, PAGE.read_bytes(), existing, settings), session="alice")
+    library = Library(engine)
+    document, _ = library.add(lambda existing: articles.add_file(
+        library.folder_for("alice"), PAGE.name, PAGE.read_bytes(), existing, settings), session="alice")
     question = "Hoeveel kost de versterking van de dijken?"
     assert engine.ask(question, session="alice").answer.citations[0].source == document.source
     for other in ("bob", None):  # another browser, or the API
@@ -152,14 +154,14 @@ def test_private_uploads_are_seen_only_by_the_session_that_made_them(tmp_path, d
     with pytest.raises(QuestionError):
         engine.ask(question, articles=[document.source], session="bob")
     with pytest.raises(IngestError):
-        engine.remove(document.source, session="bob")
+        library.remove(document.source, session="bob")
     # Bob may add the same article for himself: he cannot see Alice's.
-    engine.add(lambda existing: articles.add_file(
-        engine.folder_for("bob"), PAGE.name, PAGE.read_bytes(), existing, settings), session="bob")
+    library.add(lambda existing: articles.add_file(
+        library.folder_for("bob"), PAGE.name, PAGE.read_bytes(), existing, settings), session="bob")
 
 
 def test_an_article_that_only_opens_like_another_is_not_taken_for_it(library):
-    seed = library.documents[0]
+    seed = library.engine.documents[0]
     opening = " ".join(seed.block_text(seed.blocks[0]).split()[:12])
     text = f"{opening}\n\nMaar daarna gaat dit stuk over iets heel anders: de bouw van een brug bij Arnhem."
     document, passages = library.add(lambda existing: articles.add_text(library.settings.uploads, text, "Brug",
@@ -178,7 +180,7 @@ def test_adding_an_article_reads_neither_the_index_nor_the_unchanged_articles_ag
                         str(path) else real_read(path, *rest))
     document, passages = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
-    assert passages > 0 and library.ask("Wat gebeurt er met de dijken?").answer.citations[0].source == \
+    assert passages > 0 and library.engine.ask("Wat gebeurt er met de dijken?").answer.citations[0].source == \
         document.source
 
 
@@ -187,19 +189,19 @@ def test_an_index_written_by_someone_else_meanwhile_is_read_again_before_an_upda
 
     # Another process adds an article to the same folders and index.
     (library.settings.docs_dir / "brug.txt").write_text("De brug bij Arnhem kost 90 miljoen euro. Hij is in 2027 klaar.")
-    open_index(library.settings, embedder=library._embedder, progress=False)
+    open_index(library.settings, embedder=library.engine._embedder, progress=False)
     document, _ = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
-    sources = {p.source for p in library.retriever.store.passages}
+    sources = {p.source for p in library.engine.retriever.store.passages}
     assert {"brug.txt", document.source} <= sources
-    assert "90 miljoen" in library.ask("Wat kost de brug bij Arnhem?").answer.text
+    assert "90 miljoen" in library.engine.ask("Wat kost de brug bij Arnhem?").answer.text
 
 
 def test_what_an_update_replaces_is_freed(library):
     import gc
     import weakref
 
-    old_retriever, old_store = weakref.ref(library.retriever), weakref.ref(library.retriever.store)
+    old_retriever, old_store = weakref.ref(library.engine.retriever), weakref.ref(library.engine.retriever.store)
     library.add(lambda existing: articles.add_file(library.settings.uploads, PAGE.name, PAGE.read_bytes(),
                                                    existing, library.settings))
     assert old_retriever() is None and old_store() is None  # freed at once, not left for the collector

@@ -424,13 +424,15 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
     from qa.bench.ingest import PAGES
     from qa.chat import Engine
     from qa.settings import Settings
+    from qa.library import Library
     from qa.web.page import add_article, remove_article, scope_choices
 
     engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
+    library = Library(engine)
     upload = tmp_path / "gradio-temp" / "nos-dijken.html"
     upload.parent.mkdir()
     upload.write_bytes((PAGES / "nos-dijken.html").read_bytes())
-    steps = list(add_article(engine, "file", str(upload)))
+    steps = list(add_article(library, "file", str(upload)))
     assert steps[0].startswith("⏳") and steps[-1].startswith("✓") and "5 passages" in steps[-1]
     assert not upload.exists()  # Gradio's temporary copy is not left behind
     assert any("Waterschappen" in label and "5 passages" in label for label, _ in scope_choices(engine, None))
@@ -439,29 +441,29 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
         "text": ("kort", "paste the article"),
     }
     for how, (value, reason) in refusals.items():
-        last = list(add_article(engine, how, value))[-1]
+        last = list(add_article(library, how, value))[-1]
         assert last.startswith("⚠") and reason in last.replace("\\", ""), last
     png = tmp_path / "foto.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    assert "image or an archive" in list(add_article(engine, "file", str(png)))[-1]
-    assert "choose a file" in list(add_article(engine, "file", None))[-1]
+    assert "image or an archive" in list(add_article(library, "file", str(png)))[-1]
+    assert "choose a file" in list(add_article(library, "file", None))[-1]
     again = tmp_path / "gradio-temp" / "kopie.html"
     again.write_bytes((PAGES / "nos-dijken.html").read_bytes())
-    assert "already there" in list(add_article(engine, "file", str(again)))[-1]
+    assert "already there" in list(add_article(library, "file", str(again)))[-1]
     legacy = tmp_path / "gradio-temp" / "..\\..\\café één.txt"  # an odd, path-like name in a legacy encoding
     legacy.write_bytes("Het café in Zeeland heropent na één jaar verbouwing, zegt de eigenaar tegen de "
                        "regionale omroep.".encode("cp1252"))
-    assert list(add_article(engine, "file", str(legacy)))[-1].startswith("✓")
+    assert list(add_article(library, "file", str(legacy)))[-1].startswith("✓")
     assert sorted(p.name for p in engine.settings.uploads.iterdir()) == ["café-één.txt", "nos-dijken.html"]
     large = tmp_path / "gradio-temp" / "groot.txt"
     large.write_bytes(b"Een zin over niets. " * 1000)
     small = engine.settings.replace(max_upload_bytes=10_000)
     engine.settings, settings = small, engine.settings
-    assert "over the 0.01 MB limit" in list(add_article(engine, "file", str(large)))[-1].replace("\\", "")
+    assert "over the 0.01 MB limit" in list(add_article(library, "file", str(large)))[-1].replace("\\", "")
     engine.settings = settings
     assert "één jaar" in engine.ask("Wanneer heropent het café?").answer.text
-    assert remove_article(engine, engine.documents[0].source).startswith("⚠")  # the server's own article stays
-    assert remove_article(engine, "uploads/nos-dijken.html").startswith("✓")
+    assert remove_article(library, engine.documents[0].source).startswith("⚠")  # the server's own article stays
+    assert remove_article(library, "uploads/nos-dijken.html").startswith("✓")
     assert [d.source for d in engine.documents] == [engine.documents[0].source, "uploads/café-één.txt"]
 
 

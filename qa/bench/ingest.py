@@ -77,6 +77,7 @@ def upload_to_answer(settings: Settings) -> list[dict]:
     PDF, each added to an index of one other article (the embedding is most of it)."""
     from qa import articles
     from qa.chat import Engine
+    from qa.library import Library
 
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -91,7 +92,7 @@ def upload_to_answer(settings: Settings) -> list[dict]:
             engine = Engine.open(settings.replace(docs_dir=docs, index_dir=scratch / f"{name}-run" / "index"),
                                  rebuild=True, progress=False)
             started = time.perf_counter()
-            document, passages = engine.add(lambda existing: articles.add_file(
+            document, passages = Library(engine).add(lambda existing: articles.add_file(
                 engine.settings.uploads, name, data, existing, engine.settings))
             added = time.perf_counter() - started
             engine.ask(question, articles=[document.source])

@@ -177,6 +177,7 @@ def engine_update(size: int, cache: Path, kind: str = "auto") -> dict:
     from qa.articles import add_text
     from qa.bench import sets
     from qa.chat import Engine
+    from qa.library import Library
     from qa.documents import load_documents
     from qa.embeddings import create_embeddings
     from qa.index import open_index
@@ -225,10 +226,10 @@ def engine_update(size: int, cache: Path, kind: str = "auto") -> dict:
             embedder.embed_passages(seed_sentences)
             embedding.append(time.perf_counter() - started)
             started = time.perf_counter()
-            document, _ = engine.add(partial(add_text, settings.uploads, seed.text, "", settings=settings))
+            document, _ = Library(engine).add(partial(add_text, settings.uploads, seed.text, "", settings=settings))
             added.append(time.perf_counter() - started)
             started = time.perf_counter()
-            engine.remove(document.source)
+            Library(engine).remove(document.source)
             removed.append(time.perf_counter() - started)
         passages = len(engine.retriever.store.passages)
         backend = engine.retriever.store.vectors.kind

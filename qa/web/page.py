@@ -5,6 +5,7 @@ import logging
 
 from qa import lang, render
 from qa.chat import Engine, QuestionError, Turn
+from qa.library import Library
 from qa.protocol import handle_request
 from qa.text import language
 from qa.web.api import API_THREADS
@@ -83,7 +84,7 @@ def removable(scope: str) -> bool:
     return bool(scope) and scope != ALL and scope.startswith(UPLOADS_PREFIX)
 
 
-def add_article(engine: Engine, how: str, value, title: str = "", session: str | None = None,
+def add_article(library: Library, how: str, value, title: str = "", session: str | None = None,
                 owner: str | None = None):
     """Add an article from the web chat: `how` is "file" (a path Gradio saved the upload at), "text" or
     "link". Yields status messages (Markdown, escaped) while it works; the last says what was added,
@@ -93,7 +94,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
     from qa import articles
     from qa.ingest import IngestError
 
-    folder = engine.folder_for(session)
+    folder, settings = library.folder_for(session), library.settings
     yield "⏳ " + {"file": "Bestand inlezen en indexeren / reading and indexing the file …",
                   "text": "Tekst indexeren / indexing the text …",
                   "link": "Link ophalen en indexeren / fetching and indexing the link …"}[how]
@@ -105,15 +106,15 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
 
             upload = Path(value)
             try:
-                data = articles.read_file(upload, engine.settings)
+                data = articles.read_file(upload, settings)
             finally:
                 upload.unlink(missing_ok=True)  # Gradio's copy: ours is kept, or nothing is
-            write = partial(articles.add_file, folder, upload.name, data, settings=engine.settings)
+            write = partial(articles.add_file, folder, upload.name, data, settings=settings)
         elif how == "text":
-            write = partial(articles.add_text, folder, value or "", title or "", settings=engine.settings)
+            write = partial(articles.add_text, folder, value or "", title or "", settings=settings)
         else:
-            write = partial(articles.add_url, folder, (value or "").strip(), settings=engine.settings)
-        document, passages = engine.add(write, session, owner)
+            write = partial(articles.add_url, folder, (value or "").strip(), settings=settings)
+        document, passages = library.add(write, session, owner)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
         yield "⚠ Niet toegevoegd / not added: " + render.escape_markdown(str(error))
@@ -123,7 +124,7 @@ def add_article(engine: Engine, how: str, value, title: str = "", session: str |
            + f", {passages} passages")
 
 
-def remove_article(engine: Engine, source: str, session: str | None = None, owner: str | None = None) -> str:
+def remove_article(library: Library, source: str, session: str | None = None, owner: str | None = None) -> str:
     """Remove an uploaded article (articles of the server's own folder are not the chat's to remove)."""
     from qa.index import UPLOADS_PREFIX
     from qa.ingest import IngestError
@@ -133,7 +134,7 @@ def remove_article(engine: Engine, source: str, session: str | None = None, owne
     if not source.startswith(UPLOADS_PREFIX):
         return "⚠ Alleen toegevoegde artikelen kunnen weg / only added articles can be removed"
     try:
-        engine.remove(source, session, owner)
+        library.remove(source, session, owner)
     except (IngestError, OSError) as error:
         return "⚠ " + render.escape_markdown(str(error))
     return "✓ Verwijderd / removed: " + render.escape_markdown(source[len(UPLOADS_PREFIX):])
@@ -148,6 +149,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
     import gradio as gr
 
     sessions = sessions or Sessions()
+    library = Library(engine)
 
     def session_of(request: gr.Request | None) -> str | None:
         # The server's own signed cookie, never Gradio's session_hash: the browser chooses that one.
@@ -174,7 +176,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
     def on_add(how):
         def handler(value, title, scope, request: gr.Request):
             status = ""
-            for status in add_article(engine, how, value, title, session_of(request), owner_of(request)):
+            for status in add_article(library, how, value, title, session_of(request), owner_of(request)):
                 yield status, gr.update(), gr.update(), gr.update()
             added = status.startswith("✓")
             cleared = None if how == "file" else ""
@@ -182,7 +184,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
         return handler
 
     def on_remove(scope, request: gr.Request):
-        status = remove_article(engine, scope, session_of(request), owner_of(request))
+        status = remove_article(library, scope, session_of(request), owner_of(request))
         return status, picker(request, ALL if status.startswith("✓") else scope), heading(request)
 
     def on_scope(scope):

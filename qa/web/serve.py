@@ -7,6 +7,7 @@ import sys
 
 from qa import render
 from qa.chat import Engine
+from qa.library import Library
 from qa.settings import Settings
 from qa.web.api import api_routes
 from qa.web.auth import LoginGuard, LoginLimit, Sessions, SessionCookie
@@ -66,7 +67,7 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
         import shutil
 
         # Private uploads belong to browser sessions, which end with the server.
-        shutil.rmtree(engine.folder_for("x").parent, ignore_errors=True)
+        shutil.rmtree(Library(engine).folder_for("x").parent, ignore_errors=True)
         engine.refresh()
     guard = LoginGuard(*credentials) if credentials else None
     sessions = Sessions()  # a new secret each start: private uploads end with the server anyway

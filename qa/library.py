@@ -1,0 +1,137 @@
+"""Library: the articles an engine answers from, and changes to them: adding and removing articles, the
+uploads folder (shared, or one browser's own under `--private-uploads`), and who added what."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+from qa import lang
+from qa.documents import Document
+from qa.files import atomic_write, folder_lock
+from qa.index import UPLOADS_PREFIX
+
+OWNERS = ".owners.json"  # in the uploads folder: who added each shared upload from the web chat
+PRIVATE = "private"  # the uploads subfolder of `--private-uploads`, one folder per web session
+
+
+def _folder_name(session: str | None) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "", session or "")[:64]  # session keys are hex already
+
+
+def visible_to(documents: list[Document], session: str | None) -> list[Document]:
+    """The articles a web session sees: all but other sessions' private uploads."""
+    own = f"{UPLOADS_PREFIX}{PRIVATE}/{_folder_name(session)}/"
+    return [d for d in documents
+            if not d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") or (session and d.source.startswith(own))]
+
+
+class Library:
+    """Adds and removes the articles of an engine (`qa.chat.Engine`), then has it look again.
+
+    One change at a time: in this process (a lock) and across processes on the same index folder (a
+    file lock), so that a second copy of an article is recognised and no two writers meet.
+    """
+
+    _locks: dict[Path, threading.Lock] = {}
+
+    def __init__(self, engine):
+        self.engine = engine
+        key = engine.settings.index_dir.resolve()
+        self._adding = Library._locks.setdefault(key, threading.Lock())
+
+    @property
+    def settings(self):
+        return self.engine.settings
+
+    def folder_for(self, session: str | None = None) -> Path:
+        """Where uploads go: the uploads folder, or this session's own under `--private-uploads`."""
+        uploads = self.settings.uploads
+        if self.settings.private_uploads and session:
+            return uploads / PRIVATE / _folder_name(session)
+        return uploads
+
+    def source_of(self, path: Path) -> str:
+        """The `Document.source` an article file gets."""
+        path = path.resolve()
+        uploads = self.settings.uploads.resolve()
+        if path.is_relative_to(uploads):
+            return UPLOADS_PREFIX + path.relative_to(uploads).as_posix()
+        return path.relative_to(self.settings.docs_dir.resolve()).as_posix()
+
+    def _owners(self) -> dict:
+        try:
+            owners = json.loads((self.settings.uploads / OWNERS).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return owners if isinstance(owners, dict) else {}
+
+    def owner_of(self, source: str) -> str | None:
+        """Who added a shared upload from the web chat (see `add`); None when no one is recorded."""
+        return self._owners().get(source)
+
+    def _record_owner(self, source: str, owner: str) -> None:
+        present = {d.source for d in self.engine.documents}
+        owners = {s: o for s, o in self._owners().items() if s in present} | {source: owner}
+        self.settings.uploads.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.settings.uploads / OWNERS, lambda h: h.write(json.dumps(owners).encode("utf-8")))
+
+    def add(self, write, session: str | None = None, owner: str | None = None) -> tuple[Document, int]:
+        """Add an article and index it (alone; the others keep their vectors).
+
+        Args:
+            write: one of `qa.articles`' add functions with its input bound; called with the articles
+                already there, it writes the new file and returns `qa.articles.Added`.
+            session: whose article it is, under `--private-uploads` (duplicates are looked for among
+                what that session sees).
+            owner: who may remove it again from the web chat (a session key, or the logged-in user).
+
+        Returns:
+            `(the new article, its number of passages)`.
+
+        Raises:
+            qa.ingest.IngestError: the input is no article, too large, or already there.
+        """
+        from qa.ingest import IngestError
+
+        engine = self.engine
+        with self._adding, folder_lock(self.settings.index_dir):
+            engine.refresh(announce=False)  # the lock first, then a fresh look
+            added = write(engine.visible(session))
+            engine.refresh(announce=False)
+            source = self.source_of(added.path)
+            document = engine.document(source)
+            if document is None:
+                added.path.unlink(missing_ok=True)
+                engine.refresh(announce=False)
+                raise IngestError("the file could not be read as an article")
+            if owner is not None and source.startswith(UPLOADS_PREFIX):
+                self._record_owner(source, owner)
+            return document, len(engine.retriever.store.article_rows.get(source, ()))
+
+    def remove(self, source: str, session: str | None = None, owner: str | None = None) -> None:
+        """Delete an article's file and drop it from the index.
+
+        Args:
+            session: the web session asking (a private upload is seen by its own session only).
+            owner: who asks, from the web chat: an upload there is removed only by who added it. None
+                (the command line, the archive's keeper) may remove any article.
+
+        Raises:
+            qa.ingest.IngestError: no such article (or not this session's to remove).
+        """
+        from qa.articles import remove
+        from qa.ingest import IngestError
+
+        if source not in {d.source for d in self.engine.visible(session)}:
+            raise IngestError(f"no article named {source!r}")
+        if owner is not None and self.owner_of(source) != owner:
+            raise IngestError(lang.WEB_LABELS["not_yours"])
+        with self._adding, folder_lock(self.settings.index_dir):
+            if source.startswith(UPLOADS_PREFIX):
+                remove(self.settings.uploads, source[len(UPLOADS_PREFIX):])
+            else:
+                remove(self.settings.docs_dir, source)
+            self.engine.refresh(announce=False)
