@@ -178,12 +178,12 @@ def add_text(folder: Path, text: str, title: str, existing: list[Document], sett
     return add_extracted(folder, pasted(text, title), existing, settings)
 
 
-def add_url(folder: Path, url: str, existing: list[Document], settings: Settings) -> Added:
-    """Fetch a link and add the article it holds."""
+def fetch_link(url: str, settings: Settings) -> Extracted:
+    """Fetch a link and extract the article it holds. Call it before `qa.library.Library.add` takes its
+    locks (with `add_extracted` as the writer): a slow site then holds up no other upload."""
     from qa.ingest.url import extract_url
 
-    extracted = extract_url(url, settings.fetch_timeout, settings.max_upload_bytes, settings.allow_private_urls)
-    return add_extracted(folder, extracted, existing, settings)
+    return extract_url(url, settings.fetch_timeout, settings.max_upload_bytes, settings.allow_private_urls)
 
 
 def remove(folder: Path, name: str) -> Path:

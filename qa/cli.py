@@ -218,7 +218,8 @@ def cmd_add(args, settings: Settings) -> int:
     for item in args.items:
         try:
             if "://" in item:
-                write = partial(articles.add_url, settings.docs_dir, item, settings=settings)
+                extracted = articles.fetch_link(item, settings)  # before the add takes its locks
+                write = partial(articles.add_extracted, settings.docs_dir, extracted, settings=settings)
             else:
                 data = articles.read_file(Path(item), settings)
                 write = partial(articles.add_file, settings.docs_dir, Path(item).name, data, settings=settings)

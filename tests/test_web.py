@@ -467,6 +467,37 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
     assert [d.source for d in engine.documents] == [engine.documents[0].source, "uploads/café-één.txt"]
 
 
+def test_a_slow_link_being_fetched_holds_up_no_other_upload(tmp_path, docs_dir):
+    import http.server
+    import threading
+
+    from qa.chat import Engine
+    from qa.library import Library
+    from qa.settings import Settings
+    from qa.web.page import add_article
+    from tests.ingest.test_ingest_links import Handler
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # its /drip sends a byte a second
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", allow_private_urls=True, fetch_timeout=6)
+    library = Library(Engine.open(settings, progress=False))
+    try:
+        slow = {}
+        link = threading.Thread(target=lambda: slow.update(
+            said=list(add_article(library, "link", f"http://127.0.0.1:{site.server_address[1]}/drip"))[-1]))
+        link.start()
+        time.sleep(1)  # the link is being fetched
+        started = time.perf_counter()
+        said = list(add_article(library, "text", "De gemeente plant dit najaar 1200 nieuwe bomen in het centrum. "
+                                                 "Het planten begint in november.", "Bomen"))[-1]
+        waited = time.perf_counter() - started
+        link.join(30)
+        assert said.startswith("✓") and waited < 4.0  # not the 5 s the link has left
+        assert "did not send the page within" in slow["said"]
+    finally:
+        site.shutdown()
+
+
 @pytest.fixture(scope="module")
 def upload_server(tmp_path_factory):
     """A web chat that may fetch links on loopback, and a local site to fetch them from."""

@@ -113,7 +113,8 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
         elif how == "text":
             write = partial(articles.add_text, folder, value or "", title or "", settings=settings)
         else:
-            write = partial(articles.add_url, folder, (value or "").strip(), settings=settings)
+            extracted = articles.fetch_link((value or "").strip(), settings)  # before the add takes its locks
+            write = partial(articles.add_extracted, folder, extracted, settings=settings)
         document, passages = library.add(write, session, owner)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
