@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
-from pathlib import Path
 
 from qa import terminal
 from qa.chat import Engine, QuestionError, Turn
-from qa.settings import Settings
+from qa.settings import Settings, history_file
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +19,6 @@ COMMANDS = {
 }
 _ALIASES = {":bronnen": ":sources", ":help": ":help", ":h": ":help", "?": ":help", "quit": "exit", ":quit": "exit",
             ":exit": "exit", ":q": "exit"}
-
-
-def history_file() -> Path:
-    """Per-user state file for the prompt history (XDG_STATE_HOME), never inside the repo."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return Path(base) / "qa-news" / "repl_history"
 
 
 class Session:

@@ -143,3 +143,17 @@ def from_env(environ: dict | None = None) -> Settings:
         except ValueError:
             raise ValueError(f"{var}={raw!r} is not a valid {'yes/no' if kind is _flag else kind.__name__}") from None
     return Settings(**values)
+
+
+# The environment the terminal faces follow, as every command-line tool does (not settings of ours).
+def color_allowed(environ=None) -> bool:
+    """False when NO_COLOR is set (no-color.org)."""
+    return "NO_COLOR" not in (os.environ if environ is None else environ)
+
+
+def history_file(environ=None) -> Path:
+    """The REPL's prompt history: a per-user state file (XDG_STATE_HOME), never inside the repo."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "qa-news" / "repl_history"
+

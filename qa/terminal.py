@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import textwrap
 
 from qa import lang
 from qa.answer import Answer
+from qa.settings import color_allowed
+
 
 class Style:
     """ANSI styles, or none when `color` is False."""
@@ -36,7 +37,7 @@ class Style:
 
 def use_color(stream) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-    return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+    return hasattr(stream, "isatty") and stream.isatty() and color_allowed()
 
 
 def width() -> int:

@@ -173,5 +173,9 @@ PAGE = {
     "choose_file": "Choose a file", "paste": "Paste text", "title": "Title (optional)",
     "text": "Text", "add_button": "Add", "fetch": "Fetch", "sources": "Sources", "article": "Article",
     "no_articles": "No articles yet: add one", "articles": "{n} articles", "from": "from",
+    "all_articles": "All articles", "reading_file": "reading and indexing the file",
+    "indexing_text": "indexing the text", "fetching_link": "fetching and indexing the link", "not_added": "not added",
+    "added": "added", "choose_first": "choose an article first",
+    "only_added": "only added articles can be removed", "removed": "removed",
 }
 REQUEST_WORDS = frozenset("give can could would please tell me short brief quick few sentences".split())

@@ -185,6 +185,10 @@ PAGE = {
     "choose_file": "Kies een bestand (.txt .md .html .pdf)", "paste": "Tekst plakken", "title": "Titel (mag leeg)",
     "text": "Tekst", "add_button": "Toevoegen", "fetch": "Ophalen", "sources": "Bronnen", "article": "Artikel",
     "no_articles": "Nog geen artikelen: voeg er een toe", "articles": "{n} artikelen", "from": "uit",
+    "all_articles": "Alle artikelen", "reading_file": "Bestand inlezen en indexeren",
+    "indexing_text": "Tekst indexeren", "fetching_link": "Link ophalen en indexeren", "not_added": "Niet toegevoegd",
+    "added": "Toegevoegd", "choose_first": "Kies eerst een artikel",
+    "only_added": "Alleen toegevoegde artikelen kunnen weg", "removed": "Verwijderd",
 }
 # Words of asking, not of the subject ("geef me een samenvatting"): no clue to which article is meant.
 REQUEST_WORDS = frozenset("geef geeft kun kan kunt wil wilt zou graag even eens alsjeblieft aub svp korte kort "

@@ -72,7 +72,7 @@ def respond(engine: Engine, message: str, messages: list[dict], scope: str = ALL
 def scope_choices(engine: Engine, session: str | None) -> list[tuple[str, str]]:
     """The article picker's entries: every article, then each one (headline, date, passages)."""
     rows = engine.retriever.store.article_rows
-    return [("Alle artikelen / All articles", ALL)] + [
+    return [(lang.WEB_LABELS["all_articles"], ALL)] + [
         (d.headline + (f" ({d.date})" if d.date else "") + f" · {len(rows.get(d.source, ()))} passages", d.source)
         for d in engine.visible(session)]
 
@@ -95,9 +95,8 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
     from qa.ingest import IngestError
 
     folder, settings = library.folder_for(session), library.settings
-    yield "⏳ " + {"file": "Bestand inlezen en indexeren / reading and indexing the file …",
-                  "text": "Tekst indexeren / indexing the text …",
-                  "link": "Link ophalen en indexeren / fetching and indexing the link …"}[how]
+    labels = lang.WEB_LABELS
+    yield "⏳ " + labels[{"file": "reading_file", "text": "indexing_text", "link": "fetching_link"}[how]] + " …"
     try:
         if how == "file":
             if not value:
@@ -118,9 +117,9 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
         document, passages = library.add(write, session, owner)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
-        yield "⚠ Niet toegevoegd / not added: " + render.escape_markdown(str(error))
+        yield f"⚠ {labels['not_added']}: " + render.escape_markdown(str(error))
         return
-    yield ("✓ Toegevoegd / added: **" + render.escape_markdown(document.headline) + "**"
+    yield (f"✓ {labels['added']}: **" + render.escape_markdown(document.headline) + "**"
            + (render.escape_markdown(f" ({document.date})") if document.date else "")
            + f", {passages} passages")
 
@@ -131,14 +130,14 @@ def remove_article(library: Library, source: str, session: str | None = None, ow
     from qa.ingest import IngestError
 
     if not source or source == ALL:
-        return "⚠ Kies eerst een artikel / choose an article first"
+        return f"⚠ {lang.WEB_LABELS['choose_first']}"
     if not source.startswith(UPLOADS_PREFIX):
-        return "⚠ Alleen toegevoegde artikelen kunnen weg / only added articles can be removed"
+        return f"⚠ {lang.WEB_LABELS['only_added']}"
     try:
         library.remove(source, session, owner)
     except (IngestError, OSError) as error:
         return "⚠ " + render.escape_markdown(str(error))
-    return "✓ Verwijderd / removed: " + render.escape_markdown(source[len(UPLOADS_PREFIX):])
+    return f"✓ {lang.WEB_LABELS['removed']}: " + render.escape_markdown(source[len(UPLOADS_PREFIX):])
 
 
 def build_app(engine: Engine, sessions: "Sessions | None" = None):
