@@ -38,23 +38,84 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def extract(data: bytes) -> Extracted:
+# What reading one PDF may cost. It runs in a child process, so a hostile file (a stream that inflates to
+# gigabytes, a thousand pages sharing one slow stream) costs the server neither memory nor a stuck worker.
+PDF_SECONDS = 60.0
+PDF_MAX_PAGES = 1_000
+PDF_MAX_STREAM_BYTES = 20_000_000  # decoded bytes of one content stream; a news page has well under 1 MB
+PDF_MEMORY_BYTES = 1_500_000_000  # the child's address space
+
+
+def extract(data: bytes, timeout: float = PDF_SECONDS, max_pages: int = PDF_MAX_PAGES,
+            max_stream_bytes: int = PDF_MAX_STREAM_BYTES) -> Extracted:
     """The text of a PDF, page after page, with its title and author from the document's metadata (not
-    its creation date, which is when the file was made, not when the article appeared).
+    its creation date, which is when the file was made, not when the article appeared). Read in a child
+    process held to `timeout` seconds, `max_pages` pages and `max_stream_bytes` per decoded stream.
 
     Raises:
-        IngestError: not a readable PDF, encrypted, or no text layer (a scan).
+        IngestError: not a readable PDF, encrypted, no text layer (a scan), or over a limit (which one).
     """
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def limit_memory():  # in the child, before it runs
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
+
+    root = str(Path(__file__).resolve().parents[2])
+    command = [sys.executable, "-c", "from qa.ingest.pdf import _child; _child()", str(max_pages),
+               str(max_stream_bytes)]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, preexec_fn=limit_memory,
+                              env={**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")})
+    except subprocess.TimeoutExpired:
+        raise IngestError(f"reading the PDF took over {timeout:g} s, the limit for one file") from None
+    try:
+        result = json.loads(done.stdout.decode("utf-8"))
+    except ValueError:
+        reason = "out of memory" if b"MemoryError" in done.stderr else f"exit code {done.returncode}"
+        raise IngestError(f"not a readable PDF (the reader stopped: {reason})") from None
+    if "error" in result:
+        raise IngestError(result["error"])
+    return Extracted(result["text"], title=result["title"], author=result["author"])
+
+
+def _child() -> None:
+    """The child's side of `extract`: the PDF on stdin, one JSON object on stdout."""
+    import json
+    import sys
+
+    max_pages, max_stream_bytes = int(sys.argv[1]), int(sys.argv[2])
+    try:
+        found = _read(sys.stdin.buffer.read(), max_pages, max_stream_bytes)
+        result = {"text": found.text, "title": found.title, "author": found.author}
+    except IngestError as error:
+        result = {"error": str(error)}
+    except MemoryError:
+        result = {"error": "not a readable PDF (it needs more memory than one file may have)"}
+    sys.stdout.write(json.dumps(result))
+
+
+def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
     import logging
 
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, overwrite_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
+    limits = ("zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+              "array_based_stream_maximum_output_length", "jbig2_maximum_output_length")
+    overwrite_configuration(**{name: max_stream_bytes for name in limits})
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IngestError("this PDF is encrypted")
+        if len(reader.pages) > max_pages:
+            raise IngestError(f"the PDF has {len(reader.pages):,} pages, over the limit of {max_pages:,} for one file")
         paragraphs = []
         for page in reader.pages:
             # Layout mode keeps the vertical gap between paragraphs as a blank line.
@@ -64,6 +125,9 @@ def extract(data: bytes) -> Extracted:
         meta = reader.metadata or {}
     except IngestError:
         raise
+    except LimitReachedError:
+        raise IngestError(f"a stream in the PDF inflates past the {max_stream_bytes // 1_000_000} MB limit "
+                          "for one stream") from None
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:
         raise IngestError(f"not a readable PDF ({type(error).__name__})") from None
     if not "".join(paragraphs).strip():

@@ -1,5 +1,7 @@
 """Ingest: saved news pages, PDF files, pasted text and odd files become article text, or a clear refusal."""
 
+import time
+
 import pytest
 
 from qa.bench.ingest import PAGES, extraction_quality, truth
@@ -98,3 +100,23 @@ def test_pasted_text_needs_a_few_sentences_and_keeps_its_title():
     article = pasted("Een tekst die lang genoeg is om een artikel te zijn. " * 3, " Mijn titel ")
     assert article.title == "Mijn titel"
     assert article.as_article().startswith("---\ntitle: Mijn titel\n---\n\nEen tekst")
+
+
+def test_a_hostile_pdf_stops_at_a_named_limit_and_costs_the_server_no_memory():
+    import resource
+
+    from qa.ingest import pdf
+    from tests.ingest.bombs import bomb_pdf
+
+    bomb, thick, slow = bomb_pdf(200_000_000), bomb_pdf(1000, pages=1001), bomb_pdf(15_000_000, pages=40)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(IngestError, match="inflates past the 20 MB limit"):
+        extract("bom.pdf", bomb)  # 200 MB of spaces in a 200 KB file
+    with pytest.raises(IngestError, match="1,001 pages, over the limit of 1,000"):
+        extract("dik.pdf", thick)
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match="took over 2 s"):  # forty pages share one slow 15 MB stream
+        pdf.extract(slow, timeout=2)
+    assert time.perf_counter() - started < 6
+    # The reading happened in a child process: this one's peak memory grew by far less than a stream.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # kB
