@@ -186,4 +186,50 @@ def main(settings: Settings, url: str | None, endpoints: list[str], clients: int
                 process.wait(timeout=30)
     print_table(rows)
     print("\ngradio: Gradio's /ask through its queue; json: POST /api/ask; uncached: QA_QUESTION_CACHE=0.")
+    print("\nQuestions asked while a large article is being added (in one process, as in the web chat):")
+    print_table([questions_during_add(settings)])
     return 0
+
+
+def questions_during_add(settings: Settings) -> dict:
+    """Latency of questions asked one after another while a long article (the XQuAD-nl articles pasted as
+    one, about 1,500 sentences) is added and embedded in another thread."""
+    import tempfile
+    from functools import partial
+
+    from qa import articles
+    from qa.bench import sets
+    from qa.chat import Engine
+    from qa.library import Library
+
+    text = "\n\n".join(p.read_text("utf-8").split("\n", 1)[1] for p in sorted((sets.XQUAD_DIR / "docs").glob("*.txt")))
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = Engine.open(settings.replace(index_dir=Path(scratch) / "index", max_article_bytes=10_000_000),
+                             progress=False)
+        library = Library(engine)
+        for question in QUESTIONS:
+            engine.ask(question)  # warm, as a running server is
+        done = threading.Event()
+        took = {}
+
+        def add():
+            started = time.perf_counter()
+            library.add(partial(articles.add_text, engine.settings.uploads, text, "Long article",
+                                settings=engine.settings))
+            took["add"] = time.perf_counter() - started
+            done.set()
+
+        adder = threading.Thread(target=add)
+        adder.start()
+        latencies = []
+        while not done.is_set():
+            for question in QUESTIONS:
+                started = time.perf_counter()
+                engine.ask(question)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if done.is_set():
+                    break
+        adder.join()
+    return {"set": "during an add", "questions": len(latencies), "add s": round(took["add"], 1),
+            "latency p50 ms": _percentile(latencies, 50), "latency p95 ms": _percentile(latencies, 95),
+            "latency max ms": round(max(latencies), 1)}
