@@ -332,7 +332,7 @@ def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriev
     """How rare in the articles (0 common to 1 in none) the rarest question word is that the paragraph
     lacks: a near-miss question asks for something specific the passage never mentions."""
     missing = [retriever.idf(s) for s in question_stems if s not in paragraph_stems]
-    return max(missing) / retriever.idf("\0") if missing else 0.0
+    return max(missing) / retriever.max_idf() if missing else 0.0
 
 
 def _answer_span(best: _Candidate, candidates: list[_Candidate], store, question: str) -> tuple[int, int]:

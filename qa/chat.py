@@ -117,7 +117,7 @@ class Engine:
     retriever: HybridRetriever
     documents: list[Document]
     status: IndexStatus
-    _embedder: object = field(repr=False, default=None)
+    embedder: object = field(repr=False, default=None)
     chat_model: object = field(repr=False, default=None)
     _seen: tuple | None = field(repr=False, default=None)  # the articles folder as last indexed
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
@@ -144,7 +144,7 @@ class Engine:
         try:
             if seen != self._seen:
                 with _building_for_good():
-                    store, documents, status = open_index(self.settings, embedder=self._embedder, progress=False,
+                    store, documents, status = open_index(self.settings, embedder=self.embedder, progress=False,
                                                           current=self.retriever.store, known=self._known)
                     retriever = HybridRetriever(store, previous=self.retriever)
                 # One assignment each: a question in flight keeps the retriever it started with.
@@ -235,7 +235,7 @@ class Engine:
             visible = self.visible(session)
             if len(visible) < len(self.documents):  # other sessions' private uploads are out of sight
                 sources = {d.source for d in visible}
-        embed = self._question_vector or self._embedder.embed_question
+        embed = self._question_vector or self.embedder.embed_question
         about = whole.asked_about_article(question)
         if about:  # a question about the article itself: answered from what the article is
             document = self._article_in_question(question, sources, session, turns, retriever, embed)
@@ -256,7 +256,7 @@ class Engine:
 
             context = query[: -len(question)].strip() if query != question else ""
             for event in grounded.generate(self.chat_model, question, context, ranking, retriever,
-                                           self._embedder.embed_question, answer, self.settings.top_k,
+                                           self.embedder.embed_question, answer, self.settings.top_k,
                                            self.settings.llm_timeout):
                 if isinstance(event, grounded.Sentence):
                     yield event.text

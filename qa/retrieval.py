@@ -163,12 +163,12 @@ class HybridRetriever:
                 self._first_group[source] = int(renumbered[previous._first_group[source]])
             self._group_stems = [g for g, k in zip(previous._group_stems, keep) if k]
             self._group_words = [g for g, k in zip(previous._group_words, keep) if k]
-            self._df, self._words = Counter(previous._df), Counter(previous._words)
+            self.df, self._words = Counter(previous.df), Counter(previous._words)
         else:
             keep = np.zeros(0, dtype=bool)
-            self._group_stems, self._group_words, self._df, self._words = [], [], Counter(), Counter()
+            self._group_stems, self._group_words, self.df, self._words = [], [], Counter(), Counter()
         for analysis in (a for s, a in old.items() if s not in kept):
-            _count(self._df, analysis.stems, -1)
+            _count(self.df, analysis.stems, -1)
             _count(self._words, analysis.words, -1)
         added: list[list[str]] = []
         for source, analysis in self._articles.items():
@@ -177,9 +177,9 @@ class HybridRetriever:
                 added += analysis.tokens
                 self._group_stems += analysis.stems
                 self._group_words += analysis.words
-                _count(self._df, analysis.stems, 1)
+                _count(self.df, analysis.stems, 1)
                 _count(self._words, analysis.words, 1)
-        self._bm25 = previous._bm25.updated(keep, added) if previous is not None else BM25.build(added)
+        self.bm25 = previous.bm25.updated(keep, added) if previous is not None else BM25.build(added)
         self._groups = len(self._group_stems)
 
     @property
@@ -197,11 +197,15 @@ class HybridRetriever:
 
     def idf(self, stem: str) -> float:
         """Inverse document frequency over passages; unseen stems get the highest."""
-        return float(np.log(1 + self._n / (1 + self._df.get(stem, 0))))
+        return float(np.log(1 + self._n / (1 + self.df.get(stem, 0))))
+
+    def max_idf(self) -> float:
+        """The IDF of a stem no passage holds: the highest there is."""
+        return float(np.log(1 + self._n))
 
     def unknown_share(self, query_stems: list[str]) -> float:
         """IDF-weighted share of the question's stems that no passage contains (0 to 1)."""
-        weights = [(self.idf(s), s in self._df) for s in query_stems]
+        weights = [(self.idf(s), s in self.df) for s in query_stems]
         total = sum(w for w, _ in weights)
         return sum(w for w, known in weights if not known) / total if total else 0.0
 
@@ -217,7 +221,7 @@ class HybridRetriever:
         """
         store = self.store
         n = len(store.passages)
-        query_stems = join_separable_verbs(stems(question), question, self._df)
+        query_stems = join_separable_verbs(stems(question), question, self.df)
         if n == 0:
             return Ranking([], {}, query_stems)
         allowed_groups = None
@@ -230,7 +234,7 @@ class HybridRetriever:
             allowed_groups[self.group_of[allowed_rows]] = True
         lexical = np.zeros(self._groups, dtype=np.float32)
         if query_stems:
-            lexical = self._bm25.scores(query_stems)
+            lexical = self.bm25.scores(query_stems)
 
         # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
         # index's own BM25 where it has one), each with the other parts of its paragraph.

@@ -189,7 +189,7 @@ def test_an_index_written_by_someone_else_meanwhile_is_read_again_before_an_upda
 
     # Another process adds an article to the same folders and index.
     (library.settings.docs_dir / "brug.txt").write_text("De brug bij Arnhem kost 90 miljoen euro. Hij is in 2027 klaar.")
-    open_index(library.settings, embedder=library.engine._embedder, progress=False)
+    open_index(library.settings, embedder=library.engine.embedder, progress=False)
     document, _ = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
     sources = {p.source for p in library.engine.retriever.store.passages}

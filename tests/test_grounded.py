@@ -29,7 +29,7 @@ def needs_llama(test):
 
 def with_model(engine, chat_model, **settings):
     return Engine(engine.settings.replace(**settings), engine.retriever, engine.documents, engine.status,
-                  engine._embedder, chat_model)
+                  engine.embedder, chat_model)
 
 
 def scripted(*outputs):
@@ -38,7 +38,7 @@ def scripted(*outputs):
 
 def prompt_number(engine, question: str, paragraph: int) -> int:
     """The [n] a paragraph gets in the prompt: the model is given the top 5 passages in rank order."""
-    rows = [h.row for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+    rows = [h.row for h in engine.retriever.rank(engine.embedder.embed_question(question), question).hits[:5]]
     return 1 + [engine.retriever.store.passages[r].paragraph for r in rows].index(paragraph)
 
 
@@ -193,7 +193,7 @@ def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):
 def test_a_supported_answer_beside_the_point_is_not_shown(engine):
     question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
     ranked = [engine.retriever.store.passages[h.row].paragraph
-              for h in engine.retriever.rank(engine._embedder.embed_question(question), question).hits[:5]]
+              for h in engine.retriever.rank(engine.embedder.embed_question(question), question).hits[:5]]
     other = next(p for p in ranked if p != 9)
     passage = next(p for p in engine.retriever.store.passages if p.paragraph == other)
     model = scripted(f"{passage.sentence_text(0)[:-1]} [{ranked.index(other) + 1}].")

@@ -7,7 +7,7 @@ from qa.retrieval import HybridRetriever
 
 def _paragraphs(engine, question, retriever=None):
     retriever = retriever or engine.retriever
-    ranking = retriever.rank(engine._embedder.embed_question(question), question, k=3)
+    ranking = retriever.rank(engine.embedder.embed_question(question), question, k=3)
     return [retriever.store.passages[h.row].paragraph for h in ranking.hits]
 
 
@@ -25,12 +25,12 @@ def test_english_question_over_dutch_text_is_carried_by_the_dense_side(engine):
 
 
 def test_bm25_uses_dutch_stems(engine):
-    scores = engine.retriever._bm25.scores(["sanctie"])  # "sancties" stems to "sanctie"
+    scores = engine.retriever.bm25.scores(["sanctie"])  # "sancties" stems to "sanctie"
     assert scores[8] > 0 and np.count_nonzero(scores) == 1
 
 
 def test_fusion_ranks_every_passage_once(engine):
-    ranking = engine.retriever.rank(engine._embedder.embed_question("Minsk"), "Minsk")
+    ranking = engine.retriever.rank(engine.embedder.embed_question("Minsk"), "Minsk")
     rows = [h.row for h in ranking.hits]
     assert sorted(rows) == list(range(len(engine.retriever.store.passages)))
     scores = [h.score for h in ranking.hits]
@@ -53,8 +53,8 @@ def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_sam
     assert all(a is b for a, b in zip(new.sentence_stems, old.sentence_stems))  # reused, not recomputed
     fresh = HybridRetriever(old.store)
     assert fresh.sentence_stems == new.sentence_stems and fresh._group_stems == new._group_stems
-    assert fresh._df == new._df and fresh.vocabulary == new.vocabulary
-    vector = engine._embedder.embed_question("Wat willen de ministers van de EU?")
+    assert fresh.df == new.df and fresh.vocabulary == new.vocabulary
+    vector = engine.embedder.embed_question("Wat willen de ministers van de EU?")
     assert [h.row for h in new.rank(vector, "Wat willen de ministers van de EU?").hits] == \
         [h.row for h in fresh.rank(vector, "Wat willen de ministers van de EU?").hits]
 
@@ -72,10 +72,10 @@ def test_a_retriever_updated_by_an_added_and_a_removed_article_equals_one_built_
     (docs_dir / "dijk.txt").write_text("De dijk bij Kampen wordt verhoogd. Het waterschap betaalt de sancties niet.")
     store, _, _ = open_index(settings, embedder=embedder, progress=False)
     updated, fresh = HybridRetriever(store, previous=retriever), HybridRetriever(store)
-    assert updated._df == fresh._df and updated.vocabulary == fresh.vocabulary
+    assert updated.df == fresh.df and updated.vocabulary == fresh.vocabulary
     assert updated.sentence_stems == fresh.sentence_stems
     query = ["sanctie", "dijk", "minsk", "eu"]
-    np.testing.assert_allclose(updated._bm25.scores(query)[updated.group_of], fresh._bm25.scores(query)[fresh.group_of],
+    np.testing.assert_allclose(updated.bm25.scores(query)[updated.group_of], fresh.bm25.scores(query)[fresh.group_of],
                                rtol=1e-6)
     for question in ("Wie betaalt de sancties?", "Wat kost de brug?", "Wat gebeurt er met de dijk bij Kampen?"):
         vector = embedder.embed_question(question)

@@ -14,7 +14,7 @@ def verifier_for(engine):
         rows = [next(i for i, p in enumerate(store.passages) if p.paragraph == n) for n in paragraphs]
         vectors = [store.sentence_vectors[store.first_sentence[r]:store.first_sentence[r] + len(store.passages[r].sentences)]
                    for r in rows]
-        return Verifier(engine._embedder.embed_question, [store.passages[r].text for r in rows], vectors)
+        return Verifier(engine.embedder.embed_question, [store.passages[r].text for r in rows], vectors)
 
     return make
 
