@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 
 from qa import lang, spans
 from qa.short import short_answer
@@ -14,11 +17,34 @@ from qa.text import fold
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
 
-# Weights of the sentence score, chosen on the tuning parts of the reader and xquad-nl sets (a grid of
-# 27; reader-style paraphrases share few words with their answer, so word coverage weighs little).
-LEXICAL_WEIGHT = 0.15
-PASSAGE_WEIGHT = 0.25
-TYPE_WEIGHT = 0.12
+# Weights of the sentence score (see `score_sentences`), as `python app.py bench --fit-scores` chose them
+# on the tuning questions (qa/bench/fit_scores.py) and wrote them to this file.
+SCORES_FILE = Path(__file__).with_name("scores.json")
+
+
+def _load_weights() -> tuple[float, float, float]:
+    fitted = json.loads(SCORES_FILE.read_text("utf-8"))
+    return float(fitted["lexical"]), float(fitted["passage"]), float(fitted["type"])
+
+
+LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = _load_weights()
+
+
+def fitted_weights() -> tuple[float, float, float]:
+    """The sentence score's weights in use: word coverage, passage rank, answer type."""
+    return LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT
+
+
+@contextmanager
+def weights(lexical: float, passage: float, type_: float):
+    """Score sentences with other weights for a while (the fit tries a grid; one thread only)."""
+    global LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT
+    saved = fitted_weights()
+    LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = lexical, passage, type_
+    try:
+        yield
+    finally:
+        LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = saved
 NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
 

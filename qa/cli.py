@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
     bench.add_argument("--fit", action="store_true",
                        help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
+    bench.add_argument("--fit-scores", action="store_true",
+                       help="refit the sentence score's weights on the tuning parts (writes qa/scores.json)")
     bench.add_argument("--fit-short", action="store_true",
                        help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json)")
     bench.add_argument("--ingest", action="store_true",
@@ -299,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
 
                 endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
                 return load.main(settings, args.url, endpoints, args.clients, args.seconds)
+            if args.fit_scores:
+                from qa.bench import fit_scores
+
+                fit_scores.main(settings)
+                return 0
             if args.fit_short:
                 from qa.bench import fit_short
 

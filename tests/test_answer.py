@@ -92,3 +92,21 @@ def test_a_subheading_is_never_the_answer(engine):
     assert "Duizenden" in answer.short
     # The article counts no wounded: the heading's number word does not make it answer that.
     assert not engine.ask("Hoeveel betogers raakten gewond?").answer.answerable
+
+
+def test_the_sentence_score_weights_come_from_the_file_their_fit_writes(engine, tmp_path, monkeypatch):
+    import json
+
+    from qa import answer
+
+    saved = tmp_path / "scores.json"
+    saved.write_text(json.dumps({"lexical": 0.5, "passage": 0.0, "type": 0.3}))
+    monkeypatch.setattr(answer, "SCORES_FILE", saved)
+    assert answer._load_weights() == (0.5, 0.0, 0.3)
+    question = "Hoe lang is Lukashenko al aan de macht?"
+    ranking = engine.retriever.rank(engine.embedder.embed_question(question), question)
+    before = [c.score for c in answer.score_sentences(ranking, engine.retriever, question)]
+    with answer.weights(0.5, 0.0, 0.3):  # what the fit does for each point of its grid
+        during = [c.score for c in answer.score_sentences(ranking, engine.retriever, question)]
+    assert during != before
+    assert [c.score for c in answer.score_sentences(ranking, engine.retriever, question)] == before

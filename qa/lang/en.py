@@ -32,8 +32,8 @@ REFERRING = frozenset("they them he she him his her their that this those these 
 CONTINUATIONS = ("and", "but", "also", "so")
 SEPARABLE_PARTICLES = ()
 
-NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "refused", "refuse", "denied", "didn't",
-                       "doesn't", "won't", "isn't", "wasn't"})
+NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "nowhere", "neither", "nor", "didn't",
+                       "doesn't", "don't", "won't", "isn't", "wasn't", "aren't", "weren't", "cannot", "can't"})
 META_WORDS = ("passage", "passages", "text")
 
 # English names of places and peoples that Dutch writes differently (exonyms), with the start of the

@@ -13,7 +13,7 @@ alle elk elke ieder iemand niemand nooit altijd hier daar waarin waarop waarmee 
 gebeurd doet deed gedaan gaat ging
 """.split())
 # Common words of Dutch that English lacks, beyond the stopwords: enough to tell a question's language.
-MARKERS = frozenset({"staat", "artikel", "jaar", "wil", "willen", "besloten"})
+MARKERS = frozenset({"staat", "artikel", "jaar"})
 
 # Encodings older files of this language come in, most likely first (UTF-8 aside).
 LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
@@ -44,7 +44,7 @@ CONTINUATIONS = ("en", "maar", "ook", "dus")
 SEPARABLE_PARTICLES = ("aan", "af", "bij", "door", "in", "mee", "na", "neer", "om", "op", "over", "terug",
                        "toe", "uit", "vrij", "weg")
 
-NEGATIONS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "weigerde", "weigeren"})
+NEGATIONS = frozenset({"niet", "geen", "nooit", "niemand", "niets", "nergens", "noch"})
 META_WORDS = ("passage", "passages", "tekst")  # "deze passage ..." talks about the prompt, not the news
 
 # What the user sees.
