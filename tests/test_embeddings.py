@@ -53,6 +53,21 @@ def test_questions_asked_at_once_get_the_vectors_they_get_alone(embedder):
         assert np.allclose(a, b, atol=1e-6)
 
 
+def test_a_question_is_embedded_between_the_slices_of_an_article_being_embedded(embedder):
+    import threading
+
+    sentences = [f"De gemeenteraad besprak in vergadering {n} opnieuw de begroting voor het komende jaar."
+                 for n in range(400)]
+    article = threading.Thread(target=embedder.embed_passages, args=(sentences,))
+    article.start()
+    while not embedder._lock.locked():  # the article's embedding has begun
+        pass
+    vector = embedder.embed_question("Wat besprak de gemeenteraad?")
+    # The question did not wait for the 400 sentences: they are still being embedded.
+    assert article.is_alive() and vector.shape == (embedder.dimension,)
+    article.join()
+
+
 def test_the_question_cache_embeds_a_repeated_question_once_and_forgets_the_oldest():
     from qa.embeddings import QuestionCache
 
