@@ -5,18 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 
-from qa import terminal
+from qa import lang, terminal
 from qa.chat import Engine, QuestionError, Turn
 from qa.settings import Settings, history_file
 
 log = logging.getLogger(__name__)
 
-COMMANDS = {
-    ":sources": "show the full cited passages of the last answer (also :bronnen)",
-    ":reset": "forget the conversation and start afresh",
-    ":help": "list these commands",
-    "exit": "leave (also quit or Ctrl-D)",
-}
+COMMANDS = lang.en.COMMANDS
+_SAY, _ZEG = lang.en.TERMINAL, lang.nl.TERMINAL
 _ALIASES = {":bronnen": ":sources", ":help": ":help", ":h": ":help", "?": ":help", "quit": "exit", ":quit": "exit",
             ":exit": "exit", ":q": "exit"}
 
@@ -47,10 +43,10 @@ class Session:
 
         docs = self.engine.documents
         names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
-        more = f" and {len(docs) - 3} more" if len(docs) > 3 else ""
-        heading = f"Ask the article{'s' if len(docs) > 1 else ''}:"
+        more = _SAY["and_more"].format(n=len(docs) - 3) if len(docs) > 3 else ""
+        heading = _SAY["heading_many" if len(docs) > 1 else "heading"]
         if not docs:
-            names = "no articles yet: add one with `python app.py add FILE_OR_LINK`"
+            names = _SAY["no_articles"]
 
         # Wrapped here, between words: a terminal wraps long lines in the middle of one.
         def wrap(text: str) -> list[str]:
@@ -59,11 +55,9 @@ class Session:
         lines = wrap(f"{heading} {names}{more}")
         lines[0] = lines[0].replace(heading, self.style.bold(heading), 1)
         if self.engine.chat_model is not None:  # in words a reader knows, not the generator's tag
-            lines += [self.style.dim(line) for line in wrap(
-                "Answers are written by a language model; every sentence is checked against the article.")]
-        lines += wrap("Stel een vraag in het Nederlands of Engels / ask in Dutch or English.")
-        lines += [self.style.dim(line) for line in wrap(
-            ":help for commands, exit or Ctrl-D to leave; Ctrl-C cancels an answer.")]
+            lines += [self.style.dim(line) for line in wrap(_SAY["llm"])]
+        lines += wrap(f"{_ZEG['ask_in']} / {_SAY['ask_in']}")
+        lines += [self.style.dim(line) for line in wrap(_SAY["keys"])]
         return "\n".join(lines)
 
     def handle(self, line: str) -> bool:
@@ -119,14 +113,14 @@ class Session:
                 self.say(f"  {name:<10} {text}")
         elif command == ":sources":
             if self.last is None or not (self.last.citations or self.last.related):
-                self.say("No sources yet: ask a question first.")
+                self.say(_SAY["no_sources"])
             else:
                 self.say(terminal.format_answer(self.last, self.style, full=True))
         elif command == ":reset":
             self.history, self.last = [], None
-            self.say("Conversation forgotten. / Gesprek gewist.")
+            self.say(f"{_SAY['forgotten']} / {_ZEG['forgotten']}")
         else:
-            self.say(f"Unknown command {command}. Commands: " + ", ".join(COMMANDS))
+            self.say(_SAY["unknown"].format(command=command) + ", ".join(COMMANDS))
 
 
 def _setup_readline():

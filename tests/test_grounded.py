@@ -63,6 +63,14 @@ def test_model_saying_not_answered_agrees_with_extractive_refusal(engine):
     assert not answer.answerable and answer.text == REFUSAL["en"] and answer.citations == []
 
 
+def test_a_model_that_says_not_answered_where_the_article_answers_does_not_turn_it_into_a_refusal(engine):
+    # The extractive path answers this one; the model's "does not say" must not win, nor be shown.
+    model = scripted("The passages do not say.")
+    answer = with_model(engine, model).ask("Hoe lang is Lukashenko al aan de macht?").answer
+    assert answer.answerable and answer.generator == "extractive" and "26 jaar" in answer.text
+    assert "do not say" not in answer.text and answer.citations
+
+
 def test_nothing_is_shown_when_the_article_does_not_answer(engine):
     model = scripted("Lukashenko is al 26 jaar aan de macht [1].")
     events = list(with_model(engine, model).stream("Hoe heet de burgemeester van Amsterdam?"))

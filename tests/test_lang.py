@@ -18,6 +18,9 @@ def test_every_language_defines_the_same_knowledge_and_strings():
     labels = [set(module.LABELS) for module in lang.LANGUAGES.values()]
     notices = [set(module.NOTICES) for module in lang.LANGUAGES.values()]
     assert all(x == labels[0] for x in labels) and all(x == notices[0] for x in notices)
+    for table in ("PAGE", "TERMINAL", "COMMANDS"):
+        keys = [set(getattr(module, table)) for module in lang.LANGUAGES.values()]
+        assert all(k == keys[0] for k in keys), table
 
 
 @pytest.mark.parametrize("question, code", [

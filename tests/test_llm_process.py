@@ -49,7 +49,9 @@ class KilledMidAnswer(LocalChat):
     """The real model process, killed by `sig` as soon as its answer has begun to arrive."""
 
     def __init__(self, process, settings, sig):
-        super().__init__(process, settings)
+        from qa.generate import openai_chat
+
+        super().__init__(process, settings, openai_chat)
         self.sig, self.kills = sig, 0
 
     def stream(self, messages):

@@ -604,7 +604,7 @@ def test_browser_over_an_empty_folder_adds_a_page_and_answers_from_it(browser, e
     page.goto(url)
     page.locator("#qa-input textarea").wait_for()
     assert "Nog geen artikelen: voeg er een toe / No articles yet: add one" in page.locator("#qa-title").inner_text()
-    assert page.locator("#qa-upload").is_visible()  # the add panel is open
+    page.locator("#qa-upload").wait_for(state="visible", timeout=15_000)  # the add panel is open
     assert "Drop File Here" not in page.content() and "Click to Upload" not in page.content()
     _choose_file(page, PAGES / "nos-dijken.html")
     status = _status(page, "✓")

@@ -179,3 +179,22 @@ PAGE = {
     "only_added": "only added articles can be removed", "removed": "removed",
 }
 REQUEST_WORDS = frozenset("give can could would please tell me short brief quick few sentences".split())
+
+# The terminal chat (`python app.py repl`); its help and notices are in English, with the Dutch halves of
+# the bilingual lines in the Dutch module's TERMINAL.
+TERMINAL = {
+    "heading": "Ask the article:", "heading_many": "Ask the articles:", "and_more": " and {n} more",
+    "no_articles": "no articles yet: add one with `python app.py add FILE_OR_LINK`",
+    "llm": "Answers are written by a language model; every sentence is checked against the article.",
+    "ask_in": "ask in Dutch or English.",
+    "keys": ":help for commands, exit or Ctrl-D to leave; Ctrl-C cancels an answer.",
+    "no_sources": "No sources yet: ask a question first.", "forgotten": "Conversation forgotten.",
+    "unknown": "Unknown command {command}. Commands: ",
+}
+COMMANDS = {
+    ":sources": "show the full cited passages of the last answer (also :bronnen)",
+    ":reset": "forget the conversation and start afresh",
+    ":help": "list these commands",
+    "exit": "leave (also quit or Ctrl-D)",
+}
+

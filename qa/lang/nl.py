@@ -193,3 +193,21 @@ PAGE = {
 # Words of asking, not of the subject ("geef me een samenvatting"): no clue to which article is meant.
 REQUEST_WORDS = frozenset("geef geeft kun kan kunt wil wilt zou graag even eens alsjeblieft aub svp korte kort "
                           "paar zinnen".split())
+
+# The terminal chat (`python app.py repl`). It speaks English, with these Dutch halves in its bilingual lines.
+TERMINAL = {
+    "heading": "Vraag het artikel:", "heading_many": "Vraag de artikelen:", "and_more": " en nog {n}",
+    "no_articles": "nog geen artikelen: voeg er een toe met `python app.py add BESTAND_OF_LINK`",
+    "llm": "Antwoorden schrijft een taalmodel; elke zin wordt tegen het artikel gecontroleerd.",
+    "ask_in": "Stel een vraag in het Nederlands of Engels",
+    "keys": ":help voor opdrachten, exit of Ctrl-D om te stoppen; Ctrl-C breekt een antwoord af.",
+    "no_sources": "Nog geen bronnen: stel eerst een vraag.", "forgotten": "Gesprek gewist.",
+    "unknown": "Onbekende opdracht {command}. Opdrachten: ",
+}
+COMMANDS = {
+    ":sources": "toon de volledige geciteerde passages van het laatste antwoord (ook :bronnen)",
+    ":reset": "vergeet het gesprek en begin opnieuw",
+    ":help": "toon deze opdrachten",
+    "exit": "stop (ook quit of Ctrl-D)",
+}
+

@@ -102,3 +102,26 @@ def test_auto_takes_exact_search_for_small_collections_and_approximate_for_large
     assert vectors.resolve("auto", vectors.ANN_FROM) == "ann"
     with pytest.raises(ValueError, match="unknown vector index"):
         vectors.resolve("annoy", 10)
+
+
+@pytest.mark.parametrize("kind", ["exact", "ann"])
+def test_at_a_size_where_the_approximate_index_probes_a_few_of_its_lists_it_still_finds_the_nearest(
+        kind, tmp_path):
+    """5,000 vectors around 100 topics: the IVF index has more lists than it probes, so what it finds is
+    no flat scan by construction."""
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(100, 384))
+    data = centres[rng.integers(0, 100, 5000)] + 0.6 * rng.normal(size=(5000, 384))
+    data = (data / np.linalg.norm(data, axis=1, keepdims=True)).astype(np.float32)
+    ids = np.arange(1, 5001, dtype=np.int64)
+    index = vectors.create(kind, 384, tmp_path)
+    index.add(ids, data, [f"a{i % 50}.txt" for i in range(5000)], [""] * 5000)
+    if kind == "ann":
+        assert index.index.nlist > index.nprobe  # it looks in some lists, not all
+    questions = centres[rng.integers(0, 100, 40)] + 0.6 * rng.normal(size=(40, 384))
+    recall = []
+    for question in (questions / np.linalg.norm(questions, axis=1, keepdims=True)).astype(np.float32):
+        expected = set(ids[np.argsort(-(data @ question))[:10]].tolist())
+        recall.append(len(expected & {i for i, _ in index.search(question, 10)}) / 10)
+    assert np.mean(recall) >= 0.95
+    index.close()
