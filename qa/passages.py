@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa import lang
 from qa.documents import Document
 
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before white space and
 # a capital, digit or opening quote. Abbreviations and initials ("dr.", "J. Smith") do not end one.
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9À-Þ])""")
-_ABBREVIATIONS = {
-    "dr", "drs", "ir", "mr", "mrs", "ms", "prof", "st", "jr", "sr", "bijv", "bv", "o.a", "i.e",
-    "e.g", "vs", "nr", "ca", "mw", "dhr", "mevr", "jan", "feb", "aug", "sept", "okt", "nov", "dec",
-    "etc", "no", "inc", "ltd", "co", "gen", "gov", "lt", "col", "sgt", "capt", "z.g", "m.a.w",
-}
+_ABBREVIATIONS = frozenset().union(*(m.ABBREVIATIONS for m in lang.LANGUAGES.values()))
 
 
 @dataclass(frozen=True)

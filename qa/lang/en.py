@@ -9,6 +9,8 @@ their they he she we you i not but or if what who whom where when why how which 
 do has have had there than then so into about after before over under between because while
 happen happened happens them those these its done
 """.split())
+# Abbreviations whose full stop ends no sentence ("dr.", "bijv."), folded, without the final stop.
+ABBREVIATIONS = frozenset("dr mr mrs ms prof st jr sr i.e e.g vs no inc ltd co gen gov lt col sgt capt jan feb aug sept oct nov dec etc".split())
 MARKERS = frozenset({"article", "year", "say", "says", "said", "long", "want"})
 
 # Encodings older files of this language come in, most likely first (UTF-8 aside).

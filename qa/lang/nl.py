@@ -13,6 +13,8 @@ alle elk elke ieder iemand niemand nooit altijd hier daar waarin waarop waarmee 
 gebeurd doet deed gedaan gaat ging
 """.split())
 # Common words of Dutch that English lacks, beyond the stopwords: enough to tell a question's language.
+# Abbreviations whose full stop ends no sentence ("dr.", "bijv."), folded, without the final stop.
+ABBREVIATIONS = frozenset("dr drs ir mr prof st bijv bv o.a nr ca mw dhr mevr jan feb aug sept okt nov dec z.g m.a.w etc".split())
 MARKERS = frozenset({"staat", "artikel", "jaar"})
 
 # Encodings older files of this language come in, most likely first (UTF-8 aside).
