@@ -87,6 +87,34 @@ def test_calibration_keeps_most_supported_and_few_unsupported_claims(verifier_fo
     assert leaked <= 1
 
 
+# Claims written after the threshold was set and never used to choose it: held out, so the test of the
+# calibration does not grade it on the claims it was fitted to.
+HELD_OUT_SUPPORTED = [(3, "Belarus lies between Russia and the EU as a strategic buffer zone."),
+                      (4, "Lukashenko turned down a request from Moscow for more interference in Belarusian politics."),
+                      (5, "The protests are the largest in Belarus since Lukashenko took office in 1994."),
+                      (7, "De regering liet veel betogers na korte tijd weer vrij."),
+                      (9, "De EU wil sancties tegen Wit-Russische functionarissen."),
+                      (8, "Lukashenko threatened to end the protests harshly.")]
+HELD_OUT_UNSUPPORTED = [(3, "Lukashenko has been in power for 10 years."),
+                        (4, "Russia has increased its financial support to Minsk."),
+                        (7, "De oproerpolitie heeft geen enkele demonstrant opgepakt."),
+                        (9, "The EU ministers decided to lift all sanctions on Belarus."),
+                        (2, "Het Kremlin noemde de verkiezingen eerlijk."),
+                        (8, "Lukashenko invited the protesters to the presidential palace.")]
+
+
+def test_the_calibration_keeps_supported_claims_it_was_not_fitted_to(verifier_for):
+    kept = [text for n, text in HELD_OUT_SUPPORTED if verifier_for(n).check(f"{text[:-1]} [1].").kept]
+    assert len(kept) >= len(HELD_OUT_SUPPORTED) - 2, kept
+
+
+@pytest.mark.xfail(strict=True, reason="a contradiction in other words ('increased' for 'less and less', 'lift' "
+                   "for 'impose') passes the cosine check: README, 'Where targets are missed'")
+def test_the_calibration_drops_unsupported_claims_it_was_not_fitted_to(verifier_for):
+    leaked = [text for n, text in HELD_OUT_UNSUPPORTED if verifier_for(n).check(f"{text[:-1]} [1].").kept]
+    assert len(leaked) <= 1, leaked
+
+
 def test_split_generated_keeps_markers_with_their_sentence():
     assert split_generated("Het is 26 jaar. [1] Hij kreeg 80 procent [2][3]. Klaar") == [
         "Het is 26 jaar [1].", "Hij kreeg 80 procent [2][3].", "Klaar"]
