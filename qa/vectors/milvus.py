@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from qa.vectors.base import BackendUnavailable, VectorIndex, as_matrix
 
 COLLECTION = "qa_passages"
