@@ -176,9 +176,11 @@ def score_sentences(ranking: Ranking, retriever: HybridRetriever, question: str)
     if not hits:
         return []
     top = hits[0].score
-    idf = {stem: retriever.idf(stem) for stem in ranking.query_stems}  # once per question
+    idf_by_language = {code: {stem: retriever.idf(stem) for stem in found}  # once per question
+                       for code, found in ranking.stems_by_language.items()}
     candidates = []
     for hit in hits:
+        idf = idf_by_language.get(retriever.language_of(hit.row)) or {}
         passage = store.passages[hit.row]
         first = store.first_sentence[hit.row]
         for local in range(len(passage.sentences)):
@@ -311,7 +313,8 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     top_two = sorted(dense_by_group.values(), reverse=True)[:2] + [0.0, 0.0]
     # The best sentence comes from one of the first CANDIDATE_PASSAGES hits.
     passage_dense = next((h.dense for h in ranking.hits[:CANDIDATE_PASSAGES] if h.row == best.row), best.dense)
-    idf = {stem: retriever.idf(stem) for stem in ranking.query_stems}
+    query_stems = ranking.query_stems(retriever.language_of(best.row))
+    idf = {stem: retriever.idf(stem) for stem in query_stems}
     paragraph_stems = retriever.paragraph_stems(best.row)
     asks = any(cue.search(question) for cue, _ in EXPECTS)
     english = language == "en"
@@ -321,9 +324,9 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "dense_margin": top_two[0] - top_two[1] if len(dense_by_group) > 1 else 0.0,
         "sentence_coverage": best.coverage,
         "passage_coverage": _coverage(idf, paragraph_stems),
-        "unknown_share": retriever.unknown_share(ranking.query_stems) if not english else
+        "unknown_share": retriever.unknown_share(query_stems) if not english else
         _missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
-        "missing_rarity": 0.0 if english else missing_rarity(ranking.query_stems, paragraph_stems, retriever),
+        "missing_rarity": 0.0 if english else missing_rarity(query_stems, paragraph_stems, retriever),
         "missing_names": _missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,

@@ -16,7 +16,7 @@ from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.embeddings import QuestionCache
 from qa.index import IndexStatus, articles_state, open_index
-from qa.library import visible_to
+from qa.library import own_sources, public_sources, visible_to
 from qa.retrieval import HybridRetriever
 from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
 from qa.text import language, words
@@ -106,6 +106,9 @@ def _building_for_good():
             gc.enable()
 
 
+MAX_PRIVATE_RETRIEVERS = 32  # the sessions with private uploads whose retrievers are kept between questions
+
+
 @dataclass
 class Engine:
     """Answers questions about the articles in `settings.docs_dir`.
@@ -123,6 +126,8 @@ class Engine:
     _lock: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _question_vector: object = field(repr=False, default=None)  # embeds a question, remembering recent ones
     _known: dict = field(repr=False, default_factory=dict)  # articles read, by file and its size and time
+    _private: dict = field(repr=False, default_factory=dict)  # session → (public retriever, its own retriever)
+    _lock_private: threading.Lock = field(repr=False, default_factory=threading.Lock)
 
     def refresh(self, announce: bool = True, wait: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
@@ -146,7 +151,8 @@ class Engine:
                 with _building_for_good():
                     store, documents, status = open_index(self.settings, embedder=self.embedder, progress=False,
                                                           current=self.retriever.store, known=self._known)
-                    retriever = HybridRetriever(store, previous=self.retriever)
+                    retriever = HybridRetriever(store, previous=self.retriever,
+                                                only=public_sources(store.article_rows))
                 # One assignment each: a question in flight keeps the retriever it started with.
                 self.retriever, self.documents, self.status = retriever, documents, status
                 self._seen = seen
@@ -167,7 +173,7 @@ class Engine:
         known: dict = {}
         with _building_for_good():
             store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)
-            retriever = HybridRetriever(store)
+            retriever = HybridRetriever(store, only=public_sources(store.article_rows))
         chat_model = None
         if settings.llm:
             from qa.generate import create_chat_model
@@ -223,7 +229,7 @@ class Engine:
         started = time.perf_counter()
         question = validate(question)
         self.refresh(wait=False)
-        retriever = self.retriever
+        retriever = self.retriever_for(session)
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
                  for t in (history or [])]
         if len(turns) > MAX_HISTORY_TURNS or sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
@@ -282,6 +288,26 @@ class Engine:
             if hits:
                 return self.document(retriever.store.passages[hits[0].row].source)
         return None
+
+    def retriever_for(self, session: str | None = None) -> HybridRetriever:
+        """The retriever a session's questions are ranked by. `retriever` knows the public articles only,
+        so that no statistic a public question sees (IDF, BM25, vocabulary) tells what is in someone's
+        private upload; a session with uploads of its own gets one that knows them too."""
+        public = self.retriever
+        own = own_sources(session)
+        mine = {s for s in public.store.article_rows if own and s.startswith(own)}
+        if not mine:
+            return public
+        cached = self._private.get(session)
+        if cached is not None and cached[0] is public:
+            return cached[1]
+        known = set(public.only) if public.only is not None else set(public.store.article_rows)
+        retriever = HybridRetriever(public.store, previous=public, only=known | mine)
+        with self._lock_private:
+            if len(self._private) >= MAX_PRIVATE_RETRIEVERS:
+                self._private.pop(next(iter(self._private)))
+            self._private[session] = (public, retriever)
+        return retriever
 
     def document(self, source: str) -> Document | None:
         return next((d for d in self.documents if d.source == source), None)

@@ -12,7 +12,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 from qa.ingest import SUFFIXES, IngestError, decode, extract, kind
-from qa.text import sentence_count
+from qa.text import opening_words, sentence_count
 
 # Some article dumps glue a ` date 2020-08 ` marker before the first sentence.
 _DATE_MARKER = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
@@ -79,12 +79,6 @@ class Document:
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
-
-
-def opening_words(text: str, limit: int = 90) -> str:
-    """The start of a text, cut between words after at most about `limit` characters."""
-    opening = " ".join(text.split())
-    return opening if len(opening) <= limit else opening[:opening.rfind(" ", 0, limit - 2)] + " …"
 
 
 def _is_heading(line: str) -> bool:

@@ -21,11 +21,24 @@ def _folder_name(session: str | None) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "", session or "")[:64]  # session keys are hex already
 
 
+PRIVATE_SOURCES = f"{UPLOADS_PREFIX}{PRIVATE}/"  # how every private upload's `Document.source` begins
+
+
+def own_sources(session: str | None) -> str:
+    """How the `Document.source` of each of `session`'s private uploads begins ("" for no session)."""
+    return f"{PRIVATE_SOURCES}{_folder_name(session)}/" if session and _folder_name(session) else ""
+
+
 def visible_to(documents: list[Document], session: str | None) -> list[Document]:
     """The articles a web session sees: all but other sessions' private uploads."""
-    own = f"{UPLOADS_PREFIX}{PRIVATE}/{_folder_name(session)}/"
-    return [d for d in documents
-            if not d.source.startswith(f"{UPLOADS_PREFIX}{PRIVATE}/") or (session and d.source.startswith(own))]
+    own = own_sources(session)
+    return [d for d in documents if not d.source.startswith(PRIVATE_SOURCES) or (own and d.source.startswith(own))]
+
+
+def public_sources(sources) -> set[str] | None:
+    """The articles of `sources` that are no one's private upload; None when that is all of them."""
+    public = {s for s in sources if not s.startswith(PRIVATE_SOURCES)}
+    return None if len(public) == len(sources) else public
 
 
 class Library:

@@ -14,7 +14,8 @@ import numpy as np
 
 from qa.bm25 import BM25
 from qa.store import PassageStore
-from qa.text import content_stems, join_separable_verbs, stems, words
+from qa import lang
+from qa.text import ARTICLE_SAMPLE_WORDS, article_language, content_stems, join_separable_verbs, stems, words
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 SECOND_SENTENCE_WEIGHT = 0.25
@@ -39,12 +40,17 @@ class Ranking:
         hits: passages, best first.
         sentence_dense: cosine of the question with each sentence of the candidate passages, by the
             sentence's index in the store.
-        query_stems: the question's content-word stems.
+        stems_by_language: the question's content-word stems by the stemmer of each language the
+            articles are written in.
     """
 
     hits: list[Hit]
     sentence_dense: dict[int, float]
-    query_stems: list[str]
+    stems_by_language: dict[str, list[str]]
+
+    def query_stems(self, language: str) -> list[str]:
+        """The question's stems, as an article in `language` is stemmed."""
+        return self.stems_by_language.get(language) or next(iter(self.stems_by_language.values()), [])
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class _Analysis:
 
     Attributes:
         passages: the passages analysed (to recognise the article unchanged).
+        language: the article's language, whose stemmer stems it.
         paragraph: for each passage, its paragraph's number within the article (0, 1, …).
         tokens: each paragraph's stems in order (title first), for BM25.
         stems: each paragraph's stems as a set.
@@ -61,6 +68,7 @@ class _Analysis:
     """
 
     passages: tuple
+    language: str
     paragraph: tuple[int, ...]
     tokens: tuple[list[str], ...]
     stems: tuple[set[str], ...]
@@ -76,26 +84,38 @@ class _Analysis:
         found: list[set[str]] = []
         sentence_stems = []
         titles: dict[str, list[str]] = {}
-        for passage in passages:
-            sentences = [words(passage.sentence_text(i)) for i in range(len(passage.sentences))]
-            stemmed = [content_stems(w) for w in sentences]
+        sentence_words = [[words(p.sentence_text(i)) for i in range(len(p.sentences))] for p in passages]
+        language = article_language(_first_words(sentence_words))
+        for passage, sentences in zip(passages, sentence_words):
+            stemmed = [content_stems(w, language) for w in sentences]
             sentence_stems.append(tuple(set(s) for s in stemmed))
             if _covered(passage):
                 text_words, text_stems = [w for s in sentences for w in s], [t for s in stemmed for t in s]
             else:
                 text_words = words(passage.text)
-                text_stems = content_stems(text_words)
+                text_stems = content_stems(text_words, language)
             if passage.paragraph not in numbers:
                 if passage.title not in titles:
                     titles[passage.title] = words(passage.title)
                 numbers[passage.paragraph] = len(tokens)
-                tokens.append(content_stems(titles[passage.title]))
+                tokens.append(content_stems(titles[passage.title], language))
                 found.append(set(titles[passage.title]))
             tokens[numbers[passage.paragraph]] += text_stems
             found[numbers[passage.paragraph]].update(text_words)
         tokens = [t or ["∅"] for t in tokens]
-        return cls(passages, tuple(numbers[p.paragraph] for p in passages), tuple(tokens),
+        return cls(passages, language, tuple(numbers[p.paragraph] for p in passages), tuple(tokens),
                    tuple(set(t) for t in tokens), tuple(found), tuple(sentence_stems))
+
+
+def _first_words(sentence_words: list[list[list[str]]]) -> list[str]:
+    """The article's first words, as many as its language is told by."""
+    found: list[str] = []
+    for sentences in sentence_words:
+        for sentence in sentences:
+            found += sentence
+            if len(found) >= ARTICLE_SAMPLE_WORDS:
+                return found
+    return found
 
 
 def _covered(passage) -> bool:
@@ -105,7 +125,8 @@ def _covered(passage) -> bool:
 
 
 class HybridRetriever:
-    """Rank passages by dense similarity and BM25 (Dutch stems), fused by reciprocal rank.
+    """Rank passages by dense similarity and BM25 (each article stemmed in its own language), fused by
+    reciprocal rank.
 
     The text analysis (stems, BM25) is built from the passages at start, so nothing but JSON and vectors
     is read from disk. Given the retriever it replaces, it reuses the analysis of every unchanged article
@@ -117,30 +138,41 @@ class HybridRetriever:
         dense_weight: weight of the dense ranking in the fusion (BM25 has at most 1 - dense_weight).
         known_power: how steeply BM25's weight falls with the share of question words no article holds.
         previous: the retriever this one replaces, whose text analysis it reuses.
+        only: the articles (`Document.source`) it ranks and counts; None: all of the store's. The others'
+            words shape no statistic here (IDF, BM25, vocabulary): a private upload stays out of what
+            public questions see.
     """
 
     def __init__(self, store: PassageStore, dense_weight: float = 0.6, known_power: float = 2.0,
-                 previous: "HybridRetriever | None" = None):
+                 previous: "HybridRetriever | None" = None, only: set[str] | None = None):
         self.store = store
         self.dense_weight = dense_weight
         self.known_power = known_power
+        self.only = None if only is None else frozenset(only)
         old = previous._articles if previous is not None else {}
         self._articles: dict[str, _Analysis] = {}
         for source, rows in store.article_rows.items():
+            if self.only is not None and source not in self.only:
+                continue
             passages = tuple(store.passages[rows.start:rows.stop])
             known = old.get(source)
             self._articles[source] = known if known is not None and known.passages == passages \
                 else _Analysis.of(passages)
         self._index_paragraphs(previous, {s for s, a in self._articles.items() if old.get(s) is a})
-        self.group_of = np.concatenate(
-            [self._first_group[s] + np.asarray(a.paragraph, dtype=np.int64) for s, a in self._articles.items()]) \
-            if self._articles else np.zeros(0, dtype=np.int64)
+        # group_of[row]: the paragraph passage `row` belongs to; -1 for the articles left out.
+        self.group_of = np.full(len(store.passages), -1, dtype=np.int64)
+        for source, analysis in self._articles.items():
+            rows = store.article_rows[source]
+            self.group_of[rows.start:rows.stop] = self._first_group[source] + np.asarray(analysis.paragraph)
         # The rows of group g are _by_group[_group_start[g]:_group_start[g + 1]] (arrays, not a list per
         # group: a hundred thousand small lists cost more in garbage collection than in building).
         self._by_group = np.argsort(self.group_of, kind="stable")
         self._group_start = np.searchsorted(self.group_of[self._by_group], np.arange(self._groups + 1))
         # sentence_stems[row][i]: the stems of sentence i of passage `row`.
-        self.sentence_stems = [s for analysis in self._articles.values() for s in analysis.sentence_stems]
+        self.sentence_stems: list[tuple[set[str], ...]] = [()] * len(store.passages)
+        for source, analysis in self._articles.items():
+            rows = store.article_rows[source]
+            self.sentence_stems[rows.start:rows.stop] = analysis.sentence_stems
         self._n = max(self._groups, 1)
 
     def _index_paragraphs(self, previous: "HybridRetriever | None", kept: set[str]) -> None:
@@ -162,11 +194,13 @@ class HybridRetriever:
             for source in kept:
                 self._first_group[source] = int(renumbered[previous._first_group[source]])
             self._group_stems = [g for g, k in zip(previous._group_stems, keep) if k]
+            group_language = [g for g, k in zip(previous._group_language, keep) if k]
             self._group_words = [g for g, k in zip(previous._group_words, keep) if k]
             self.df, self._words = Counter(previous.df), Counter(previous._words)
         else:
             keep = np.zeros(0, dtype=bool)
             self._group_stems, self._group_words, self.df, self._words = [], [], Counter(), Counter()
+            group_language = []
         for analysis in (a for s, a in old.items() if s not in kept):
             _count(self.df, analysis.stems, -1)
             _count(self._words, analysis.words, -1)
@@ -177,15 +211,22 @@ class HybridRetriever:
                 added += analysis.tokens
                 self._group_stems += analysis.stems
                 self._group_words += analysis.words
+                group_language += [analysis.language] * len(analysis.stems)
                 _count(self.df, analysis.stems, 1)
                 _count(self._words, analysis.words, 1)
         self.bm25 = previous.bm25.updated(keep, added) if previous is not None else BM25.build(added)
         self._groups = len(self._group_stems)
+        self._group_language = np.array(group_language, dtype="U8")
+        self.languages = sorted(set(group_language)) or [lang.ARTICLES.CODE]
 
     @property
     def vocabulary(self) -> dict[str, int]:
         """Every folded word of the articles (with the number of paragraphs that hold it)."""
         return self._words
+
+    def language_of(self, row: int) -> str:
+        """The language of the article that passage `row` belongs to."""
+        return str(self._group_language[self.group_of[row]])
 
     def paragraph_stems(self, row: int) -> set[str]:
         """Content-word stems of the paragraph that passage `row` belongs to."""
@@ -221,9 +262,14 @@ class HybridRetriever:
         """
         store = self.store
         n = len(store.passages)
-        query_stems = join_separable_verbs(stems(question), question, self.df)
+        if self.only is not None:
+            sources = set(self.only) if sources is None else set(sources) & self.only
+        by_language = {code: join_separable_verbs(stems(question, code), question, self.df, code)
+                       for code in self.languages}
+        # Every language's stems, once each, in the question's order: for a backend's own BM25.
+        query_stems = list(dict.fromkeys(s for found in by_language.values() for s in found))
         if n == 0:
-            return Ranking([], {}, query_stems)
+            return Ranking([], {}, by_language)
         allowed_groups = None
         if sources is not None:
             allowed_groups = np.zeros(self._groups, dtype=bool)
@@ -233,8 +279,10 @@ class HybridRetriever:
                     allowed_rows[found.start:found.stop] = True
             allowed_groups[self.group_of[allowed_rows]] = True
         lexical = np.zeros(self._groups, dtype=np.float32)
-        if query_stems:
-            lexical = self.bm25.scores(query_stems)
+        for code, found in by_language.items():
+            if found:
+                scores = self.bm25.scores(found)
+                lexical = scores if len(by_language) == 1 else np.where(self._group_language == code, scores, lexical)
 
         # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
         # index's own BM25 where it has one), each with the other parts of its paragraph.
@@ -251,7 +299,7 @@ class HybridRetriever:
         rows = np.sort(np.concatenate([self._by_group[self._group_start[g]:self._group_start[g + 1]]
                                        for g in groups])) if groups else np.zeros(0, dtype=np.int64)
         if not len(rows):
-            return Ranking([], {}, query_stems)
+            return Ranking([], {}, by_language)
 
         # A passage is as close as its best sentence, and a little closer when a second one agrees
         # (measured on the tuning questions: better than the pooled passage vector, most of all for
@@ -277,7 +325,8 @@ class HybridRetriever:
 
         # The lexical side knows only as much as the question's words occur in the articles: little for
         # an English question over Dutch text or a paraphrase, nothing for a passage sharing no word.
-        lexical_weight = (1 - self.dense_weight) * (1 - self.unknown_share(query_stems)) ** self.known_power
+        unknown = min(self.unknown_share(found) for found in by_language.values())
+        lexical_weight = (1 - self.dense_weight) * (1 - unknown) ** self.known_power
         lexical_rank = np.where(candidate_lexical > 0, _ranks(candidate_lexical), self._groups)
         fused = self.dense_weight / (RRF_K + _ranks(dense)) + lexical_weight / (RRF_K + lexical_rank)
         # Each part takes its paragraph's score; within a paragraph the denser part leads.
@@ -288,7 +337,7 @@ class HybridRetriever:
         order = order[: k or len(order)]
         hits = [Hit(int(rows[i]), float(passage_score[i]), float(passage_dense[i]),
                     float(candidate_lexical[local_group[i]])) for i in order]
-        return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), query_stems)
+        return Ranking(hits, dict(zip(sentence_index.tolist(), dense_of_sentence.tolist())), by_language)
 
 
 def _count(counts: Counter, sets: tuple[set[str], ...], sign: int) -> None:

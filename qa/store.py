@@ -14,6 +14,7 @@ import numpy as np
 
 from qa.files import append_after, atomic_write
 from qa.passages import Passage
+from qa.text import article_language, opening_words, stems, words
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -264,16 +265,18 @@ class PassageStore:
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
     def lexical_texts(self, rows: list[int] | None = None) -> list[str]:
-        """Each passage's title and text as content-word stems, for backends with BM25 of their own."""
-        from qa.text import stems
-
+        """Each passage's title and text as content-word stems (in its article's language), for backends
+        with BM25 of their own."""
         rows = range(len(self.passages)) if rows is None else rows
-        return [" ".join(stems(f"{self.passages[r].title} {self.passages[r].text}")) for r in rows]
+        language: dict[str, str] = {}
+        for source in {self.passages[r].source for r in rows}:
+            article = self.article_rows[source]
+            sample = " ".join(p.text for p in self.passages[article.start:article.start + 8])
+            language[source] = article_language(words(sample))
+        return [" ".join(stems(f"{p.title} {p.text}", language[p.source])) for p in map(self.passages.__getitem__, rows)]
 
     def headline(self, source: str) -> str:
         """What a reader recognises an article by: its title, else its opening words."""
-        from qa.documents import opening_words
-
         rows = self.article_rows.get(source)
         if rows is None:
             return source

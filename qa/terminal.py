@@ -8,6 +8,7 @@ import textwrap
 from qa import lang
 from qa.answer import Answer
 from qa.settings import color_allowed
+from qa.text import opening_words
 
 
 class Style:
@@ -52,7 +53,6 @@ ARTICLE_NAME_CHARS = 60  # a terminal line names the article and still fits besi
 
 
 def _article_name(citation) -> str:
-    from qa.documents import opening_words
 
     return opening_words(citation.article or citation.title or citation.source, ARTICLE_NAME_CHARS)
 

@@ -1,10 +1,13 @@
-"""Text helpers shared by retrieval and answering: tokens, stems, stopwords, question language."""
+"""Text helpers shared by retrieval and answering: tokens, stems, stopwords, the language of a text."""
 
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
+from difflib import SequenceMatcher
+
+import Stemmer
 
 from qa import lang
 
@@ -36,15 +39,19 @@ def fold(text: str) -> str:
     return _MARKS.sub("", decomposed)
 
 
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer(lang.ARTICLES.SNOWBALL)
+@functools.lru_cache(maxsize=None)
+def _stemmer(code: str):
+    return Stemmer.Stemmer(lang.get(code).SNOWBALL)
 
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
+
+
+def opening_words(text: str, limit: int = 90) -> str:
+    """The start of a text, cut between words after at most about `limit` characters."""
+    opening = " ".join(text.split())
+    return opening if len(opening) <= limit else opening[:opening.rfind(" ", 0, limit - 2)] + " …"
 
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?:\s|$)")
@@ -56,14 +63,15 @@ def sentence_count(text: str) -> int:
     return sum(1 for _ in _SENTENCE_END.finditer(text)) or (1 if text.strip() else 0)
 
 
-def stems(text: str) -> list[str]:
-    """Content-word stems of `text` (the Snowball stemmer of the articles' language), stopwords dropped."""
-    return content_stems(words(text))
+def stems(text: str, language: str = "") -> list[str]:
+    """Content-word stems of `text` by the Snowball stemmer of `language` (default: the articles'
+    usual language), stopwords dropped."""
+    return content_stems(words(text), language)
 
 
-def content_stems(folded: list[str]) -> list[str]:
-    """The stems of folded words (see `words`), stopwords dropped."""
-    return _stemmer().stemWords([w for w in folded if w not in STOPWORDS])
+def content_stems(folded: list[str], language: str = "") -> list[str]:
+    """The stems of folded words (see `words`) in `language`, stopwords dropped."""
+    return _stemmer(language or lang.ARTICLES.CODE).stemWords([w for w in folded if w not in STOPWORDS])
 
 
 def language(text: str) -> str:
@@ -71,15 +79,19 @@ def language(text: str) -> str:
     return lang.detect(words(text))
 
 
-# Dutch separable verbs split in a question ("trad ... aan") and join in the text ("aantreden").
-SEPARABLE_PARTICLES = lang.ARTICLES.SEPARABLE_PARTICLES
+ARTICLE_SAMPLE_WORDS = 800  # enough words to tell an article's language by its function words
 
 
-def join_separable_verbs(question_stems: list[str], question: str, vocabulary) -> list[str]:
-    """Add, for a stem the articles never use, the particle compound they do use ("aan"+"trad" → "aantred")."""
-    from difflib import SequenceMatcher
+def article_language(folded: list[str]) -> str:
+    """The language an article is written in, from its folded words (its first few hundred suffice)."""
+    return lang.detect(folded[:ARTICLE_SAMPLE_WORDS])
 
-    particles = [w for w in words(question) if w in SEPARABLE_PARTICLES]
+
+def join_separable_verbs(question_stems: list[str], question: str, vocabulary, language: str = "") -> list[str]:
+    """Add, for a stem the articles never use, the particle compound they do use: Dutch separable verbs
+    split in a question ("trad ... aan") and join in the text ("aantreden" → "aantred")."""
+    separable = lang.get(language or lang.ARTICLES.CODE).SEPARABLE_PARTICLES
+    particles = [w for w in words(question) if w in separable]
     extra = []
     for stem in question_stems:
         if stem in vocabulary or not particles:

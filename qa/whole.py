@@ -12,7 +12,7 @@ import numpy as np
 from qa import lang, spans
 from qa.answer import Answer, cite
 from qa.documents import Document
-from qa.text import content_stems, words
+from qa.text import article_language, content_stems, words
 
 SUMMARY_SENTENCES = 4  # the lead and three more: a summary a reader takes in at a glance
 MMR_LAMBDA = 0.7  # centrality against repetition in choosing them
@@ -37,14 +37,9 @@ def asked_about_article(question: str) -> str:
     return next((kind for kind, cue in _cues() if cue.search(text)), "")
 
 
-def article_language(text: str) -> str:
-    """The language an article is written in, by its common words."""
-    return lang.detect(words(text[:5000]))
-
-
 @functools.lru_cache(maxsize=4096)
 def _language_of(key: str, text: str) -> str:
-    return article_language(text)
+    return article_language(words(text[:5000]))
 
 
 def _sentences(store, source: str):

@@ -153,6 +153,10 @@ def test_private_uploads_are_seen_only_by_the_session_that_made_them(tmp_path, d
         assert document.source not in {d.source for d in engine.visible(other)}
     with pytest.raises(QuestionError):
         engine.ask(question, articles=[document.source], session="bob")
+    # Its words shape only its own session's statistics: what public questions see is as it was.
+    assert "versterking" not in engine.retriever.vocabulary and "versterking" not in engine.retriever_for("bob").vocabulary
+    assert "versterking" in engine.retriever_for("alice").vocabulary
+    assert engine.retriever_for("alice") is engine.retriever_for("alice")  # kept between questions
     with pytest.raises(IngestError):
         library.remove(document.source, session="bob")
     # Bob may add the same article for himself: he cannot see Alice's.

@@ -98,7 +98,30 @@ def test_an_articles_analysis_read_sentence_by_sentence_equals_reading_each_para
         for passage in passages:  # the definition: a paragraph is its title and its parts' text
             paragraphs[passage.paragraph] = paragraphs.get(passage.paragraph, f" {passage.title}") + f" {passage.text}"
         texts = list(paragraphs.values())
-        assert [sorted(t) for t in analysis.tokens] == [sorted(stems(t) or ["∅"]) for t in texts]
+        code = analysis.language
+        assert [sorted(t) for t in analysis.tokens] == [sorted(stems(t, code) or ["∅"]) for t in texts]
         assert list(analysis.words) == [set(words(t)) for t in texts]
-        assert analysis.sentence_stems == tuple(tuple(set(stems(p.sentence_text(i))) for i in range(len(p.sentences)))
+        assert analysis.sentence_stems == tuple(tuple(set(stems(p.sentence_text(i), code)) for i in range(len(p.sentences)))
                                                 for p in passages)
+
+
+def test_each_article_is_stemmed_in_its_own_language(tmp_path, docs_dir, embedder):
+    from qa.index import open_index
+    from qa.settings import Settings
+
+    (docs_dir / "vote.txt").write_text(
+        "The election in the north was held on Sunday. Voters waited for hours in the rain.\n\n"
+        "The mayor said that the turnout was higher than it had been in the last ten years.")
+    store, _, _ = open_index(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), embedder=embedder,
+                             progress=False)
+    retriever = HybridRetriever(store)
+    english = store.article_rows["vote.txt"].start
+    dutch = next(rows.start for source, rows in store.article_rows.items() if source != "vote.txt")
+    assert retriever.languages == ["en", "nl"]
+    assert (retriever.language_of(english), retriever.language_of(dutch)) == ("en", "nl")
+    # English Snowball takes "election" and "elected" to one stem; the Dutch stemmer does not.
+    assert "elect" in retriever.paragraph_stems(english) and "sanctie" in retriever.df
+    question = "Who was elected?"
+    ranking = retriever.rank(embedder.embed_question(question), question)
+    assert ranking.query_stems("en") == ["elect"] and ranking.query_stems("nl") != ["elect"]
+    assert next(h for h in ranking.hits if h.row == english).lexical > 0

@@ -671,13 +671,25 @@ def private_server(tmp_path_factory):
 @pytest.mark.slow
 def test_browser_private_uploads_are_keyed_to_the_servers_cookie_not_to_what_a_client_sends(
         browser, private_server):
+    import httpx
+
     owner = browser.new_context().new_page()
     owner.goto(private_server)
     owner.locator("#qa-input textarea").wait_for()
     session = next(c for c in owner.context.cookies() if c["name"] == "qa_session")
     assert session["httpOnly"] and session["sameSite"] == "Strict"
+    # A public question naming words only the upload holds: the upload must not move its figures (IDF,
+    # BM25 and the vocabulary would tell that some private article holds "Catharijnesingel").
+    probe = json.dumps({"question": "Hoeveel bomen komen er langs de Catharijnesingel in Utrecht?"})
+    before = httpx.post(private_server + "api/ask", content=probe).json()
     _paste(owner, "Bomen in Utrecht", TREES)
     assert any("Bomen in Utrecht" in o for o in _options(owner))
+    after = httpx.post(private_server + "api/ask", content=probe).json()
+    assert "1200" not in after["answer"]
+    assert (after["confidence"], after["answer"], after["related"]) == \
+        (before["confidence"], before["answer"], before["related"])
+    _ask(owner, "Hoeveel bomen komen er langs de Catharijnesingel in Utrecht?")
+    assert "1200" in owner.locator("#qa-chat .message").last.inner_text()
     owner.reload()  # the same browser keeps its uploads across a reload
     owner.locator("#qa-input textarea").wait_for()
     assert any("Bomen in Utrecht" in o for o in _options(owner))
