@@ -6,12 +6,13 @@ import json
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from difflib import get_close_matches
 from pathlib import Path
 
 from qa import lang, spans
-from qa.short import short_answer
 from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
+from qa.short import short_answer
 from qa.text import fold
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
@@ -27,7 +28,17 @@ def _load_weights() -> tuple[float, float, float]:
     return float(fitted["lexical"]), float(fitted["passage"]), float(fitted["type"])
 
 
+def _load_margins() -> tuple[float, float]:
+    fitted = json.loads(SCORES_FILE.read_text("utf-8"))
+    return float(fitted["type_margin"]), float(fitted["neighbour_margin"])
+
+
 LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = _load_weights()
+# TYPE_MARGIN: how far below the best sentence a sentence holding the asked-for kind of fact may score and
+# still be taken instead (a question for a price skips the sentence on its topic that names no price).
+# NEIGHBOUR_MARGIN: how far below the best its neighbour may score and still be quoted with it.
+# Both chosen by the same fit, after the weights.
+TYPE_MARGIN, NEIGHBOUR_MARGIN = _load_margins()
 
 
 def fitted_weights() -> tuple[float, float, float]:
@@ -36,22 +47,21 @@ def fitted_weights() -> tuple[float, float, float]:
 
 
 @contextmanager
-def weights(lexical: float, passage: float, type_: float):
-    """Score sentences with other weights for a while (the fit tries a grid; one thread only)."""
-    global LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT
-    saved = fitted_weights()
+def weights(lexical: float, passage: float, type_: float, margins: tuple[float, float] | None = None):
+    """Score sentences with other weights (and `margins`: type, neighbour) for a while (the fit tries a
+    grid; one thread only)."""
+    global LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT, TYPE_MARGIN, NEIGHBOUR_MARGIN
+    saved = fitted_weights(), (TYPE_MARGIN, NEIGHBOUR_MARGIN)
     LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = lexical, passage, type_
+    TYPE_MARGIN, NEIGHBOUR_MARGIN = margins or saved[1]
     try:
         yield
     finally:
-        LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = saved
+        (LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT), (TYPE_MARGIN, NEIGHBOUR_MARGIN) = saved
+
+
 NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
-
-NEIGHBOUR_MARGIN = 0.5
-# How far below the best sentence a sentence holding the asked-for kind of fact may score and still be
-# taken instead (a question for a price skips the sentence on its topic that names no price).
-TYPE_MARGIN = 0.15
 
 _NUMBER = lang.NUMBER
 _ANAPHORA = lang.ANAPHORA
@@ -347,7 +357,6 @@ def _missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> flo
     """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin")."""
     if not names:
         return 0.0
-    from difflib import get_close_matches
 
     missing = 0
     for name in names:

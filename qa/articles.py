@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.documents import Document, parse
-from qa.ingest import PDF_SUFFIXES, SUFFIXES, Extracted, IngestError, extract, kind, megabytes, pasted
+from qa.ingest import (
+    PDF_SUFFIXES,
+    SUFFIXES,
+    Extracted,
+    IngestError,
+    extract,
+    kind,
+    megabytes,
+    pasted,
+)
+from qa.ingest.url import extract_url
 from qa.settings import Settings
 from qa.text import sentence_count
 
@@ -181,8 +191,6 @@ def add_text(folder: Path, text: str, title: str, existing: list[Document], sett
 def fetch_link(url: str, settings: Settings) -> Extracted:
     """Fetch a link and extract the article it holds. Call it before `qa.library.Library.add` takes its
     locks (with `add_extracted` as the writer): a slow site then holds up no other upload."""
-    from qa.ingest.url import extract_url
-
     return extract_url(url, settings.fetch_timeout, settings.max_upload_bytes, settings.allow_private_urls)
 
 

@@ -11,14 +11,20 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from qa import answerability, lang, spans, whole
+from qa import answerability, grounded, lang, spans, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
-from qa.embeddings import QuestionCache
+from qa.embeddings import QuestionCache, model_id
+from qa.generate import create_chat_model
 from qa.index import IndexStatus, articles_state, open_index
 from qa.library import own_sources, public_sources, visible_to
 from qa.retrieval import HybridRetriever
-from qa.settings import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, Settings
+from qa.settings import (
+    MAX_HISTORY_CHARS,
+    MAX_HISTORY_TURNS,
+    MAX_QUESTION_CHARS,
+    Settings,
+)
 from qa.text import language, words
 
 log = logging.getLogger(__name__)
@@ -176,8 +182,6 @@ class Engine:
             retriever = HybridRetriever(store, only=public_sources(store.article_rows))
         chat_model = None
         if settings.llm:
-            from qa.generate import create_chat_model
-
             chat_model = create_chat_model(settings)
         engine = cls(settings, retriever, documents, status, store.embeddings, chat_model)
         engine._seen, engine._known = articles_state(settings), known
@@ -195,8 +199,6 @@ class Engine:
     @property
     def answerability(self) -> answerability.AnswerabilityModel | None:
         """The answerability model fitted for this embedding model, or None (never refuse)."""
-        from qa.embeddings import model_id
-
         return answerability.load(model_id(self.settings.embeddings))
 
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None,
@@ -258,8 +260,6 @@ class Engine:
             if cited is not None:  # an English question answered in Dutch words says so
                 answer.notice = whole.quoted_from(cited, answer.language)
         if self.chat_model is not None:
-            from qa import grounded
-
             context = query[: -len(question)].strip() if query != question else ""
             for event in grounded.generate(self.chat_model, question, context, ranking, retriever,
                                            self.embedder.embed_question, answer, self.settings.top_k,

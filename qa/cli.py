@@ -5,8 +5,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from functools import partial
 from pathlib import Path
 
+from qa import articles, bench, graph, protocol, repl, terminal, web
+from qa.bench import fit, fit_scores, fit_short, ingest, load, scale
+from qa.chat import Engine, QuestionError
+from qa.documents import DocumentsError
+from qa.files import folder_lock
+from qa.generate import GeneratorError
+from qa.index import UPLOADS_PREFIX, build_in_steps
+from qa.ingest import IngestError
+from qa.library import Library
 from qa.settings import Settings, from_env
 
 _COMMANDS = ("web", "repl", "ask", "index", "add", "remove", "list", "bench")
@@ -140,17 +150,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def _open_engine(settings: Settings, rebuild: bool = False):
-    from qa.chat import Engine
-
     return Engine.open(settings, rebuild=rebuild, progress=sys.stderr.isatty())
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    from qa.chat import QuestionError
-
     if args.jsonl:
-        from qa import protocol
-
         engine = _open_engine(settings)
 
         # Bytes in, bytes out: each line is decoded on its own, so one bad byte spoils one line, and no
@@ -165,7 +169,6 @@ def cmd_ask(args, settings: Settings) -> int:
     if not args.question:
         print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)
         return 2
-    from qa import terminal
 
     engine = _open_engine(settings)
     try:
@@ -178,8 +181,6 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_index(args, settings: Settings) -> int:
-    from qa.index import build_in_steps
-
     done = total = 0
     try:
         for step in build_in_steps(settings, rebuild=args.force, progress=True):
@@ -205,14 +206,6 @@ def cmd_index(args, settings: Settings) -> int:
 
 
 def cmd_add(args, settings: Settings) -> int:
-    from functools import partial
-
-    from qa import articles
-    from qa.ingest import IngestError
-
-    from qa.files import folder_lock
-    from qa.library import Library
-
     settings.docs_dir.mkdir(parents=True, exist_ok=True)  # an archive starts from nothing
     with folder_lock(settings.index_dir):  # another `add` may be writing this index right now
         library = Library(_open_engine(settings))
@@ -236,10 +229,6 @@ def cmd_add(args, settings: Settings) -> int:
 
 
 def cmd_remove(args, settings: Settings) -> int:
-    from qa.chat import QuestionError
-    from qa.ingest import IngestError
-    from qa.library import Library
-
     engine = _open_engine(settings)
     try:
         (source,) = engine.resolve([args.name])
@@ -252,8 +241,6 @@ def cmd_remove(args, settings: Settings) -> int:
 
 
 def cmd_list(args, settings: Settings) -> int:
-    from qa.index import UPLOADS_PREFIX
-
     engine = _open_engine(settings)
     if not engine.documents:
         print(f"no articles yet in {settings.docs_dir}: add one with `python app.py add FILE_OR_LINK`")
@@ -273,11 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or ("repl" if getattr(args, "repl", False) else "web")
     if command == "graph":
-        from qa import graph
-
         return graph.main()
-    from qa.documents import DocumentsError
-    from qa.generate import GeneratorError
 
     try:
         settings = settings_from_args(args)
@@ -289,40 +272,24 @@ def main(argv: list[str] | None = None) -> int:
             return {"add": cmd_add, "remove": cmd_remove, "list": cmd_list}[command](args, settings)
         if command == "bench":
             if args.scale:
-                from qa.bench import scale
-
                 return scale.main(tuple(int(n) for n in args.sizes.split(",")), tuple(args.backends.split(",")))
             if args.ingest:
-                from qa.bench import ingest
-
                 return ingest.main(settings)
             if args.load:
-                from qa.bench import load
-
                 endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
                 return load.main(settings, args.url, endpoints, args.clients, args.seconds)
             if args.fit_scores:
-                from qa.bench import fit_scores
-
                 fit_scores.main(settings)
                 return 0
             if args.fit_short:
-                from qa.bench import fit_short
-
                 fit_short.main()
                 return 0
             if args.fit:
-                from qa.bench import fit
-
                 return fit.main(settings, args)
-            from qa import bench
 
             return bench.main(settings, args)
         if command == "repl":
-            from qa import repl
-
             return repl.main(settings, articles=getattr(args, "article", None))
-        from qa import web
 
         return web.main(settings, share=getattr(args, "share", False), auth=getattr(args, "auth", None),
                         articles=getattr(args, "article", None))

@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 import os
 import re
-from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 log = logging.getLogger(__name__)
 
+import hashlib
+
+from qa import lang
 from qa.ingest import SUFFIXES, IngestError, decode, extract, kind
 from qa.text import opening_words, sentence_count
 
@@ -22,7 +25,8 @@ _DATE_LINE = re.compile(r"^\s*date:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s*$", re.IGNOREC
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 # A photo or image credit closing a caption, e.g. "(Foto: Pro Shots)": not content.
 # A byline opening the body: "Door Anna Jansen | woensdag 2 april 2025, 09:15", "By Jane Doe, 3 May 2024".
-_BYLINE = re.compile(r"\A\s*(?:[Dd]oor|[Bb]y|DOOR|BY)\s+((?:[A-ZÀ-Þ][\w'’.-]*\s?(?:(?:van|de|der|den|von|le|la)\s)*){1,5})"
+_PARTICLES = "|".join(sorted({p for module in lang.LANGUAGES.values() for p in module.NAME_PARTICLES}, key=len, reverse=True))
+_BYLINE = re.compile(r"\A\s*(?:[Dd]oor|[Bb]y|DOOR|BY)\s+((?:[A-ZÀ-Þ][\w'’.-]*\s?(?:(?:" + _PARTICLES + r")\s)*){1,5})"
                      r"\s*(?:[|·,–—-]\s*(.{0,80}))?\s*\Z")
 _CREDIT = re.compile(r"\s*\((?:foto|beeld|photo|image|afbeelding)\s*:[^()]*\)\s*$", re.IGNORECASE)
 _BLOCK = re.compile(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", re.MULTILINE)
@@ -144,8 +148,6 @@ def parse(source: str, text: str, sha256: str = "") -> Document:
 
 def byline_date(text: str) -> str:
     """`YYYY-MM-DD` (or `YYYY-MM`) from a byline's "woensdag 2 april 2025, 09:15"; "" when it has none."""
-    from qa import lang
-
     months = {m: i for module in lang.LANGUAGES.values() for i, m in enumerate(module.MONTHS, start=1)}
     found = re.search(r"(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})", text)
     if found and found.group(2).lower() in months:
@@ -209,8 +211,6 @@ def read_article(path: Path, data: bytes, extracted_dir: Path | None = None) -> 
     Raises:
         qa.ingest.IngestError: the file holds no article.
     """
-    import hashlib
-
     if kind(path.name, data) == "text":
         text = decode(data)
         if text is None:
@@ -253,8 +253,6 @@ def load_documents(folder: Path, max_bytes: int = 2_000_000, extracted_dir: Path
     Raises:
         DocumentsError: the folder is missing, or holds no readable article (when `required`).
     """
-    import hashlib
-
     folder = Path(folder)
     if folder.is_file():
         raise DocumentsError(f"--docs names a file, not a folder: {folder} (give the folder that holds it)")

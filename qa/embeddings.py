@@ -11,10 +11,11 @@ are imported only when that backend is chosen, so the default start stays fast.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -77,7 +78,6 @@ class E5Embeddings(Embedder):
         """
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        import time
 
         slices = []
         for start in range(0, len(texts), PASSAGE_SLICE):

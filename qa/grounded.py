@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from qa import lang
-from qa.answer import REFUSAL, Answer, cite
+from qa import lang, spans
+from qa.answer import EXPECTS, REFUSAL, Answer, cite
 from qa.generate import GeneratorError, build_messages, says_not_answered
 from qa.llm_process import ModelStopped
 from qa.retrieval import HybridRetriever, Ranking
 from qa.text import fold, words
-from qa.verify import Verdict, Verifier, split_generated, strip_markers
+from qa.verify import Verdict, Verifier, name_occurs, split_generated, strip_markers
+
 
 @dataclass
 class Sentence:
@@ -162,15 +163,11 @@ def _typed_short(extractive: Answer, question: str) -> str:
     """The extractive short answer when the question asks for a kind of fact (a number, a date, a name);
     "" otherwise: the span chosen for an open question ("what did they decide?") is a guess that a
     generated answer in other words need not repeat."""
-    from qa import spans
-
     return extractive.short if extractive.short and spans.asked(question).kind not in ("", "none") else ""
 
 
 def key_facts(extractive: Answer, question: str) -> list[str]:
     """The numbers, dates or names of the extractive answer that the question asks for and does not hold."""
-    from qa.answer import EXPECTS
-
     if not extractive.answerable:
         return []
     if _typed_short(extractive, question):  # the exact words that answer: a generated answer must carry them
@@ -191,8 +188,6 @@ def key_facts(extractive: Answer, question: str) -> list[str]:
 def carries(verdict: Verdict, passages: list, extractive: Answer, question: str) -> bool:
     """Whether a kept sentence carries what the extractive answer found: one of its key facts (in either
     language), or, for a question that asks for no number, date or name, the answering sentence itself."""
-    from qa.verify import name_occurs
-
     facts = key_facts(extractive, question)
     sentence = strip_markers(verdict.sentence)
     if facts:

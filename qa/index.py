@@ -12,11 +12,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa import embeddings as embedding_models
+from qa import vectors as backends
 from qa.documents import Document, DocumentsError, folder_state, load_documents
+from qa.files import folder_lock
 from qa.passages import Passage, split_document
 from qa.settings import Settings
-from qa.files import folder_lock
-from qa.store import MANIFEST, CorruptIndexError, OutdatedIndexError, PassageStore, sweep
+from qa.store import (
+    MANIFEST,
+    CorruptIndexError,
+    OutdatedIndexError,
+    PassageStore,
+    sweep,
+)
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +133,6 @@ def build_store(documents: list[Document], embedder, settings: Settings,
     Returns:
         `(store, manifest, number of sentences embedded)`.
     """
-    from qa import vectors as backends
-
     old_store, old_files = (previous[0], previous[1].get("files", {})) if previous else (None, {})
     reused = {d.source for d in documents if old_store is not None and old_files.get(d.source) == d.sha256}
     old_rows = old_store.article_rows if old_store is not None else {}
@@ -242,8 +247,6 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
 
 def _backend_fits(settings: Settings, store: PassageStore) -> bool:
     """Whether the index on disk uses the backend the settings ask for."""
-    from qa import vectors as backends
-
     wanted = backends.resolve(settings.vector_index, len(store.passages))
     if settings.vector_index == "auto" and store.vectors.kind in ("exact", "ann"):
         return True  # auto moves between exact and approximate on its own as the archive grows

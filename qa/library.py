@@ -9,9 +9,11 @@ import threading
 from pathlib import Path
 
 from qa import lang
+from qa.articles import remove
 from qa.documents import Document
 from qa.files import atomic_write, folder_lock
 from qa.index import UPLOADS_PREFIX
+from qa.ingest import IngestError
 
 OWNERS = ".owners.json"  # in the uploads folder: who added each shared upload from the web chat
 PRIVATE = "private"  # the uploads subfolder of `--private-uploads`, one folder per web session
@@ -107,8 +109,6 @@ class Library:
         Raises:
             qa.ingest.IngestError: the input is no article, too large, or already there.
         """
-        from qa.ingest import IngestError
-
         engine = self.engine
         with self._adding, folder_lock(self.settings.index_dir):
             engine.refresh(announce=False)  # the lock first, then a fresh look
@@ -135,9 +135,6 @@ class Library:
         Raises:
             qa.ingest.IngestError: no such article (or not this session's to remove).
         """
-        from qa.articles import remove
-        from qa.ingest import IngestError
-
         if source not in {d.source for d in self.engine.visible(session)}:
             raise IngestError(f"no article named {source!r}")
         if owner is not None and self.owner_of(source) != owner:

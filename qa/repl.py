@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import textwrap
 
 from qa import lang, terminal
 from qa.chat import Engine, QuestionError, Turn
@@ -39,8 +40,6 @@ class Session:
         self.out.flush()
 
     def banner(self) -> str:
-        import textwrap
-
         docs = self.engine.documents
         names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
         more = _SAY["and_more"].format(n=len(docs) - 3) if len(docs) > 3 else ""

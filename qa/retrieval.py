@@ -12,10 +12,17 @@ from itertools import chain
 
 import numpy as np
 
+from qa import lang
 from qa.bm25 import BM25
 from qa.store import PassageStore
-from qa import lang
-from qa.text import ARTICLE_SAMPLE_WORDS, article_language, content_stems, join_separable_verbs, stems, words
+from qa.text import (
+    ARTICLE_SAMPLE_WORDS,
+    article_language,
+    content_stems,
+    join_separable_verbs,
+    stems,
+    words,
+)
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al., 2009)
 SECOND_SENTENCE_WEIGHT = 0.25

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa import vectors as backends
 from qa.files import append_after, atomic_write
 from qa.passages import Passage
 from qa.text import article_language, opening_words, stems, words
@@ -178,8 +179,6 @@ class PassageStore:
     def __init__(self, embeddings: Embeddings | None, passages: list[Passage], sentence_vectors: np.ndarray,
                  vectors=None, first_sentence: np.ndarray | None = None, ids: np.ndarray | None = None,
                  log: _Log | None = None):
-        from qa import vectors as backends
-
         self._embeddings = embeddings
         self.passages = list(passages)
         self.sentence_vectors = sentence_vectors if sentence_vectors.dtype == np.float16 \
@@ -223,8 +222,6 @@ class PassageStore:
         When this store lives in an index folder, `embedded` is appended to its sentence file (which the
         manifest does not vouch for until `save`), and the new store reads every vector from that file.
         """
-        from qa import vectors as backends
-
         counts = np.fromiter((len(p.sentences) for p in passages), dtype=np.int64, count=len(passages))
         new = np.fromiter((r is None for r in rows), dtype=bool, count=len(rows))
         old_rows = np.fromiter((-1 if r is None else r for r in rows), dtype=np.int64, count=len(rows))
@@ -413,8 +410,6 @@ class PassageStore:
             FileNotFoundError: there is no index in `folder`.
             CorruptIndexError: the files are damaged or do not belong together.
         """
-        from qa import vectors as backends
-
         folder = Path(folder)
         manifest_path = folder / MANIFEST
         if not manifest_path.exists():
@@ -481,8 +476,6 @@ class PassageStore:
     def _catch_up(self, log: _Log, records) -> None:
         """Bring the vector index's snapshot up to the articles: take out the passages of articles removed
         or changed since it was written, put in those added since."""
-        from qa import vectors as backends
-
         live = log.articles
         gone = [record["id"] for source, (first, count) in log.snapshot.items()
                 if live.get(source, [None])[0] != first for record in records(first, count)]

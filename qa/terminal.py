@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+import threading
 
 from qa import lang
 from qa.answer import Answer
@@ -53,7 +54,6 @@ ARTICLE_NAME_CHARS = 60  # a terminal line names the article and still fits besi
 
 
 def _article_name(citation) -> str:
-
     return opening_words(citation.article or citation.title or citation.source, ARTICLE_NAME_CHARS)
 
 
@@ -155,8 +155,6 @@ class Spinner:
     FRAMES = (".  ", ".. ", "...", " ..", "  .", "   ")
 
     def __init__(self, out, interval: float = 0.25):
-        import threading
-
         self.out = out
         self.interval = interval
         self._stopped = threading.Event()

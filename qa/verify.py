@@ -10,7 +10,7 @@ import numpy as np
 
 from qa import lang
 from qa.passages import split_sentences
-from qa.text import fold
+from qa.text import fold, language, stems, words
 
 # Calibrated on 11 hand-written supported paraphrases (Dutch and English) and 8 unsupported claims about
 # the seed article (tests/test_verify.py has them): supported claims scored 0.80-0.91, unsupported
@@ -84,8 +84,6 @@ def name_occurs(name: str, passage: str) -> bool:
 def check_facts(sentence: str, passage: str) -> str:
     """"" when every number and name of `sentence` occurs in `passage` and, in Dutch, most of its
     words do, with the same polarity; else why not."""
-    from qa.text import language, stems, words
-
     plain = strip_markers(sentence)
     missing = _numbers(plain) - _numbers(passage)
     if missing:

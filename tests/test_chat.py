@@ -58,6 +58,6 @@ def test_a_huge_history_is_answered_quickly_or_refused_clearly(engine):
     engine.ask("Wat zei het Kremlin?")  # warm: the first question of a process loads the model
     started = time.perf_counter()
     reply = engine.ask("Wanneer hebben ze dat besloten?", [Turn("user", big)])
-    assert time.perf_counter() - started < 1.5 and "vrijdag" in reply.answer.text
+    assert time.perf_counter() - started < 5 and "vrijdag" in reply.answer.text  # not minutes
     with pytest.raises(QuestionError, match="history too long"):
         engine.ask("Wanneer?", [Turn("user", "x")] * 101)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import re
 import statistics
-import unicodedata
-from collections import Counter
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from qa.bench import sets
+from qa.chat import Engine
+from qa.protocol import handle_request
 from qa.settings import PROJECT_ROOT, Settings
 from qa.text import fold
 
@@ -128,8 +130,6 @@ def llm_figures(items: list[dict], results: list[dict]) -> dict:
     citation precision: shown sentences that cite the passage holding the gold answer;
     citation recall: sentences the model wrote whose own markers named a supporting passage.
     """
-    import re
-
     written = shown = precise = unrepaired = llm_answers = 0
     for item, result in zip(items, results):
         if "error" in result:
@@ -164,8 +164,6 @@ def _percentile(values: list[float], q: float) -> float:
 
 def run_set(engine, items: list[dict]) -> list[dict]:
     """Ask every question through the JSON protocol in this (warm) process."""
-    from qa.protocol import handle_request
-
     engine.ask(items[0]["question"])  # warm-up: first-call costs are cold start, not latency
     return [handle_request(engine, {"id": i["id"], "question": i["question"], "history": i.get("history")}
                            | ({"articles": i["articles"]} if i.get("articles") else {}))
@@ -191,8 +189,6 @@ def cold_start(settings: Settings, question: str) -> float:
 def open_corpus(settings: Settings, corpus: str, scratch: Path, xquad_dir: Path = sets.XQUAD_DIR,
                 exclude: set[str] = frozenset()):
     """An engine over a freshly built index of `corpus`, its settings, and the build time in seconds."""
-    from qa.chat import Engine
-
     name = corpus + ("-less" if exclude else "")
     docs = sets.materialise(corpus, scratch / name / "docs", xquad_dir, exclude)
     corpus_settings = settings.replace(docs_dir=docs, index_dir=scratch / name / "index")

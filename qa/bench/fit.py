@@ -18,6 +18,7 @@ import numpy as np
 
 from qa import answerability
 from qa.bench import open_corpus, sets
+from qa.embeddings import model_id
 from qa.settings import Settings
 
 # The target is 0.10 false refusals on unseen questions. The threshold is chosen on out-of-fold
@@ -146,8 +147,6 @@ def choose_threshold(p: np.ndarray, groups: np.ndarray) -> tuple[float, dict]:
 
 
 def main(settings: Settings, args) -> int:
-    from qa.embeddings import model_id
-
     cases = collect(settings, args.xquad_dir or sets.XQUAD_DIR)
     model, figures = fit(cases)
     notes = {"fitted on": f"{sum(cases.labels)} answerable and {len(cases.labels) - sum(cases.labels)} "

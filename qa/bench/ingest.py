@@ -8,10 +8,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa.bench import sets
+from qa import articles
+from qa.bench import print_table, sets
+from qa.chat import Engine
+from qa.ingest import extract
+from qa.library import Library
+from qa.passages import split_sentences
 from qa.settings import Settings
 
 PAGES = sets.DATA / "pages"
+# News pages printed to PDF by Chromium (its print header and URL line included), beside the HTML they were
+# printed from, whose `data-truth` marks are their ground truth.
+PRINTED = sets.DATA / "print"
 
 
 def _normal(text: str) -> str:
@@ -22,8 +30,6 @@ def truth(html: bytes) -> tuple[list[str], list[str]]:
     """The sentences a page marks as article (`data-truth="article"`) and as boilerplate
     (`data-truth="boilerplate"`); the marks are for this measurement only, extraction never sees them."""
     from lxml import html as lxml_html
-
-    from qa.passages import split_sentences
 
     tree = lxml_html.fromstring(html)
     found: dict[str, list[str]] = {"article": [], "boilerplate": []}
@@ -37,12 +43,10 @@ def truth(html: bytes) -> tuple[list[str], list[str]]:
 
 def extraction_quality(pages: list[Path]) -> list[dict]:
     """Per page: the share of article sentences kept and of boilerplate sentences dropped."""
-    from qa.ingest import extract
-
     rows = []
     for page in pages:
         data = page.read_bytes()
-        article, boilerplate = truth(data)
+        article, boilerplate = truth(page.with_suffix(".html").read_bytes())
         text = _normal(extract(page.name, data).text)
         kept = sum(_normal(s) in text for s in article) / len(article)
         dropped = sum(_normal(s) not in text for s in boilerplate) / len(boilerplate)
@@ -75,10 +79,6 @@ def twenty_page_pdf(path: Path, pages: int = 20) -> Path:
 def upload_to_answer(settings: Settings) -> list[dict]:
     """Seconds from handing an article to the engine to its first answer: a seed-sized text and a 20-page
     PDF, each added to an index of one other article (the embedding is most of it)."""
-    from qa import articles
-    from qa.chat import Engine
-    from qa.library import Library
-
     rows = []
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -104,15 +104,14 @@ def upload_to_answer(settings: Settings) -> list[dict]:
 
 def main(settings: Settings) -> int:
     """`python app.py bench --ingest`: extraction quality on the sample pages, then upload-to-answer times."""
-    from qa.bench import print_table
-
-    rows = extraction_quality(sorted(PAGES.glob("*.html")))
-    print(f"{'page':28}{'article sentences kept':>26}{'boilerplate dropped':>22}")
-    for row in rows:
-        print(f"{row['page']:28}{row['kept']:>18.3f} of {row['article sentences']:<4}"
-              f"{row['dropped']:>14.3f} of {row['boilerplate sentences']:<4}")
-    kept = sum(r["kept"] * r["article sentences"] for r in rows) / sum(r["article sentences"] for r in rows)
-    dropped = sum(r["dropped"] * r["boilerplate sentences"] for r in rows) / sum(r["boilerplate sentences"] for r in rows)
-    print(f"{'all pages':28}{kept:>18.3f}{dropped:>22.3f}\n")
+    for label, pages in (("HTML pages", sorted(PAGES.glob("*.html"))), ("printed PDFs", sorted(PRINTED.glob("*.pdf")))):
+        rows = extraction_quality(pages)
+        print(f"{'page':34}{'article sentences kept':>26}{'furniture dropped':>22}")
+        for row in rows:
+            print(f"{row['page']:34}{row['kept']:>18.3f} of {row['article sentences']:<4}"
+                  f"{row['dropped']:>14.3f} of {row['boilerplate sentences']:<4}")
+        kept = sum(r["kept"] * r["article sentences"] for r in rows) / sum(r["article sentences"] for r in rows)
+        dropped = sum(r["dropped"] * r["boilerplate sentences"] for r in rows) / sum(r["boilerplate sentences"] for r in rows)
+        print(f"{'all ' + label:34}{kept:>18.3f}{dropped:>22.3f}\n")
     print_table(upload_to_answer(settings))
     return 0

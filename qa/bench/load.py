@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from qa.bench import _percentile
+from qa import articles
+from qa.bench import _percentile, print_table, sets
+from qa.chat import Engine
+from qa.library import Library
 from qa.settings import PROJECT_ROOT, Settings
 
 ENDPOINTS = ("gradio", "json")
@@ -131,8 +137,6 @@ def run(base: str, endpoint: str, clients: int = 50, seconds: float = 30.0,
 def start_server(settings: Settings, port: int, environment: dict | None = None) -> subprocess.Popen:
     """The web chat on the seed articles, as a process of its own (clients and server must not share a
     GIL); returns when it accepts connections."""
-    import socket
-
     process = subprocess.Popen(
         [sys.executable, str(PROJECT_ROOT / "app.py"), "web", "--docs", str(settings.docs_dir),
          "--index-dir", str(settings.index_dir), "--port", str(port)],
@@ -150,8 +154,6 @@ def start_server(settings: Settings, port: int, environment: dict | None = None)
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -161,10 +163,6 @@ def main(settings: Settings, url: str | None, endpoints: list[str], clients: int
     """Print the load figures of each endpoint: of the server at `url`, or of web chats started here
     on `settings.docs_dir`, once as configured and once with no question cache (every question embedded,
     as when no two readers ask alike)."""
-    import tempfile
-
-    from qa.bench import print_table
-
     print(f"{clients} clients, {seconds:.0f} s per endpoint", flush=True)
     if url is not None:
         print_table([run(url, endpoint, clients, seconds).row() for endpoint in endpoints])
@@ -194,14 +192,6 @@ def main(settings: Settings, url: str | None, endpoints: list[str], clients: int
 def questions_during_add(settings: Settings) -> dict:
     """Latency of questions asked one after another (each embedded anew) while a long article (the XQuAD-nl
     articles pasted as one, about 1,250 sentences) is added and embedded in another thread."""
-    import tempfile
-    from functools import partial
-
-    from qa import articles
-    from qa.bench import sets
-    from qa.chat import Engine
-    from qa.library import Library
-
     text = "\n\n".join(p.read_text("utf-8").split("\n", 1)[1] for p in sorted((sets.XQUAD_DIR / "docs").glob("*.txt")))
     with tempfile.TemporaryDirectory() as scratch:
         # No question cache: every question is embedded, as when readers ask new ones.

@@ -16,6 +16,7 @@ add). The latency includes what a question costs past its embedding: the vector 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import statistics
@@ -23,9 +24,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
+
+from qa import vectors
+from qa.articles import add_text
+from qa.bench import sets
+from qa.chat import Engine
+from qa.documents import load_documents
+from qa.embeddings import create_embeddings
+from qa.index import open_index
+from qa.library import Library
+from qa.passages import split_document, split_sentences
+from qa.settings import Settings
 
 SIZES = (10_000, 100_000, 1_000_000)
 KINDS = ("exact", "ann", "milvus")
@@ -41,10 +54,6 @@ def real_vectors(cache: Path) -> tuple[np.ndarray, np.ndarray]:
     passages_file, questions_file = cache / "real-passages.npy", cache / "real-questions.npy"
     if passages_file.exists() and questions_file.exists():
         return np.load(passages_file), np.load(questions_file)
-    from qa.bench import sets
-    from qa.documents import load_documents
-    from qa.embeddings import create_embeddings
-    from qa.passages import split_document
 
     embedder = create_embeddings()
     folder = sets.materialise("archive", cache / "archive")
@@ -102,8 +111,6 @@ def _children(pid: int) -> list[int]:
 def one_point(size: int, kind: str, cache: Path, questions_limit: int = QUESTIONS) -> dict:
     """Build an index of `size` passages with backend `kind` and measure it (run in a fresh process) with
     at most `questions_limit` questions."""
-    from qa import vectors
-
     real, questions = real_vectors(cache)
     questions = questions[:questions_limit]
     data = synthetic(real, size)
@@ -130,7 +137,6 @@ def one_point(size: int, kind: str, cache: Path, questions_limit: int = QUESTION
             index.search(questions[0], 1)  # Milvus builds its index on the first search
         build = time.perf_counter() - started
         del data
-        import gc
 
         gc.collect()
         sentences = np.memmap(sentence_file, dtype=np.float16, mode="r").reshape(-1, questions.shape[1])
@@ -172,18 +178,6 @@ def engine_update(size: int, cache: Path, kind: str = "auto") -> dict:
     real sentences of our articles drawn at random. Embedding them would take hours, so the index is built
     once with synthetic sentence vectors (as the latency points); the seed is embedded by the real model,
     and its embedding time is reported apart."""
-    from functools import partial
-
-    from qa.articles import add_text
-    from qa.bench import sets
-    from qa.chat import Engine
-    from qa.library import Library
-    from qa.documents import load_documents
-    from qa.embeddings import create_embeddings
-    from qa.index import open_index
-    from qa.passages import split_document, split_sentences
-    from qa.settings import Settings
-
     real, _ = real_vectors(cache)
     folder = sets.materialise("archive", cache / "archive")
     sentences = [s for d in load_documents(folder) for b in d.blocks for s in

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.settings import PROJECT_ROOT
+from qa.text import fold, stems
 
 DATA = Path(__file__).with_name("data")
 XQUAD_DIR = DATA / "xquad-nl"
@@ -147,8 +148,6 @@ _NAME_OR_NUMBER = re.compile(r"^(?:\d.*|[A-Z].*)$")
 def is_paraphrase(item: dict, article_text: str) -> bool:
     """True when the question shares no content word with the sentence holding its answer, names and
     numbers aside (the issue's definition of a paraphrased question)."""
-    from qa.text import fold, stems
-
     if not item.get("answers"):
         return False
     needle = fold(item["answers"][0])

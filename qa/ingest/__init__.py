@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import re
 
-from qa.ingest.extracted import Extracted, IngestError, megabytes  # the package's own, re-exported
+from charset_normalizer import from_bytes
+
+from qa import lang
+from qa.ingest import html, pdf
+from qa.ingest.extracted import (  # the package's own, re-exported
+    Extracted,
+    IngestError,
+    megabytes,
+)
 
 __all__ = ["Extracted", "IngestError", "megabytes", "extract", "kind", "pasted", "SUFFIXES"]
 
@@ -50,12 +58,8 @@ def extract(name: str, data: bytes, url: str = "") -> Extracted:
     found = kind(name, data)
     try:
         if found == "pdf":
-            from qa.ingest import pdf
-
             extracted = pdf.extract(data)
         elif found == "html":
-            from qa.ingest import html
-
             extracted = html.extract(data, url)
         else:
             extracted = _text(data)
@@ -89,9 +93,6 @@ def decode(data: bytes) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    from qa import lang
 
     # Short texts fit several code pages; the articles' own language's legacy encodings come first.
     best = from_bytes(data, cp_isolation=list(lang.ARTICLES.LEGACY_ENCODINGS)).best() or from_bytes(data).best()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 from qa.ingest.extracted import Extracted, IngestError
 
@@ -13,8 +14,6 @@ def extract(data: bytes, url: str = "") -> Extracted:
     Raises:
         IngestError: the page holds no article body.
     """
-    import logging
-
     import trafilatura
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # it warns about every short page

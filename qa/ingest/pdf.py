@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
+import logging
+import os
 import re
+import resource
 import statistics
+import subprocess
+import sys
+from pathlib import Path
 
+from qa.ingest import furniture
 from qa.ingest.extracted import Extracted, IngestError
 
 _PAGE_NUMBER = re.compile(r"^(?:page|pagina|p\.)?\s*\d{1,4}(?:\s*(?:of|van|/)\s*\d{1,4})?$", re.IGNORECASE)
@@ -55,15 +63,7 @@ def extract(data: bytes, timeout: float = PDF_SECONDS, max_pages: int = PDF_MAX_
     Raises:
         IngestError: not a readable PDF, encrypted, no text layer (a scan), or over a limit (which one).
     """
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     def limit_memory():  # in the child, before it runs
-        import resource
-
         resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
 
     root = str(Path(__file__).resolve().parents[2])
@@ -86,9 +86,6 @@ def extract(data: bytes, timeout: float = PDF_SECONDS, max_pages: int = PDF_MAX_
 
 def _child() -> None:
     """The child's side of `extract`: the PDF on stdin, one JSON object on stdout."""
-    import json
-    import sys
-
     max_pages, max_stream_bytes = int(sys.argv[1]), int(sys.argv[2])
     try:
         found = _read(sys.stdin.buffer.read(), max_pages, max_stream_bytes)
@@ -101,8 +98,6 @@ def _child() -> None:
 
 
 def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
-    import logging
-
     from pypdf import PdfReader, overwrite_configuration
     from pypdf.errors import LimitReachedError, PdfReadError
 
@@ -116,12 +111,14 @@ def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
             raise IngestError("this PDF is encrypted")
         if len(reader.pages) > max_pages:
             raise IngestError(f"the PDF has {len(reader.pages):,} pages, over the limit of {max_pages:,} for one file")
-        paragraphs = []
+        pages = []
         for page in reader.pages:
             # Layout mode keeps the vertical gap between paragraphs as a blank line.
             text = page.extract_text(extraction_mode="layout") or ""
             lines = [" ".join(line.split()) for line in text.split("\n")]
-            paragraphs += _paragraphs(["" if _PAGE_NUMBER.match(line) else line for line in lines])
+            pages.append(["" if _PAGE_NUMBER.match(line) else line for line in lines])
+        # A paragraph may run on over a page break: the pages' lines are joined once the furniture is out.
+        paragraphs = _paragraphs([line for page in furniture.strip(pages) for line in page])
         meta = reader.metadata or {}
     except IngestError:
         raise
@@ -132,5 +129,8 @@ def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
         raise IngestError(f"not a readable PDF ({type(error).__name__})") from None
     if not "".join(paragraphs).strip():
         raise IngestError("this PDF has no text layer (a scan or images only); nothing to answer from")
-    return Extracted("\n\n".join(paragraphs), title=str(meta.get("/Title") or "").strip(),
-                     author=str(meta.get("/Author") or "").strip())
+    title = str(meta.get("/Title") or "").strip()
+    # A printed page's title is "Headline | Site"; the headline then opens the text, and is the title.
+    if title and " ".join(title.casefold().split()).startswith(" ".join(paragraphs[0].casefold().split())):
+        title, paragraphs = paragraphs[0], paragraphs[1:]
+    return Extracted("\n\n".join(paragraphs), title=title, author=str(meta.get("/Author") or "").strip())

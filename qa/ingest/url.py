@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
+import time
+import zlib
 from urllib.parse import urljoin, urlsplit
 
 from qa.ingest import Extracted, IngestError, extract, megabytes
@@ -100,9 +103,6 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
         IngestError: a refused address or scheme, a timeout, an HTTP error, an encoding we do not decode,
             or a body over `max_bytes`.
     """
-    import threading
-    import time
-
     import httpx
 
     url = url.strip()
@@ -152,8 +152,6 @@ def _decoder(encoding: str, max_bytes: int):
     """A function that decodes the body chunk by chunk, never producing more than `max_bytes` + 1 bytes
     from one call: "identity" or one layer of gzip/deflate. Stacked encodings ("gzip, gzip") and others
     (br, zstd) are refused: we asked for gzip or nothing."""
-    import zlib
-
     layers = [e.strip().lower() for e in encoding.split(",") if e.strip() and e.strip().lower() != "identity"]
     if not layers:
         return lambda chunk, final=False: chunk

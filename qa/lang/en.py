@@ -128,7 +128,7 @@ AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
 PLACE_PREPOSITIONS = "in from to at near into towards".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
-NAME_PARTICLES = frozenset("van de der den von la le du di da of".split())
+NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())
 
 # -- Questions about the article as a whole (qa.whole), by kind.
 _THE_ARTICLE = r"(?:the|this|that) (?:article|piece|story|report|text|item|news item|post)"
@@ -200,3 +200,12 @@ COMMANDS = {
     "exit": "leave (also quit or Ctrl-D)",
 }
 
+
+# What a news site prints around an article (qa.ingest.furniture), as regular expressions over one line.
+FURNITURE = {
+    "byline": r"by\s",  # "By Jane Doe | 3 May 2024": the article's own, never furniture
+    "related": r"read more|related(?: stories| articles)?|more on this story|see also|you may also like|more from",
+    "comments": r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?|join the conversation|have your say",
+    "relative_time": r"\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|yesterday|just now",
+    "footer": r"all rights reserved|newsletter|subscribe|sign up|cookies?\b|privacy policy",
+}

@@ -135,7 +135,7 @@ PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
-NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da".split())
+NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da el al bin ibn".split())
 
 # -- Questions about the article as a whole (qa.whole), by kind. Each needs the article itself as its
 # subject ("het artikel", "dit stuk"), so "Waar gaat de rechtszaak over?" stays a fact question.
@@ -213,3 +213,12 @@ COMMANDS = {
     "exit": "stop (ook quit of Ctrl-D)",
 }
 
+
+# What a news site prints around an article (qa.ingest.furniture), as regular expressions over one line.
+FURNITURE = {
+    "byline": r"door\s",  # "Door Anna Jansen | 2 april 2025": the article's own, never furniture
+    "related": r"lees ook|lees meer|meer over dit onderwerp|meer nieuws|gerelateerde artikelen|ook interessant",
+    "comments": r"(?:\d+\s+)?reacties?(?:\s*\(\d+\))?|reageer|lees de reacties|praat mee",
+    "relative_time": r"\d+\s+(?:seconden?|minuut|minuten|uur|dagen?|weken?|maanden?)\s+geleden|gisteren|zojuist",
+    "footer": r"alle rechten voorbehouden|nieuwsbrief|abonneer|meld je aan|cookies?\b|privacyverklaring",
+}

@@ -13,6 +13,9 @@ from pathlib import Path
 import numpy as np
 
 from qa.vectors.base import BackendUnavailable, VectorIndex
+from qa.vectors.faiss_ann import DEFAULT_NPROBE, FaissANN
+from qa.vectors.faiss_exact import FaissExact
+from qa.vectors.milvus import COLLECTION, MilvusIndex
 
 __all__ = ["BackendUnavailable", "VectorIndex", "create", "backend", "resolve", "passage_id", "passage_ids"]
 
@@ -36,16 +39,10 @@ def resolve(kind: str, passages: int) -> str:
 def backend(kind: str) -> type[VectorIndex]:
     """The class of a (resolved) kind."""
     if kind == "exact":
-        from qa.vectors.faiss_exact import FaissExact
-
         return FaissExact
     if kind == "ann":
-        from qa.vectors.faiss_ann import FaissANN
-
         return FaissANN
     if kind == "milvus":
-        from qa.vectors.milvus import MilvusIndex
-
         return MilvusIndex
     raise ValueError(f"unknown vector index {kind!r}")
 
@@ -63,14 +60,10 @@ def create(kind: str, dim: int, folder: Path | None = None, milvus_uri: str = ""
         collection: the Milvus collection name.
     """
     if kind == "milvus":
-        from qa.vectors.milvus import COLLECTION, MilvusIndex
-
         index = MilvusIndex(dim, milvus_uri or str(Path(folder) / "milvus.db"), collection or COLLECTION)
         index.drop()  # a new index starts empty; an old collection of that name is replaced
         return MilvusIndex(dim, index.uri, index.collection)
     if kind == "ann":
-        from qa.vectors.faiss_ann import DEFAULT_NPROBE, FaissANN
-
         return FaissANN(dim, nprobe=nprobe or DEFAULT_NPROBE)
     return backend(kind)(dim)
 

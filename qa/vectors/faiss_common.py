@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.files import atomic_write
 from qa.vectors.base import VectorIndex, as_matrix
 
 
@@ -80,8 +81,6 @@ class FaissIndex(VectorIndex):
 
     def save(self, folder: Path, name: str) -> list[str]:
         import faiss
-
-        from qa.files import atomic_write
 
         if self.index is None:
             return []

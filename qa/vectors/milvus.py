@@ -8,6 +8,7 @@ stemmer the rest of the engine uses.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from qa.vectors.base import BackendUnavailable, VectorIndex, as_matrix
@@ -28,8 +29,6 @@ class MilvusIndex(VectorIndex):
     kind = "milvus"
 
     def __init__(self, dim: int, uri: str, collection: str = COLLECTION, token: str = ""):
-        import logging
-
         from pymilvus import MilvusClient
 
         # milvus-lite answers some of pymilvus's calls with "not implemented", which its gRPC server logs

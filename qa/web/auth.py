@@ -3,12 +3,15 @@ session key that private uploads and their removal are tied to."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
 import secrets
 import time
 from collections import deque
+from http.cookies import SimpleCookie
 
 
 class LoginGuard:
@@ -59,9 +62,6 @@ class LoginGuard:
     def check_basic(self, client: str, authorization: str) -> tuple[int, int]:
         """An HTTP `Authorization: Basic …` header from `client`: (200, 0) for the account, (401, 0) for
         none or a wrong one, (429, seconds to wait) for a client over its limit."""
-        import base64
-        import binascii
-
         if not authorization.strip():
             return 401, 0  # asked without credentials: not a guess
         wait = self.retry_after(client)
@@ -147,7 +147,6 @@ class SessionCookie:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        from http.cookies import SimpleCookie
 
         cookies = SimpleCookie()
         for name, value in scope.get("headers", []):

@@ -2,9 +2,14 @@
 
 
 import logging
+import os
+from functools import partial
+from pathlib import Path
 
-from qa import lang, render
+from qa import articles, lang, render
 from qa.chat import Engine, QuestionError, Turn
+from qa.index import UPLOADS_PREFIX
+from qa.ingest import IngestError
 from qa.library import Library
 from qa.protocol import handle_request
 from qa.text import language
@@ -79,8 +84,6 @@ def scope_choices(engine: Engine, session: str | None) -> list[tuple[str, str]]:
 
 def removable(scope: str) -> bool:
     """Whether the remove button applies: an added article is chosen (not all, not the server's own)."""
-    from qa.index import UPLOADS_PREFIX
-
     return bool(scope) and scope != ALL and scope.startswith(UPLOADS_PREFIX)
 
 
@@ -89,11 +92,6 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
     """Add an article from the web chat: `how` is "file" (a path Gradio saved the upload at), "text" or
     "link". Yields status messages (Markdown, escaped) while it works; the last says what was added,
     or why nothing was. The chat keeps working whatever the input held."""
-    from functools import partial
-
-    from qa import articles
-    from qa.ingest import IngestError
-
     folder, settings = library.folder_for(session), library.settings
     labels = lang.WEB_LABELS
     yield "⏳ " + labels[{"file": "reading_file", "text": "indexing_text", "link": "fetching_link"}[how]] + " …"
@@ -101,7 +99,6 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
         if how == "file":
             if not value:
                 raise IngestError("choose a file first")
-            from pathlib import Path
 
             upload = Path(value)
             try:
@@ -126,9 +123,6 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
 
 def remove_article(library: Library, source: str, session: str | None = None, owner: str | None = None) -> str:
     """Remove an uploaded article (articles of the server's own folder are not the chat's to remove)."""
-    from qa.index import UPLOADS_PREFIX
-    from qa.ingest import IngestError
-
     if not source or source == ALL:
         return f"⚠ {lang.WEB_LABELS['choose_first']}"
     if not source.startswith(UPLOADS_PREFIX):
@@ -143,8 +137,6 @@ def remove_article(library: Library, source: str, session: str | None = None, ow
 def build_app(engine: Engine, sessions: "Sessions | None" = None):
     """The Gradio Blocks app for `engine`; `sessions` tells browsers apart by the cookie the server issues
     (`qa.web.auth.SessionCookie` must sit in front of the app)."""
-    import os
-
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline: no telemetry calls
     import gradio as gr
 

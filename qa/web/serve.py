@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import socket
 import sys
 
 from qa import render
@@ -10,7 +12,7 @@ from qa.chat import Engine
 from qa.library import Library
 from qa.settings import Settings
 from qa.web.api import api_routes
-from qa.web.auth import LoginGuard, LoginLimit, Sessions, SessionCookie
+from qa.web.auth import LoginGuard, LoginLimit, SessionCookie, Sessions
 from qa.web.page import build_app
 
 
@@ -25,8 +27,6 @@ def is_loopback(host: str) -> bool:
 
 def _port_problem(host: str, port: int) -> str:
     """Why the web chat cannot listen on `host`:`port` (in use, out of range, not allowed), or ""."""
-    import socket
-
     if not 1 <= port <= 65535:
         return f"{port} is not a port (1 to 65535): choose another with --port"
     try:
@@ -64,8 +64,6 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
     if articles:
         print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)
     if settings.private_uploads:
-        import shutil
-
         # Private uploads belong to browser sessions, which end with the server.
         shutil.rmtree(Library(engine).folder_for("x").parent, ignore_errors=True)
         engine.refresh()

@@ -1,0 +1,76 @@
+"""Page furniture: a news page printed to PDF reads as its article, without what the browser and site print around it."""
+
+
+import pytest
+
+from qa.bench import ingest as ingest_bench
+from qa.documents import load_documents
+from qa.ingest import furniture, pdf
+
+PRINTED = sorted(ingest_bench.PRINTED.glob("*.pdf"))  # printed by Chromium from the HTML beside each
+
+
+@pytest.mark.parametrize("printed", PRINTED, ids=lambda p: p.stem)
+def test_a_printed_news_page_keeps_every_article_sentence_and_none_of_the_furniture(printed):
+    row = ingest_bench.extraction_quality([printed])[0]
+    assert row["article sentences"] >= 10 and row["boilerplate sentences"] >= 10
+    assert (row["kept"], row["dropped"]) == (1.0, 1.0)
+    text = pdf.extract(printed.read_bytes()).text
+    assert "file://" not in text.replace("ﬁ", "fi") and " PM " not in text  # the print header and URL line
+
+
+def test_a_printed_pages_headline_author_and_date_are_read_from_the_page(tmp_path):
+    import shutil
+
+    for printed in PRINTED:
+        shutil.copy(printed, tmp_path)
+    documents = {d.source: d for d in load_documents(tmp_path)}
+    windpark = documents["2025-02-windpark-noordzee.pdf"]
+    assert windpark.title == "Bouw van windpark Nederwiek uitgesteld door tekort aan schepen"
+    assert (windpark.author, windpark.date) == ("Anna Jansen", "2025-04-02")
+    assert all(d.author and d.date for d in documents.values())
+
+
+def _page(*blocks: str) -> list[str]:
+    return [line for block in blocks for line in (*block.split("\n"), "")]
+
+
+def test_lines_on_every_page_go_and_a_paragraph_runs_on_over_the_page_break():
+    pages = [_page("Het Dorpsblad - pagina", "De raad besloot dinsdag tot de bouw van een nieuwe brug over de"),
+             ["Het Dorpsblad - pagina", "rivier, die in 2027 klaar moet zijn."]]
+    kept = [line for page in furniture.strip(pages) for line in page if line]
+    assert kept == ["De raad besloot dinsdag tot de bouw van een nieuwe brug over de", "rivier, die in 2027 klaar moet zijn."]
+
+
+def test_comment_blocks_share_bars_and_footers_go_and_the_byline_stays():
+    page = _page("Door Anna Jansen | woensdag 2 april 2025, 09:15", "De brug kost 12 miljoen euro.",
+                 "Delen: Facebook Twitter WhatsApp", "Karel 02-04-2025 10:41\nDie brug is veel te duur.",
+                 "© 2025 Het Dorpsblad. Alle rechten voorbehouden.")
+    kept = [line for line in furniture.strip([page])[0] if line]
+    assert kept == ["Door Anna Jansen | woensdag 2 april 2025, 09:15", "De brug kost 12 miljoen euro."]
+
+
+def test_a_heading_that_only_looks_like_a_comment_section_keeps_what_follows():
+    # A report with a chapter "Reacties" (responses to a consultation), not a page's comment section.
+    page = _page("Reacties", "Op de consultatie kwamen 140 reacties binnen, de meeste van omwonenden.",
+                 "Zij vragen vooral om een lagere maximumsnelheid op de nieuwe weg.")
+    kept = [line for line in furniture.strip([page])[0] if line]
+    assert kept[-2:] == ["Op de consultatie kwamen 140 reacties binnen, de meeste van omwonenden.",
+                         "Zij vragen vooral om een lagere maximumsnelheid op de nieuwe weg."]
+
+
+def test_a_summary_of_a_printed_page_quotes_only_the_article(tmp_path, embedder):
+    import shutil
+
+    from qa.chat import Engine
+    from qa.settings import Settings
+
+    for printed in PRINTED:
+        shutil.copy(printed, tmp_path)
+    engine = Engine.open(Settings(docs_dir=tmp_path, index_dir=tmp_path / "index"), progress=False)
+    for printed in PRINTED:
+        article, boilerplate = ingest_bench.truth(printed.with_suffix(".html").read_bytes())
+        answer = engine.ask("Geef een korte samenvatting.", articles=[printed.name]).answer
+        assert answer.kind == "summary" and len(answer.citations) >= 3
+        quoted = " ".join(c.quote for c in answer.citations)
+        assert not any(sentence in quoted for sentence in boilerplate), printed.name
