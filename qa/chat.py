@@ -249,6 +249,13 @@ class Engine:
             document = self._article_in_question(question, sources, session, turns, retriever, embed)
             answer = (whole.answer_about(about, document, retriever.store, language(question)) if document
                       else whole.which_article(self.visible(session), language(question)))
+            if self.chat_model is not None and answer.kind == "summary":  # written in the question's language
+                for event in grounded.summarise(self.chat_model, question, answer, retriever.store,
+                                                self.embedder.embed_question, self.settings.llm_timeout):
+                    if isinstance(event, grounded.Sentence):
+                        yield event.text
+                    else:
+                        answer = event
             yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
             return
         ranking = retriever.rank(embed(query), query, sources=sources)

@@ -207,4 +207,69 @@ def carries(verdict: Verdict, passages: list, extractive: Answer, question: str)
 
 def _fallback(extractive: Answer, dropped: list[dict], notice: str) -> Answer:
     return Answer(extractive.text, extractive.answerable, extractive.language, extractive.citations,
-                  extractive.confidence, generator="extractive", dropped=dropped, notice=notice)
+                  extractive.confidence, generator="extractive", dropped=dropped, notice=notice or extractive.notice,
+                  kind=extractive.kind, short=extractive.short)
+
+
+def summarise(chat_model, question: str, extractive: Answer, store, embed, timeout: float
+              ) -> Iterator[Sentence | Answer]:
+    """A summary written by the model in the question's language, from the passages of the sentences
+    the extractive summary chose; each sentence is verified against them as any generated answer is, and
+    shown as soon as it is kept. When none is kept, or the model fails, the extractive summary stands.
+
+    Yields verified `Sentence`s, then the final `Answer` (kind "summary").
+    """
+    language = extractive.language
+    rows = []
+    for citation in extractive.citations:
+        span = store.article_rows.get(citation.source, range(0))
+        row = next((r for r in span if store.passages[r].id == citation.passage_id), None)
+        if row is not None and row not in rows:
+            rows.append(row)
+    passages = [store.passages[r] for r in rows]
+    verifier = Verifier(embed, [p.text for p in passages], [store.sentences_of(r) for r in rows])
+    order: list[int] = []
+    kept: list[tuple[Verdict, str]] = []
+    dropped: list[dict] = []
+    full, settled, started = "", 0, time.perf_counter()
+
+    def settle(sentence: str) -> Iterator[Sentence]:
+        if says_not_answered(sentence):
+            return
+        verdict = verifier.check(sentence)
+        if not verdict.kept:
+            dropped.append({"sentence": sentence, "reason": verdict.reason})
+            return
+        kept.append((verdict, _renumber(verdict, order)))
+        yield Sentence(kept[-1][1])
+
+    try:
+        for chunk in chat_model.stream(build_messages(question, [p.text for p in passages], language)):
+            full += chunk.content if isinstance(chunk.content, str) else ""
+            sentences = split_generated(full)
+            complete = len(sentences) - 1
+            if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
+                complete -= 1
+            for sentence in sentences[settled:complete]:
+                yield from settle(sentence)
+            settled = max(settled, complete)
+            if time.perf_counter() - started > timeout:
+                raise GeneratorError(f"no full summary within {timeout:g} s")
+        for sentence in split_generated(full)[settled:]:
+            yield from settle(sentence)
+    except Exception as error:  # a model that is down, slow or broken must not break the chat
+        if not kept:
+            reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
+            kind = "stopped" if isinstance(error, ModelStopped) else "down"
+            yield _fallback(extractive, dropped, lang.get(language).NOTICES[kind].format(reason))
+            return
+    if not kept:
+        yield _fallback(extractive, dropped, lang.get(language).NOTICES["empty"])
+        return
+    citations = []
+    for number, n in enumerate(order, start=1):
+        verdict = next((v for v, _ in kept if v.cites[0] == n), None)
+        citations.append(cite(number, store, rows[n - 1], verdict.quote if verdict else 0,
+                              verdict.similarity if verdict else 0.0))
+    yield Answer(" ".join(t for _, t in kept), True, language, citations, extractive.confidence, generator="llm",
+                 dropped=dropped, kind="summary")

@@ -221,3 +221,26 @@ def test_the_openai_kind_sends_the_token_limit_every_compatible_server_knows():
     payload = model._get_request_payload([("user", "Wie?")])
     body = {**payload, **payload.get("extra_body", {})}
     assert body["max_tokens"] == MAX_ANSWER_TOKENS  # llama.cpp's server ignores max_completion_tokens
+
+
+def test_a_summary_written_by_the_model_keeps_only_its_verified_sentences_in_the_questions_language(engine):
+    # The model is given the passages of the sentences the extractive summary chose, in that order:
+    # [1] Lukashenko's call with Putin, [2] the Kremlin's expectation.
+    model = scripted("The Belarusian president Alexander Lukashenko had contact with his Russian counterpart "
+                     "Vladimir Putin about the unrest in Belarus [1]. The Kremlin said it expects the situation "
+                     "in Belarus to be resolved quickly [2]. Lukashenko won 97 percent of the vote [1].")
+    events = list(with_model(engine, model).stream("Can you give me a summary in English?"))
+    shown, answer = [e for e in events if isinstance(e, str)], events[-1].answer
+    assert answer.kind == "summary" and answer.generator == "llm" and answer.language == "en"
+    assert " ".join(shown) == answer.text and len(shown) == 2 and "97" not in answer.text
+    assert [d["reason"] for d in answer.dropped] == ["number 97 not in the cited passage"]
+    assert [c.source for c in answer.citations] == [engine.documents[0].source] * 2
+    assert "Poetin" in answer.citations[0].quote and "Kremlin" in answer.citations[1].quote
+
+
+def test_a_summary_the_model_gets_wrong_falls_back_to_the_articles_own_sentences(engine):
+    extractive = engine.ask("Geef een korte samenvatting.").answer
+    model = scripted("De verkiezingen werden gewonnen door Svetlana Tichanovskaja met 80 procent [1].")
+    answer = with_model(engine, model).ask("Geef een korte samenvatting.").answer
+    assert answer.kind == "summary" and answer.generator == "extractive" and answer.dropped
+    assert answer.text == extractive.text and answer.citations == extractive.citations
