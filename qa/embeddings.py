@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -81,6 +82,7 @@ class E5Embeddings(Embedder):
 
         slices = []
         for start in range(0, len(texts), PASSAGE_SLICE):
+            check_cancelled()
             while self._waiting:
                 time.sleep(0.001)
             with self._lock:
@@ -106,6 +108,31 @@ class E5Embeddings(Embedder):
                 for waiting, vector in zip(batch, vectors.reshape(len(batch), -1)):
                     waiting.vector = vector
         return slot.vector
+
+
+class Cancelled(Exception):
+    """Embedding stopped: whoever asked for it (an article being added) no longer wants it."""
+
+
+_cancel = threading.local()  # this thread's cancel event, while an embedding may be cancelled
+
+
+@contextmanager
+def cancellable(event: threading.Event | None):
+    """While inside, embedding passages in this thread raises `Cancelled` once `event` is set (checked
+    between slices, so within about a tenth of a second)."""
+    _cancel.event = event
+    try:
+        yield
+    finally:
+        _cancel.event = None
+
+
+def check_cancelled() -> None:
+    """Raise `Cancelled` if this thread's embedding was cancelled (see `cancellable`)."""
+    event = getattr(_cancel, "event", None)
+    if event is not None and event.is_set():
+        raise Cancelled()
 
 
 QUESTION_BATCH = 16

@@ -11,6 +11,7 @@ from pathlib import Path
 from qa import lang
 from qa.articles import remove
 from qa.documents import Document
+from qa.embeddings import Cancelled, cancellable
 from qa.files import atomic_write, folder_lock
 from qa.index import UPLOADS_PREFIX
 from qa.ingest import IngestError
@@ -93,7 +94,8 @@ class Library:
         self.settings.uploads.mkdir(parents=True, exist_ok=True)
         atomic_write(self.settings.uploads / OWNERS, lambda h: h.write(json.dumps(owners).encode("utf-8")))
 
-    def add(self, write, session: str | None = None, owner: str | None = None) -> tuple[Document, int]:
+    def add(self, write, session: str | None = None, owner: str | None = None,
+            cancel: threading.Event | None = None) -> tuple[Document, int]:
         """Add an article and index it (alone; the others keep their vectors).
 
         Args:
@@ -102,18 +104,28 @@ class Library:
             session: whose article it is, under `--private-uploads` (duplicates are looked for among
                 what that session sees).
             owner: who may remove it again from the web chat (a session key, or the logged-in user).
+            cancel: set it to stop the embedding; the article is then not added, and nothing changes.
 
         Returns:
             `(the new article, its number of passages)`.
 
         Raises:
-            qa.ingest.IngestError: the input is no article, too large, or already there.
+            qa.ingest.IngestError: the input is no article, too large, or already there, or the add was
+                cancelled.
         """
         engine = self.engine
         with self._adding, folder_lock(self.settings.index_dir):
             engine.refresh(announce=False)  # the lock first, then a fresh look
             added = write(engine.visible(session))
-            engine.refresh(announce=False)
+            try:
+                with cancellable(cancel):
+                    engine.refresh(announce=False)
+            except (Cancelled, KeyboardInterrupt) as stopped:
+                added.path.unlink(missing_ok=True)  # as if it had never been added: the index stays as it was
+                engine.refresh(announce=False)
+                if isinstance(stopped, KeyboardInterrupt):
+                    raise
+                raise IngestError(lang.WEB_LABELS["cancelled"]) from None
             source = self.source_of(added.path)
             document = engine.document(source)
             if document is None:

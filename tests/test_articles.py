@@ -228,3 +228,32 @@ def test_removing_a_link_removes_the_link_and_an_article_under_two_names_is_inde
     assert not os.path.lexists(docs / "link.txt") and (docs / "seed.txt").is_file()
     with pytest.raises(Exception, match="no article named"):
         remove(docs, "../docs/../../etc/passwd.txt")
+
+
+def test_an_add_cancelled_while_embedding_adds_nothing_and_the_archive_answers_as_before(library):
+    import threading
+
+    engine = library.engine
+    before = ([d.source for d in engine.documents], len(engine.retriever.store.passages))
+    text = "\n\n".join(f"De veerpont tussen Vlissingen en Breskens voer in {1900 + k} voor het eerst met {k} "
+                       f"passagiers, meldt het archief van de provincie." for k in range(120))
+    cancel = threading.Event()
+    embedded = []
+    original = engine.embedder.embed_passages
+
+    def embed_then_cancel(texts):  # the reader presses stop once the embedding is under way
+        embedded.append(len(texts))
+        cancel.set()
+        return original(texts)
+
+    engine.embedder.embed_passages = embed_then_cancel
+    try:
+        with pytest.raises(IngestError, match="stopped"):
+            library.add(lambda existing: articles.add_text(library.folder_for(None), text, "Veerpont",
+                                                          existing, engine.settings), cancel=cancel)
+    finally:
+        del engine.embedder.embed_passages
+    assert embedded and max(embedded) > 8  # it was stopped in the middle of a long article
+    assert ([d.source for d in engine.documents], len(engine.retriever.store.passages)) == before
+    assert not list(library.folder_for(None).glob("*.txt"))  # the file written for it is gone too
+    assert engine.ask("Hoe lang is Lukashenko al aan de macht?").answer.answerable

@@ -728,6 +728,29 @@ def test_browser_only_the_browser_that_added_an_article_may_remove_it(browser, e
 
 
 @pytest.mark.slow
+def test_browser_stops_a_long_article_being_added_and_nothing_is_added(browser, empty_server):
+    url, _ = empty_server
+    page = browser.new_context().new_page()
+    page.goto(url)
+    page.locator("#qa-input textarea").wait_for()
+    before = _options(page)
+    long_text = "\n\n".join(f"In {1800 + k} telde de haven van Harlingen {k} schepen, meldt het archief van de "
+                              f"gemeente in een overzicht van de scheepvaart." for k in range(400))
+    page.locator("#qa-add").click()
+    page.get_by_role("tab", name="Tekst plakken / Paste text").click()
+    page.locator("#qa-paste-title textarea, #qa-paste-title input").first.fill("Haven van Harlingen")
+    page.locator("#qa-paste textarea").fill(long_text)
+    page.locator("#qa-add-text").click()
+    _status(page, "⏳")
+    page.wait_for_timeout(1500)  # under way: 400 paragraphs take the bundled model about half a minute
+    page.locator("#qa-cancel").click()
+    assert "stopped" in _status(page, "⚠")
+    page.reload()
+    page.locator("#qa-input textarea").wait_for()
+    assert _options(page) == before
+
+
+@pytest.mark.slow
 def test_browser_on_a_phone_shows_the_whole_question_box(browser, server):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()

@@ -179,6 +179,8 @@ PAGE = {
     "indexing_text": "indexing the text", "fetching_link": "fetching and indexing the link", "not_added": "not added",
     "added": "added", "choose_first": "choose an article first",
     "only_added": "only added articles can be removed", "removed": "removed",
+    "cancel": "Stop adding", "cancelled": "adding stopped; nothing was changed",
+    "cancelling": "stopping …",
 }
 REQUEST_WORDS = frozenset("give can could would please tell me short brief quick few sentences".split())
 

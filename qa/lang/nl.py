@@ -191,6 +191,8 @@ PAGE = {
     "indexing_text": "Tekst indexeren", "fetching_link": "Link ophalen en indexeren", "not_added": "Niet toegevoegd",
     "added": "Toegevoegd", "choose_first": "Kies eerst een artikel",
     "only_added": "Alleen toegevoegde artikelen kunnen weg", "removed": "Verwijderd",
+    "cancel": "Stop toevoegen", "cancelled": "toevoegen gestopt; er is niets veranderd",
+    "cancelling": "Stoppen …",
 }
 # Words of asking, not of the subject ("geef me een samenvatting"): no clue to which article is meant.
 REQUEST_WORDS = frozenset("geef geeft kun kan kunt wil wilt zou graag even eens alsjeblieft aub svp korte kort "

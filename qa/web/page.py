@@ -1,8 +1,10 @@
 """The chat page: Gradio Blocks over `Engine.stream`, with the article picker and the add and remove panel."""
 
+from __future__ import annotations
 
 import logging
 import os
+import threading
 from functools import partial
 from pathlib import Path
 
@@ -88,10 +90,11 @@ def removable(scope: str) -> bool:
 
 
 def add_article(library: Library, how: str, value, title: str = "", session: str | None = None,
-                owner: str | None = None):
+                owner: str | None = None, cancel: threading.Event | None = None):
     """Add an article from the web chat: `how` is "file" (a path Gradio saved the upload at), "text" or
     "link". Yields status messages (Markdown, escaped) while it works; the last says what was added,
-    or why nothing was. The chat keeps working whatever the input held."""
+    or why nothing was. The chat keeps working whatever the input held; setting `cancel` stops the
+    embedding and adds nothing."""
     folder, settings = library.folder_for(session), library.settings
     labels = lang.WEB_LABELS
     yield "⏳ " + labels[{"file": "reading_file", "text": "indexing_text", "link": "fetching_link"}[how]] + " …"
@@ -111,7 +114,7 @@ def add_article(library: Library, how: str, value, title: str = "", session: str
         else:
             extracted = articles.fetch_link((value or "").strip(), settings)  # before the add takes its locks
             write = partial(articles.add_extracted, folder, extracted, settings=settings)
-        document, passages = library.add(write, session, owner)
+        document, passages = library.add(write, session, owner, cancel)
     except (IngestError, OSError) as error:
         log.info("article not added: %s", error)
         yield f"⚠ {labels['not_added']}: " + render.escape_markdown(str(error))
@@ -165,15 +168,30 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
     def heading(request: gr.Request | None):
         return render.title_html(engine.visible(session_of(request)))
 
+    adding: dict[str, threading.Event] = {}  # per browser session: set to stop its article being added
+
     def on_add(how):
         def handler(value, title, scope, request: gr.Request):
-            status = ""
-            for status in add_article(library, how, value, title, session_of(request), owner_of(request)):
-                yield status, gr.update(), gr.update(), gr.update()
+            status, key = "", session_of(request) or ""
+            cancel = adding[key] = threading.Event()
+            try:
+                for status in add_article(library, how, value, title, session_of(request), owner_of(request),
+                                          cancel):
+                    yield status, gr.update(), gr.update(), gr.update()
+            finally:
+                if adding.get(key) is cancel:
+                    del adding[key]
             added = status.startswith("✓")
             cleared = None if how == "file" else ""
             yield status, picker(request, scope), (cleared if added else gr.update()), heading(request)
         return handler
+
+    def on_cancel(request: gr.Request):
+        cancel = adding.get(session_of(request) or "")
+        if cancel is None:
+            return gr.update()
+        cancel.set()
+        return "⏳ " + labels["cancelling"]
 
     def on_remove(scope, request: gr.Request):
         status = remove_article(library, scope, session_of(request), owner_of(request))
@@ -221,6 +239,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
                         add_link = gr.Button(labels["fetch"], elem_id="qa-add-link")
                     # The result of adding stands by the button, where the reader is looking.
                     status = gr.Markdown("", elem_id="qa-status")
+                    cancel = gr.Button(labels["cancel"], variant="secondary", size="sm", elem_id="qa-cancel")
             with gr.Column(scale=2):
                 with gr.Tab(labels["sources"]):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
@@ -234,6 +253,8 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
         add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste, title], api_visibility="private")
         add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link, title], api_visibility="private")
         remove.click(on_remove, [scope], [status, scope, title], api_visibility="private")
+        # Not a Gradio `cancels=`: that stops the event's generator, not the embedding under it.
+        cancel.click(on_cancel, None, [status], api_visibility="private", concurrency_limit=None)
         scope.change(on_scope, [scope], [remove], api_visibility="private")
         app.load(on_load, None, [scope, title], api_visibility="private")
         gr.api(ask, api_name="ask", concurrency_limit=API_THREADS * 4)
