@@ -302,7 +302,9 @@ class Engine:
         private upload; a session with uploads of its own gets one that knows them too."""
         public = self.retriever
         own = own_sources(session)
-        mine = {s for s in public.store.article_rows if own and s.startswith(own)}
+        if not own or public.only is None:  # no session, or no private upload in the archive at all
+            return public
+        mine = {s for s in public.store.article_rows if s.startswith(own)}
         if not mine:
             return public
         cached = self._private.get(session)

@@ -90,6 +90,11 @@ class E5Embeddings(Embedder):
                 slices.append(np.asarray(self._model.passage(part), dtype=np.float32).reshape(len(part), -1))
         return np.concatenate(slices)
 
+    @property
+    def busy(self) -> bool:
+        """Whether the model is embedding something right now."""
+        return self._lock.locked()
+
     def embed_question(self, text: str) -> np.ndarray:
         """Embed one question; returns a `(dim,)` float32 unit vector.
 

@@ -61,7 +61,7 @@ class Ranking:
 
 
 @dataclass(frozen=True)
-class _Analysis:
+class ArticleAnalysis:
     """The text analysis of one article's passages, done once and reused while the article is unchanged.
 
     Attributes:
@@ -83,7 +83,7 @@ class _Analysis:
     sentence_stems: tuple[tuple[set[str], ...], ...]
 
     @classmethod
-    def of(cls, passages: tuple) -> "_Analysis":
+    def of(cls, passages: tuple) -> "ArticleAnalysis":
         # A paragraph's words are its title's and its sentences' (sentences cover a passage's text but for
         # the spaces between them), so each text is read once: this is most of an archive's start-up.
         numbers: dict[int, int] = {}
@@ -157,14 +157,14 @@ class HybridRetriever:
         self.known_power = known_power
         self.only = None if only is None else frozenset(only)
         old = previous._articles if previous is not None else {}
-        self._articles: dict[str, _Analysis] = {}
+        self._articles: dict[str, ArticleAnalysis] = {}
         for source, rows in store.article_rows.items():
             if self.only is not None and source not in self.only:
                 continue
             passages = tuple(store.passages[rows.start:rows.stop])
             known = old.get(source)
             self._articles[source] = known if known is not None and known.passages == passages \
-                else _Analysis.of(passages)
+                else ArticleAnalysis.of(passages)
         self._index_paragraphs(previous, {s for s, a in self._articles.items() if old.get(s) is a})
         # group_of[row]: the paragraph passage `row` belongs to; -1 for the articles left out.
         self.group_of = np.full(len(store.passages), -1, dtype=np.int64)

@@ -38,7 +38,7 @@ class OutdatedIndexError(CorruptIndexError):
     """The index was written by an earlier version in an older format: not damage, but rebuilt all the same."""
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -367,7 +367,7 @@ class PassageStore:
             files[PASSAGE_VECTORS] = written[0]
         self.sentence_vectors = _map_rows(folder / files[SENTENCE_VECTORS], len(vectors), self.dim)
         return _Log(folder, files, [segment], len(self.passages), articles, len(vectors),
-                    dict(articles) if written else {}, _sha256(folder / written[0]) if written else "")
+                    dict(articles) if written else {}, file_sha256(folder / written[0]) if written else "")
 
     def _append(self, log: _Log, articles: dict[str, list[int]]) -> _Log:
         """Append the passages of the articles the files do not hold yet (their sentence vectors are there
@@ -396,7 +396,7 @@ class PassageStore:
                 if written:
                     log.files[PASSAGE_VECTORS] = written[0]
                 log.snapshot = dict(placed) if written else {}
-                log.snapshot_sha256 = _sha256(log.folder / written[0]) if written else ""
+                log.snapshot_sha256 = file_sha256(log.folder / written[0]) if written else ""
         return log
 
     @classmethod
@@ -452,7 +452,7 @@ class PassageStore:
             kind = manifest.get("vector_index", "exact")
             snapshot = manifest.get("snapshot", {})
             if kind != "milvus" and PASSAGE_VECTORS in files \
-                    and _sha256(folder / files[PASSAGE_VECTORS]) != snapshot.get("sha256"):
+                    and file_sha256(folder / files[PASSAGE_VECTORS]) != snapshot.get("sha256"):
                 raise CorruptIndexError(f"{files[PASSAGE_VECTORS]} does not match the manifest")
             name = files.get(PASSAGE_VECTORS, "").removesuffix(".faiss") or "none"
             vectors = backends.backend(kind).load(folder, name, dim, **vector_options)

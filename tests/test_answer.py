@@ -94,15 +94,14 @@ def test_a_subheading_is_never_the_answer(engine):
     assert not engine.ask("Hoeveel betogers raakten gewond?").answer.answerable
 
 
-def test_the_sentence_score_weights_come_from_the_file_their_fit_writes(engine, tmp_path, monkeypatch):
+def test_the_sentence_score_weights_come_from_the_file_their_fit_writes(engine):
     import json
 
     from qa import answer
 
-    saved = tmp_path / "scores.json"
-    saved.write_text(json.dumps({"lexical": 0.5, "passage": 0.0, "type": 0.3}))
-    monkeypatch.setattr(answer, "SCORES_FILE", saved)
-    assert answer._load_weights() == (0.5, 0.0, 0.3)
+    fitted = json.loads(answer.SCORES_FILE.read_text("utf-8"))
+    assert answer.fitted_weights() == (fitted["lexical"], fitted["passage"], fitted["type"])
+    assert (answer.TYPE_MARGIN, answer.NEIGHBOUR_MARGIN) == (fitted["type_margin"], fitted["neighbour_margin"])
     question = "Hoe lang is Lukashenko al aan de macht?"
     ranking = engine.retriever.rank(engine.embedder.embed_question(question), question)
     before = [c.score for c in answer.score_sentences(ranking, engine.retriever, question)]

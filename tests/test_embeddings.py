@@ -60,7 +60,7 @@ def test_a_question_is_embedded_between_the_slices_of_an_article_being_embedded(
                  for n in range(400)]
     article = threading.Thread(target=embedder.embed_passages, args=(sentences,))
     article.start()
-    while not embedder._lock.locked():  # the article's embedding has begun
+    while not embedder.busy:  # the article's embedding has begun
         pass
     vector = embedder.embed_question("Wat besprak de gemeenteraad?")
     # The question did not wait for the 400 sentences: they are still being embedded.

@@ -52,7 +52,9 @@ def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_sam
     new = HybridRetriever(old.store, previous=old)
     assert all(a is b for a, b in zip(new.sentence_stems, old.sentence_stems))  # reused, not recomputed
     fresh = HybridRetriever(old.store)
-    assert fresh.sentence_stems == new.sentence_stems and fresh._group_stems == new._group_stems
+    rows = range(len(old.store.passages))
+    assert fresh.sentence_stems == new.sentence_stems
+    assert [fresh.paragraph_stems(r) for r in rows] == [new.paragraph_stems(r) for r in rows]
     assert fresh.df == new.df and fresh.vocabulary == new.vocabulary
     vector = engine.embedder.embed_question("Wat willen de ministers van de EU?")
     assert [h.row for h in new.rank(vector, "Wat willen de ministers van de EU?").hits] == \
@@ -87,13 +89,13 @@ def test_an_articles_analysis_read_sentence_by_sentence_equals_reading_each_para
     from qa.bench import sets
     from qa.documents import load_documents
     from qa.passages import split_document
-    from qa.retrieval import _Analysis
+    from qa.retrieval import ArticleAnalysis
     from qa.text import stems, words
 
     folder = sets.materialise("archive", tmp_path / "archive")
     for document in load_documents(folder) + load_documents(sets.SEED_DIR):
         passages = tuple(split_document(document, 700))
-        analysis = _Analysis.of(passages)
+        analysis = ArticleAnalysis.of(passages)
         paragraphs: dict[int, str] = {}
         for passage in passages:  # the definition: a paragraph is its title and its parts' text
             paragraphs[passage.paragraph] = paragraphs.get(passage.paragraph, f" {passage.title}") + f" {passage.text}"

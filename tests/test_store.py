@@ -102,7 +102,7 @@ def test_a_crash_while_saving_a_changed_index_leaves_the_old_one_loadable(fresh,
         raise KeyboardInterrupt("power cut")
 
     # The data files are written; the power goes before the manifest is.
-    monkeypatch.setattr("qa.store._sha256", crash)
+    monkeypatch.setattr("qa.store.file_sha256", crash)
     with pytest.raises(KeyboardInterrupt):
         changed.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
     monkeypatch.undo()
