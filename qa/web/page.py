@@ -1,7 +1,7 @@
 """The chat page: Gradio Blocks over `Engine.stream`, with the article picker and the add and remove panel."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Gradio finds the `gr.Request` a handler wants by its
+# annotation, and a string annotation (gradio is imported inside `build_app`) is not recognised.
 import logging
 import os
 import threading
