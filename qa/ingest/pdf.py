@@ -63,14 +63,11 @@ def extract(data: bytes, timeout: float = PDF_SECONDS, max_pages: int = PDF_MAX_
     Raises:
         IngestError: not a readable PDF, encrypted, no text layer (a scan), or over a limit (which one).
     """
-    def limit_memory():  # in the child, before it runs
-        resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
-
     root = str(Path(__file__).resolve().parents[2])
     command = [sys.executable, "-c", "from qa.ingest.pdf import _child; _child()", str(max_pages),
                str(max_stream_bytes)]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout, preexec_fn=limit_memory,
+        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout,
                               env={**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")})
     except subprocess.TimeoutExpired:
         raise IngestError(f"reading the PDF took over {timeout:g} s, the limit for one file") from None
@@ -86,6 +83,9 @@ def extract(data: bytes, timeout: float = PDF_SECONDS, max_pages: int = PDF_MAX_
 
 def _child() -> None:
     """The child's side of `extract`: the PDF on stdin, one JSON object on stdout."""
+    # The memory limit is set here, by the child itself: a `preexec_fn` runs Python between fork and exec,
+    # which can deadlock or abort when the parent has other threads (a web server always has).
+    resource.setrlimit(resource.RLIMIT_AS, (PDF_MEMORY_BYTES, PDF_MEMORY_BYTES))
     max_pages, max_stream_bytes = int(sys.argv[1]), int(sys.argv[2])
     try:
         found = _read(sys.stdin.buffer.read(), max_pages, max_stream_bytes)
