@@ -22,6 +22,9 @@ MAX_RESTARTS = 3  # a model that keeps dying is given up on, not started forever
 START_SECONDS = 120.0  # loading a small model takes a few seconds; a busy 2-core machine far more
 
 
+ENDING_SECONDS = 1.0  # how long a crashed server may take to be seen ended after its connection broke
+
+
 class ModelStopped(RuntimeError):
     """The model process died (a signal or an exit); the message says how, for the notice."""
 
@@ -92,6 +95,16 @@ class ModelProcess:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    def alive_after(self, seconds: float) -> bool:
+        """Whether the server is still running after waiting up to `seconds` for it to end."""
+        if self.process is None:
+            return False
+        try:
+            self.process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return True
+        return False
+
     def ended(self) -> str:
         return how_it_ended(self.process.poll() if self.process else None)
 
@@ -153,7 +166,8 @@ class LocalChat:
         try:
             yield from client.stream(messages)
         except Exception as error:
-            if not self.process.alive():
+            # A connection cut by the crash can arrive before the process is seen to end: look again shortly.
+            if not self.process.alive() or not self.process.alive_after(ENDING_SECONDS):
                 raise ModelStopped(self.process.ended()) from error
             raise
         if not self.process.alive():  # a stream cut short by the crash may end without an error
