@@ -70,8 +70,6 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     dropped: list[dict] = []
     repaired: list[dict] = []
     state = {"relevant": False, "shown": 0, "cites_best": False}
-    full = ""
-    started = time.perf_counter()
 
     def settle(sentence: str) -> Iterator[Sentence]:
         """Verify one complete sentence, then show what can no longer be taken back."""
@@ -95,22 +93,9 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
             yield Sentence(kept[state["shown"]][1])
             state["shown"] += 1
 
+    written: list[str] = []  # the model's whole text, once it is done
     try:
-        settled = 0
-        for chunk in chat_model.stream(messages):
-            full += chunk.content if isinstance(chunk.content, str) else ""
-            sentences = split_generated(full)
-            # The last sentence may still grow, and so may a sentence whose successor has no words
-            # yet (its markers may still be arriving).
-            complete = len(sentences) - 1
-            if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
-                complete -= 1
-            for sentence in sentences[settled:complete]:
-                yield from settle(sentence)
-            settled = max(settled, complete)
-            if time.perf_counter() - started > timeout:
-                raise GeneratorError(f"no full answer within {timeout:g} s")
-        for sentence in split_generated(full)[settled:]:
+        for sentence in _sentences_as_written(chat_model, messages, timeout, written):
             yield from settle(sentence)
     except Exception as error:  # a model that is down, slow or broken must not break the chat
         reason = str(error).splitlines()[0][:160] if str(error) else type(error).__name__
@@ -129,7 +114,7 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
                      dropped=dropped)
         return
     if not kept:
-        notice = "" if says_not_answered(full) else lang.get(language).NOTICES["empty"]
+        notice = "" if says_not_answered("".join(written)) else lang.get(language).NOTICES["empty"]
         yield _fallback(extractive, dropped, notice)
         return
     if not state["relevant"]:
@@ -157,6 +142,30 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
                  repaired=repaired, short=extractive.short)
+
+
+def _sentences_as_written(chat_model, messages, timeout: float, written: list[str] | None = None) -> Iterator[str]:
+    """The model's sentences, each as soon as it is complete; the whole text is left in `written`.
+
+    Raises:
+        GeneratorError: the model took more than `timeout` seconds in all.
+    """
+    full, settled, started = "", 0, time.perf_counter()
+    for chunk in chat_model.stream(messages):
+        full += chunk.content if isinstance(chunk.content, str) else ""
+        if written is not None:
+            written[:] = [full]
+        sentences = split_generated(full)
+        # The last sentence may still grow, and so may a sentence whose successor has no words
+        # yet (its markers may still be arriving).
+        complete = len(sentences) - 1
+        if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
+            complete -= 1
+        yield from sentences[settled:complete]
+        settled = max(settled, complete)
+        if time.perf_counter() - started > timeout:
+            raise GeneratorError(f"no full answer within {timeout:g} s")
+    yield from split_generated(full)[settled:]
 
 
 def _typed_short(extractive: Answer, question: str) -> str:
@@ -231,7 +240,6 @@ def summarise(chat_model, question: str, extractive: Answer, store, embed, timeo
     order: list[int] = []
     kept: list[tuple[Verdict, str]] = []
     dropped: list[dict] = []
-    full, settled, started = "", 0, time.perf_counter()
 
     def settle(sentence: str) -> Iterator[Sentence]:
         if says_not_answered(sentence):
@@ -244,18 +252,8 @@ def summarise(chat_model, question: str, extractive: Answer, store, embed, timeo
         yield Sentence(kept[-1][1])
 
     try:
-        for chunk in chat_model.stream(build_messages(question, [p.text for p in passages], language)):
-            full += chunk.content if isinstance(chunk.content, str) else ""
-            sentences = split_generated(full)
-            complete = len(sentences) - 1
-            if complete > 0 and not re.search(r"[^\W\d_]", strip_markers(sentences[-1])):
-                complete -= 1
-            for sentence in sentences[settled:complete]:
-                yield from settle(sentence)
-            settled = max(settled, complete)
-            if time.perf_counter() - started > timeout:
-                raise GeneratorError(f"no full summary within {timeout:g} s")
-        for sentence in split_generated(full)[settled:]:
+        messages = build_messages(question, [p.text for p in passages], language)
+        for sentence in _sentences_as_written(chat_model, messages, timeout):
             yield from settle(sentence)
     except Exception as error:  # a model that is down, slow or broken must not break the chat
         if not kept:
