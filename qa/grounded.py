@@ -73,11 +73,8 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
 
     def settle(sentence: str) -> Iterator[Sentence]:
         """Verify one complete sentence, then show what can no longer be taken back."""
-        if says_not_answered(sentence):
-            return
-        verdict = verifier.check(sentence)
-        if not verdict.kept:
-            dropped.append({"sentence": sentence, "reason": verdict.reason})
+        verdict = _verified(verifier, sentence, dropped)
+        if verdict is None:
             return
         kept.append((verdict, _renumber(verdict, order)))
         if verdict.reason:
@@ -142,6 +139,18 @@ def generate(chat_model, question: str, context: str, ranking: Ranking, retrieve
     text = " ".join(t for _, t in kept)
     yield Answer(text, True, language, citations, extractive.confidence, generator="llm", dropped=dropped,
                  repaired=repaired, short=extractive.short)
+
+
+def _verified(verifier: Verifier, sentence: str, dropped: list[dict]) -> Verdict | None:
+    """The verifier's verdict on a sentence the model wrote; None for a "not answered" line, or for one
+    the verifier drops (added to `dropped` with why)."""
+    if says_not_answered(sentence):
+        return None
+    verdict = verifier.check(sentence)
+    if not verdict.kept:
+        dropped.append({"sentence": sentence, "reason": verdict.reason})
+        return None
+    return verdict
 
 
 def _sentences_as_written(chat_model, messages, timeout: float, written: list[str] | None = None) -> Iterator[str]:
@@ -242,14 +251,10 @@ def summarise(chat_model, question: str, extractive: Answer, store, embed, timeo
     dropped: list[dict] = []
 
     def settle(sentence: str) -> Iterator[Sentence]:
-        if says_not_answered(sentence):
-            return
-        verdict = verifier.check(sentence)
-        if not verdict.kept:
-            dropped.append({"sentence": sentence, "reason": verdict.reason})
-            return
-        kept.append((verdict, _renumber(verdict, order)))
-        yield Sentence(kept[-1][1])
+        verdict = _verified(verifier, sentence, dropped)
+        if verdict is not None:
+            kept.append((verdict, _renumber(verdict, order)))
+            yield Sentence(kept[-1][1])
 
     try:
         messages = build_messages(question, [p.text for p in passages], language)
