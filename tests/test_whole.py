@@ -20,6 +20,10 @@ from qa.whole import asked_about_article
     ("When was the article published?", "date"),
     ("Wat is de kop van het artikel?", "title"),
     ("Which site published this story?", "source"),
+    ("Kun je het artikel samenvatten?", "summary"),
+    ("In a nutshell?", "summary"),
+    ("Door wie is dit geschreven?", "author"),
+    ("What is the publication date?", "date"),
     ("Welke personen worden er in het stuk genoemd?", "names"),
 ])
 def test_questions_about_the_article_itself_are_recognised(question, kind):
@@ -30,6 +34,7 @@ def test_questions_about_the_article_itself_are_recognised(question, kind):
     "Wie schreef de brief aan de minister?", "Waar gaat de rechtszaak over?",
     "Wanneer werden de verkiezingen gehouden?", "Who wrote the letter?", "What is the law about?",
     "Wat is de titel van het boek?", "When was the bridge opened?",
+    "Wie vatte de situatie samen?", "What is the publication date of the new report?",
 ])
 def test_questions_that_only_look_alike_stay_fact_questions(question):
     assert asked_about_article(question) == ""

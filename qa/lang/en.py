@@ -133,13 +133,14 @@ NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".
 # -- Questions about the article as a whole (qa.whole), by kind.
 _THE_ARTICLE = r"(?:the|this|that) (?:article|piece|story|report|text|item|news item|post)"
 WHOLE_QUESTIONS = (
-    ("summary", r"summar|sum (?:it|this|up)|in short|in brief|key points|main points|gist|tl;?dr|"
+    ("summary", r"summar|sum (?:it|this|up)|in short|in brief|in a nutshell|recap|key points|main points|gist|tl;?dr|"
                 r"in a (?:few|couple of) (?:sentences|lines)|overview of " + _THE_ARTICLE),
     ("author", rf"who (?:wrote|has written|is the author of|authored) {_THE_ARTICLE}|who wrote (?:it|this)\W*$|"
                rf"who is the (?:author|writer|journalist|reporter)(?: of {_THE_ARTICLE})?\W*$|"
                rf"by whom (?:was|is) {_THE_ARTICLE}|whose (?:article|piece|story) is"),
     ("date", rf"(?:when|what date|on what date|which date).{{0,30}}{_THE_ARTICLE}|date of {_THE_ARTICLE}|"
-             rf"how old is {_THE_ARTICLE}|when was (?:it|this) (?:published|written)\W*$|when is (?:it|this) from"),
+             rf"how old is {_THE_ARTICLE}|when was (?:it|this) (?:published|written)\W*$|when is (?:it|this) from|"
+             rf"what(?:'s| is) the (?:publication|publishing) date\W*$|(?:publication|publishing) date of {_THE_ARTICLE}"),
     ("title", rf"what(?:'s| is) the (?:title|headline)(?: of {_THE_ARTICLE})?\W*$|what is (?:the|this) "
               r"(?:article|piece|story) called"),
     ("source", rf"(?:which|what) (?:newspaper|paper|site|website|outlet|publication|source) (?:published|ran|is|"

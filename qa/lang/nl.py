@@ -141,10 +141,10 @@ NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da el al 
 # subject ("het artikel", "dit stuk"), so "Waar gaat de rechtszaak over?" stays a fact question.
 _THE_ARTICLE = r"(?:het|dit|dat|deze) (?:artikel|stuk|bericht|nieuwsbericht|verhaal|tekst|item|krantenartikel)"
 WHOLE_QUESTIONS = (
-    ("summary", r"samenvatting|vat\b.*\bsamen|samengevat|in het kort|kort samen|kernpunten|hoofdpunten|"
-                r"belangrijkste punten|de kern van|in een paar zinnen|tl;?dr"),
+    ("summary", r"samenvatting|vat\b.*\bsamen|samengevat|samen(?: te)? ?vatten|in het kort|kort samen|kernpunten|"
+                r"hoofdpunten|belangrijkste punten|de kern van|in een paar zinnen|in een notendop|tl;?dr"),
     ("author", rf"wie (?:heeft|schreef|schrijft) {_THE_ARTICLE}|wie is de (?:auteur|schrijver|journalist|maker)"
-               rf"(?: van {_THE_ARTICLE})?\W*$|door wie (?:is|werd) {_THE_ARTICLE} geschreven|"
+               rf"(?: van {_THE_ARTICLE})?\W*$|door wie (?:is|werd) (?:{_THE_ARTICLE}|het|dit) geschreven|"
                rf"wie (?:heeft dit geschreven|schreef dit)\W*$|van wie is {_THE_ARTICLE}"),
     ("date", rf"(?:wanneer|op welke datum|van wanneer|welke datum).{{0,30}}{_THE_ARTICLE}|datum van {_THE_ARTICLE}|"
              rf"hoe oud is {_THE_ARTICLE}|wanneer is (?:het|dit) (?:geschreven|verschenen|gepubliceerd)\W*$"),
