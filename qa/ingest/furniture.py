@@ -18,6 +18,7 @@ SHARE_PLATFORMS = frozenset("whatsapp facebook twitter x linkedin e-mail email m
                             "reddit messenger threads".split())
 MAX_FURNITURE_WORDS = 30  # a footer or share line is short; an article sentence naming cookies is not furniture
 MAX_LIST_ITEM_WORDS = 15  # the headlines listed under "Lees ook"
+MAX_LINES_BEFORE_HEADLINE = 15  # a site's notice, menu and breadcrumbs fill a few lines, not pages
 
 
 def _cue(key: str) -> re.Pattern:
@@ -75,9 +76,10 @@ def _headline(title: str) -> str:
     return re.split(r"\s+[|–—-]\s+[^|–—-]*$", title.strip())[0].strip()
 
 
-def strip(pages: list[list[str]]) -> list[list[str]]:
+def strip(pages: list[list[str]], title: str = "") -> list[list[str]]:
     """Each page's lines without the furniture. A dropped block leaves a blank line (it ends a paragraph);
-    the print header and URL line leave nothing, so a paragraph running on over a page break stays whole."""
+    the print header and URL line leave nothing, so a paragraph running on over a page break stays whole.
+    `title` is the document's own title ("Headline | Site"), for a page printed without a header."""
     repeated: set[str] = set()
     if len(pages) >= 2:
         counts: dict[str, int] = {}
@@ -85,14 +87,14 @@ def strip(pages: list[list[str]]) -> list[list[str]]:
             for key in {_normal(line) for line in page if line.strip()}:
                 counts[key] = counts.get(key, 0) + 1
         repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
-    headline = ""
+    headline = _headline(title) if title else ""
     lines: list[tuple[int, str]] = []  # (page, line) of what the browser's print lines leave
     for number, page in enumerate(pages):
         for line in page:
             plain = " ".join(unicodedata.normalize("NFKC", line).split())
             stamp = _PRINT_STAMP.match(plain)
             if stamp:
-                headline = headline or _headline(stamp.group(1))
+                headline = _headline(stamp.group(1)) or headline
             elif not plain or (_normal(line) not in repeated and not _URL_LINE.match(plain)):
                 lines.append((number, line))
 
@@ -106,12 +108,14 @@ def strip(pages: list[list[str]]) -> list[list[str]]:
     text = [" ".join(lines[i][1].strip() for i in block) for block in blocks]
     drop: set[int] = set()  # indices into `lines`
 
-    # Before the headline the print holds only the site: its cookie notice, menu and breadcrumbs.
+    # Before the headline the print holds only the site: its cookie notice, menu and breadcrumbs. Looked
+    # for near the top only: a report whose title recurs in its text loses nothing.
     wanted = _normal(headline)
     if wanted:
-        for b, block in enumerate(blocks):
+        top = [b for b, block in enumerate(blocks) if sum(len(x) for x in blocks[:b]) < MAX_LINES_BEFORE_HEADLINE]
+        for b in top:
             if wanted in _normal(text[b]):
-                first = next((i for i in block if wanted.startswith(_normal(lines[i][1]))), block[0])
+                first = next((i for i in blocks[b] if wanted.startswith(_normal(lines[i][1]))), blocks[b][0])
                 drop.update(range(first))
                 break
 

@@ -118,8 +118,9 @@ def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
             lines = [" ".join(line.split()) for line in text.split("\n")]
             pages.append(["" if _PAGE_NUMBER.match(line) else line for line in lines])
         # A paragraph may run on over a page break: the pages' lines are joined once the furniture is out.
-        paragraphs = _paragraphs([line for page in furniture.strip(pages) for line in page])
         meta = reader.metadata or {}
+        paragraphs = _paragraphs([line for page in furniture.strip(pages, str(meta.get("/Title") or ""))
+                                  for line in page])
     except IngestError:
         raise
     except LimitReachedError:

@@ -74,3 +74,19 @@ def test_a_summary_of_a_printed_page_quotes_only_the_article(tmp_path, embedder)
         assert answer.kind == "summary" and len(answer.citations) >= 3
         quoted = " ".join(c.quote for c in answer.citations)
         assert not any(sentence in quoted for sentence in boilerplate), printed.name
+
+
+def test_without_a_print_header_the_documents_title_marks_where_the_article_begins():
+    page = _page("Wij gebruiken cookies om de site goed te laten werken.",
+                 "Nieuws Sport Regio\nBrug over de IJssel gaat\neen jaar dicht",
+                 "Door Anna Jansen | 2 april 2025", "De brug bij Zutphen gaat in mei dicht voor groot onderhoud.")
+    kept = [line for line in furniture.strip([page], title="Brug over de IJssel gaat een jaar dicht | Stentor")[0] if line]
+    assert kept[:2] == ["Brug over de IJssel gaat", "een jaar dicht"]
+    assert kept[-1] == "De brug bij Zutphen gaat in mei dicht voor groot onderhoud."
+
+
+def test_a_reports_title_found_deep_in_its_text_costs_it_nothing():
+    opening = [f"Hoofdstuk {k}. De gemeente besteedde dit jaar meer aan onderhoud van wegen en bruggen." for k in range(20)]
+    page = _page(*opening, "Jaarverslag 2024", "Het jaarverslag 2024 wordt in juni besproken in de raad.")
+    kept = [line for line in furniture.strip([page], title="Jaarverslag 2024")[0] if line]
+    assert kept[0] == opening[0] and len(kept) == 22
