@@ -58,6 +58,9 @@ def summary_sentences(store, source: str, count: int = SUMMARY_SENTENCES) -> lis
     """The lead sentence, then the sentences nearest the article's centroid in the embedding space,
     each chosen by maximal marginal relevance against those already chosen; in article order."""
     found = list(_sentences(store, source))
+    # Besides the lead, a sentence that opens on "Zij", "Dit" or "They" leans on the one before it, which
+    # a summary may not quote: it is left out.
+    found = found[:1] + [f for f in found[1:] if not lang.ANAPHORA.match(f[2])]
     if not found:
         return []
     vectors = np.stack([store.sentences_of(row)[local] for row, local, _ in found]).astype(np.float32)

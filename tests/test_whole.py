@@ -71,6 +71,16 @@ def test_a_summary_is_three_to_five_of_the_articles_own_sentences_in_order_each_
     assert "Foto" not in answer.text and "(Foto: Pro Shots)" not in " ".join(c.quote for c in answer.citations)
 
 
+def test_no_summary_sentence_but_the_lead_leans_on_a_sentence_it_does_not_quote(archive):
+    from qa import lang
+
+    # The windpark article has "Vissers zijn minder somber. Zij verzetten zich al jaren tegen de windparken".
+    for document in archive.documents:
+        answer = archive.ask("Geef een korte samenvatting.", articles=[document.source]).answer
+        assert len(answer.citations) >= 3, document.source
+        assert not any(lang.ANAPHORA.match(c.quote) for c in answer.citations[1:]), document.source
+
+
 def test_the_topic_is_the_title_and_the_lead(archive):
     answer = archive.ask("Waar gaat het artikel over?", articles=["2025-02-windpark-noordzee.txt"]).answer
     assert answer_kind(answer) == "topic"
