@@ -310,8 +310,7 @@ class Engine:
         cached = self._private.get(session)
         if cached is not None and cached[0] is public:
             return cached[1]
-        known = set(public.only) if public.only is not None else set(public.store.article_rows)
-        retriever = HybridRetriever(public.store, previous=public, only=known | mine)
+        retriever = HybridRetriever(public.store, previous=public, only=public.only | mine)
         with self._lock_private:
             if len(self._private) >= MAX_PRIVATE_RETRIEVERS:
                 self._private.pop(next(iter(self._private)))

@@ -57,7 +57,9 @@ class Ranking:
 
     def query_stems(self, language: str) -> list[str]:
         """The question's stems, as an article in `language` is stemmed."""
-        return self.stems_by_language.get(language) or next(iter(self.stems_by_language.values()), [])
+        if language in self.stems_by_language:
+            return self.stems_by_language[language]
+        return next(iter(self.stems_by_language.values()), [])
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,9 @@ class HybridRetriever:
         self._groups = len(self._group_stems)
         self._group_language = np.array(group_language, dtype="U8")
         self.languages = sorted(set(group_language)) or [lang.ARTICLES.CODE]
+        # Which paragraphs each language's stems score, worked out once rather than per question.
+        self._in_language = {code: self._group_language == code for code in self.languages} \
+            if len(self.languages) > 1 else {}
 
     @property
     def vocabulary(self) -> dict[str, int]:
@@ -289,7 +294,7 @@ class HybridRetriever:
         for code, found in by_language.items():
             if found:
                 scores = self.bm25.scores(found)
-                lexical = scores if len(by_language) == 1 else np.where(self._group_language == code, scores, lexical)
+                lexical = np.where(self._in_language[code], scores, lexical) if self._in_language else scores
 
         # Candidates: the nearest passages by their pooled vectors, and the best paragraphs by BM25 (the
         # index's own BM25 where it has one), each with the other parts of its paragraph.

@@ -71,7 +71,7 @@ def _is_list(block: list[int], lines: list[tuple[int, str]], said: str) -> bool:
                for i in block)
 
 
-def _headline(title: str) -> str:
+def headline(title: str) -> str:
     """The article's headline from the page's title: "Headline | Site" → "Headline"."""
     return re.split(r"\s+[|–—-]\s+[^|–—-]*$", title.strip())[0].strip()
 
@@ -87,14 +87,14 @@ def strip(pages: list[list[str]], title: str = "") -> list[list[str]]:
             for key in {_normal(line) for line in page if line.strip()}:
                 counts[key] = counts.get(key, 0) + 1
         repeated = {key for key, n in counts.items() if n >= max(2, (len(pages) + 1) // 2)}
-    headline = _headline(title) if title else ""
+    wanted_title = headline(title) if title else ""
     lines: list[tuple[int, str]] = []  # (page, line) of what the browser's print lines leave
     for number, page in enumerate(pages):
         for line in page:
             plain = " ".join(unicodedata.normalize("NFKC", line).split())
             stamp = _PRINT_STAMP.match(plain)
             if stamp:
-                headline = _headline(stamp.group(1)) or headline
+                wanted_title = headline(stamp.group(1)) or wanted_title
             elif not plain or (_normal(line) not in repeated and not _URL_LINE.match(plain)):
                 lines.append((number, line))
 
@@ -110,7 +110,7 @@ def strip(pages: list[list[str]], title: str = "") -> list[list[str]]:
 
     # Before the headline the print holds only the site: its cookie notice, menu and breadcrumbs. Looked
     # for near the top only: a report whose title recurs in its text loses nothing.
-    wanted = _normal(headline)
+    wanted = _normal(wanted_title)
     if wanted:
         top = [b for b, block in enumerate(blocks) if sum(len(x) for x in blocks[:b]) < MAX_LINES_BEFORE_HEADLINE]
         for b in top:

@@ -132,6 +132,6 @@ def _read(data: bytes, max_pages: int, max_stream_bytes: int) -> Extracted:
         raise IngestError("this PDF has no text layer (a scan or images only); nothing to answer from")
     title = str(meta.get("/Title") or "").strip()
     # A printed page's title is "Headline | Site"; the headline then opens the text, and is the title.
-    if title and " ".join(title.casefold().split()).startswith(" ".join(paragraphs[0].casefold().split())):
+    if title and " ".join(furniture.headline(title).casefold().split()) == " ".join(paragraphs[0].casefold().split()):
         title, paragraphs = paragraphs[0], paragraphs[1:]
     return Extracted("\n\n".join(paragraphs), title=title, author=str(meta.get("/Author") or "").strip())
