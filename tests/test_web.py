@@ -740,11 +740,13 @@ def test_browser_stops_a_long_article_being_added_and_nothing_is_added(browser, 
     page.get_by_role("tab", name="Tekst plakken / Paste text").click()
     page.locator("#qa-paste-title textarea, #qa-paste-title input").first.fill("Haven van Harlingen")
     page.locator("#qa-paste textarea").fill(long_text)
+    assert not page.locator("#qa-cancel").is_visible()  # only while an article is being added
     page.locator("#qa-add-text").click()
     _status(page, "⏳")
     page.wait_for_timeout(1500)  # under way: 400 paragraphs take the bundled model about half a minute
     page.locator("#qa-cancel").click()
     assert "stopped" in _status(page, "⚠")
+    page.locator("#qa-cancel").wait_for(state="hidden")
     page.reload()
     page.locator("#qa-input textarea").wait_for()
     assert _options(page) == before

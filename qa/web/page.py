@@ -177,13 +177,14 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
             try:
                 for status in add_article(library, how, value, title, session_of(request), owner_of(request),
                                           cancel):
-                    yield status, gr.update(), gr.update(), gr.update()
+                    yield status, gr.update(), gr.update(), gr.update(), gr.update(visible=True)
             finally:
                 if adding.get(key) is cancel:
                     del adding[key]
             added = status.startswith("✓")
             cleared = None if how == "file" else ""
-            yield status, picker(request, scope), (cleared if added else gr.update()), heading(request)
+            yield (status, picker(request, scope), (cleared if added else gr.update()), heading(request),
+                   gr.update(visible=False))
         return handler
 
     def on_cancel(request: gr.Request):
@@ -239,7 +240,9 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
                         add_link = gr.Button(labels["fetch"], elem_id="qa-add-link")
                     # The result of adding stands by the button, where the reader is looking.
                     status = gr.Markdown("", elem_id="qa-status")
-                    cancel = gr.Button(labels["cancel"], variant="secondary", size="sm", elem_id="qa-cancel")
+                    # Shown only while an article is being added.
+                    cancel = gr.Button(labels["cancel"], variant="secondary", size="sm", elem_id="qa-cancel",
+                                       visible=False)
             with gr.Column(scale=2):
                 with gr.Tab(labels["sources"]):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
@@ -249,9 +252,12 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
         textbox.submit(on_submit, [textbox, chatbot, scope], outputs, api_visibility="private")
         reset.click(on_reset, None, outputs, api_visibility="private")
         hidden = gr.Textbox(visible=False)
-        upload.upload(on_add("file"), [upload, hidden, scope], [status, scope, upload, title], api_visibility="private")
-        add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste, title], api_visibility="private")
-        add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link, title], api_visibility="private")
+        upload.upload(on_add("file"), [upload, hidden, scope], [status, scope, upload, title, cancel],
+                      api_visibility="private")
+        add_text.click(on_add("text"), [paste, paste_title, scope], [status, scope, paste, title, cancel],
+                       api_visibility="private")
+        add_link.click(on_add("link"), [link, hidden, scope], [status, scope, link, title, cancel],
+                       api_visibility="private")
         remove.click(on_remove, [scope], [status, scope, title], api_visibility="private")
         # Not a Gradio `cancels=`: that stops the event's generator, not the embedding under it.
         cancel.click(on_cancel, None, [status], api_visibility="private", concurrency_limit=None)
