@@ -251,7 +251,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     candidates = score_sentences(ranking, retriever, question)
     if not candidates:
         return Answer(REFUSAL[language], False, language, [], 0.0)
-    best = _typed_best(candidates, store, question, wanted)
+    best = _typed_best(candidates, retriever, question, wanted)
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
         citations = _citations(candidates[0], candidates, store, question, top_k, 1)
         found = signals(candidates[0], ranking, retriever, question, language, wanted)
@@ -274,19 +274,28 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
                   short=short.text if short else "")
 
 
-def _typed_best(candidates: list[_Candidate], store, question: str, wanted: spans.Asked) -> _Candidate | None:
-    """The best candidate that holds a span of the asked type, among those scoring within TYPE_MARGIN of
-    the best; the best itself for a question whose type does not decide (names, no single fact); None
-    when the question asks for a number, a date or a quantity and no close candidate holds one."""
-    if not spans.decides(wanted):
+def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, question: str,
+                wanted: spans.Asked) -> _Candidate | None:
+    """The best candidate that can answer, among those scoring within TYPE_MARGIN of the best: for a
+    number, a date or a quantity, it holds one of the asked type; for a person's role or a price, its
+    article mentions the role or the thing priced. The best itself when the question's type decides
+    nothing (no single fact, a name with no role); None when no close candidate can answer."""
+    if not spans.decides(wanted) and not spans.checks_article(wanted):
         return candidates[0]
+    store = retriever.store
     for candidate in candidates:
         if candidates[0].score - candidate.score > TYPE_MARGIN:
             break
+        if spans.checks_article(wanted) and not spans.article_mentions(
+                retriever.article_words(candidate.row), retriever.language_of(candidate.row), question, wanted):
+            continue
+        if not spans.decides(wanted):
+            return candidate
         first, last = _answer_span(candidate, candidates, store, question)
         passage = store.passages[candidate.row]
         quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
-        if spans.holds_answer(quote, question, wanted):
+        before = passage.sentence_text(first - 1) if first > 0 else ""
+        if spans.holds_answer(quote, question, wanted, before):
             return candidate
     return None
 

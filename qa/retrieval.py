@@ -6,6 +6,7 @@ only for those, so a question costs about the same over one article as over an a
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
@@ -114,6 +115,11 @@ class ArticleAnalysis:
         tokens = [t or ["∅"] for t in tokens]
         return cls(passages, language, tuple(numbers[p.paragraph] for p in passages), tuple(tokens),
                    tuple(set(t) for t in tokens), tuple(found), tuple(sentence_stems))
+
+    @functools.cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """Every folded word of the article, title included."""
+        return frozenset(chain.from_iterable(self.words))
 
 
 def _first_words(sentence_words: list[list[list[str]]]) -> list[str]:
@@ -243,6 +249,10 @@ class HybridRetriever:
     def paragraph_stems(self, row: int) -> set[str]:
         """Content-word stems of the paragraph that passage `row` belongs to."""
         return self._group_stems[self.group_of[row]]
+
+    def article_words(self, row: int) -> frozenset[str]:
+        """Folded words of the whole article that passage `row` belongs to."""
+        return self._articles[self.store.passages[row].source].vocabulary
 
     def paragraph_words(self, row: int) -> set[str]:
         """Folded words of the paragraph that passage `row` belongs to."""

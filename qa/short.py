@@ -24,9 +24,10 @@ MAX_WORDS = 10
 
 # A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%"),
 # a currency sign, or one mark of punctuation.
-_TOKEN = re.compile(r"[€$£]|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
+_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
 _JOINS = frozenset("€$£")  # signs that belong to the number after them
 
+ALIGN_WINDOW = 10  # tokens either side of a span in which the question's words are matched by their side
 WINDOW = 5  # words either side of a span in which the question's words count as its context
 _ARTICLES = frozenset("de het een the a an".split())  # SQuAD's scoring ignores them
 LENGTHS = (1, 2, 3, 4, 6, MAX_WORDS)  # length buckets: 1, 2, 3, 4, 5–6, 7–10 words
@@ -57,6 +58,20 @@ def head(question: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1)
+def _question_words() -> frozenset[str]:
+    return frozenset().union(*(m.QUESTION_WORDS for m in lang.LANGUAGES.values()))
+
+
+def sides(question: str) -> tuple[set[str], set[str]]:
+    """The stems of the question's content words before its question word and after it ("Wie *leidde* de
+    *Panthers*": none before, two after). A sentence tends to keep that order around its answer."""
+    found = words(question)
+    asking = _question_words()
+    at = next((k for k, w in enumerate(found) if w in asking), len(found))
+    return set(content_stems(found[:at])), set(content_stems(found[at + 1:]))
+
+
 def _tokens(sentence: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(sentence)]
 
@@ -66,9 +81,11 @@ _BASE = ["shares question words", "all in question", "article first", "stopword 
          "stopword before", "stopword after", "names the asked kind", "asked kind just after",
          "question words around", "log distance to question words", "question word just before",
          "question word just after", "no question words in sentence", "punctuation or edge before",
-         "punctuation or edge after", "in parentheses"] + [f"length<={b}" for b in LENGTHS]
+         "punctuation or edge after", "in parentheses", "words before the question word, to the left",
+         "words after the question word, to the right", "words before the question word, to the right",
+         "words after the question word, to the left"] + [f"length<={b}" for b in LENGTHS]
 _BY_GROUP = ["capitalised", "number", "whole name", "of the asked type", "holds the asked type",
-             "cuts the asked type"]
+             "cuts the asked type", "a name of the asked kind"]
 # Every feature's name, in the order of the columns of `candidates`' matrix.
 FEATURES = tuple(_BASE + [f"{g}: {f}" for g in ("any", *GROUPS) for f in _BY_GROUP]
                  + [f"{g}: length<={b}" for g in GROUPS for b in LENGTHS] + [f"{g}: bias" for g in GROUPS])
@@ -101,7 +118,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         stem_of[k] = stem
     # A token the question also holds (by stem for content words, by form for numbers and the like).
     shared = np.array([bool(stem_of[k] and stem_of[k] in question_stems) for k in range(n)] + [False, False])
-    noun = head(question)
+    # The kind of thing asked for: "welke *stad*", or the role a name is asked in ("wie is de *directeur*").
+    noun = head(question) or (wanted.focus.split()[-1] if wanted.kind in spans.NAMES and wanted.focus else "")
     named = np.array([bool(noun) and stem_of[k] == noun for k in range(n)] + [False, False])
     capital = np.array([content[k] and tokens[k][2][0].isupper() for k in range(n)], dtype=float)
     digit = np.array([any(ch.isdigit() for ch in t[2]) for t in tokens], dtype=float)
@@ -157,6 +175,15 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         put("question word just after", shared[after] | (stop[after] & shared[np.minimum(after + 1, n + 1)]))
     else:
         put("no question words in sentence", 1.0)
+    before_side, after_side = sides(question)
+    scale = max(len(question_stems), 1)
+    for side, name in ((before_side, "before"), (after_side, "after")):
+        on_side = np.array([bool(stem_of[k]) and stem_of[k] in side for k in range(n)], dtype=float)
+        running = np.concatenate([[0.0], np.cumsum(on_side)])
+        left = running[first] - running[np.maximum(first - ALIGN_WINDOW, 0)]
+        right = running[np.minimum(last + 1 + ALIGN_WINDOW, n)] - running[last + 1]
+        put(f"words {name} the question word, to the left", left / scale)
+        put(f"words {name} the question word, to the right", right / scale)
     put("punctuation or edge before", (first == 0) | ~is_word[before])
     put("punctuation or edge after", ~is_word[after])
     put("in parentheses", [f > 0 and a < n and tokens[f - 1][2] == "(" and tokens[a][2] == ")"
@@ -173,12 +200,15 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         inside |= (first <= a) & (b <= last)
         overlap |= (first <= b) & (a <= last)
     name_exact = np.zeros(len(first), dtype=bool)
+    name_of_kind = name_exact.copy()  # the recogniser's guess of the name's kind is the kind asked for
     for span in spans.names(sentence):
         a, b, whole = _token_range(tokens, span)
         name_exact |= (first == a) & (last == b) & whole
+        if span.kind == wanted.kind:
+            name_of_kind |= (first == a) & (last == b) & whole
     by_group = {"capitalised": total(capital) / total(content), "number": total(digit) > 0,
                 "whole name": name_exact, "of the asked type": exact, "holds the asked type": inside & ~exact,
-                "cuts the asked type": overlap & ~inside}
+                "cuts the asked type": overlap & ~inside, "a name of the asked kind": name_of_kind}
     for prefix in ("any", group):
         for name, values in by_group.items():
             put(f"{prefix}: {name}", values)

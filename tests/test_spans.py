@@ -10,8 +10,8 @@ from qa.spans import asked, candidates, holds_answer, spans
     ("What does a ticket for the concert cost?", "money"),
     ("Welk percentage van de kiezers stemde?", "percentage"),
     ("Hoe oud is de burgemeester?", "age"),
-    ("Hoe diep is het kanaal?", "measure"),
-    ("How tall is the tower?", "measure"),
+    ("Hoe diep is het kanaal?", "length"),
+    ("How tall is the tower?", "length"),
     ("In welk jaar sloot de mijn?", "year"),
     ("Hoelang duurde de staking?", "duration"),
     ("How long did the strike last?", "duration"),
@@ -44,7 +44,7 @@ def test_a_count_knows_what_it_counts():
     ("money", "Een kaartje kost dit jaar 45 euro, vijf euro meer dan vorig jaar.", "45 euro"),
     ("money", "The bridge cost €2.8 million to build.", "€2.8 million"),
     ("percentage", "De partij kreeg 6,4% van de stemmen.", "6,4%"),
-    ("measure", "De toren is 120 meter hoog.", "120 meter"),
+    ("length", "De toren is 120 meter hoog.", "120 meter"),
     ("year", "De mijn sloot in 1974 haar poorten.", "1974"),
     ("date", "Het museum opent op 3 maart 2026 zijn deuren.", "3 maart 2026"),
     ("date", "De aanleg begint in het voorjaar van 2027.", "voorjaar van 2027"),
@@ -72,3 +72,76 @@ def test_a_price_question_is_not_answered_by_a_sentence_without_a_price():
     question = "Wat kost een abonnement?"
     assert not holds_answer("Het abonnement geldt voor alle lijnen in de provincie.", question, asked(question))
     assert holds_answer("Een abonnement kost 60 euro per maand.", question, asked(question))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How long is the course?", "length"),
+    ("Hoe lang is de nieuwe brug?", "length"),
+    ("Hoeveel vierkante meter is de bibliotheek?", "area"),
+    ("What is the area of the park?", "area"),
+])
+def test_a_length_and_an_area_are_asked_apart(question, kind):
+    assert asked(question).kind == kind
+
+
+def test_a_length_is_answered_by_a_length_only():
+    question = "How long is the course?"
+    assert not holds_answer("The ferry saves 1.8 million litres of diesel a year.", question, asked(question))
+    assert not holds_answer("The park covers 40 square kilometres.", question, asked(question))
+    assert holds_answer("Runners cover the 42.195-kilometre course twice.", question, asked(question))
+    assert [s.text for s in spans("Dit gebied beslaat 7.000 vierkante kilometer.", "length")] == []
+
+
+def test_a_count_may_leave_the_thing_counted_to_the_sentence_before():
+    question = "How many runners were taken to hospital?"
+    wanted = asked(question)
+    assert holds_answer("Eleven were taken to hospital.", question, wanted,
+                        before="Last April 312 runners needed medical help.")
+    # Without the runners in the sentence before, the number counts something else.
+    assert not holds_answer("Eleven were taken to hospital.", question, wanted, before="The heat was fierce.")
+    # A number that names its own thing does not borrow one.
+    assert not holds_answer("Eleven ambulances were on duty.", question, wanted,
+                            before="Last April 312 runners needed medical help.")
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("Hoeveel kost een abonnement voor forensen?", "abonnement"),
+    ("Wat kost de nieuwe veerpont?", "veerpont"),
+    ("How much does a swimming lesson cost?", "lesson"),
+    ("What is the price of a ticket?", "ticket"),
+    ("Hoeveel geld kost het?", ""),
+])
+def test_a_price_question_knows_what_is_priced(question, focus):
+    assert asked(question).focus == focus
+
+
+def test_a_role_or_a_priced_thing_must_be_in_the_article():
+    from qa.spans import article_mentions, checks_article
+    from qa.text import words
+
+    article = frozenset(words("De nieuwe veerpont kost 38 miljoen euro. Een enkele reis kost 4,50 euro. "
+                              "Directeur Jan de Vries van de rederij is blij."))
+    for question, mentioned in [("Hoeveel kost een abonnement?", False), ("Wat kost een enkele reis?", True),
+                                ("Wie is de kapitein van de veerpont?", False), ("Wie is de directeur?", True)]:
+        wanted = asked(question)
+        assert checks_article(wanted)
+        assert article_mentions(article, "nl", question, wanted) is mentioned, question
+    # English words cannot be looked for in a Dutch article: no verdict against it.
+    assert article_mentions(article, "nl", "Who is the captain?", asked("Who is the captain?"))
+
+
+def test_a_weekday_or_a_month_is_no_name():
+    found = [s.text for s in spans("The race was moved to October, the organisers said on Monday.", "person")]
+    assert "Monday" not in found and "October" not in found
+
+
+def test_an_initial_belongs_to_the_name():
+    assert "M. Theo Kearney" in [s.text for s in spans("Vernoemd naar ondernemer M. Theo Kearney, die rijk werd.",
+                                                       "person")]
+
+
+def test_an_activity_priced_is_no_thing_to_look_for():
+    # An article tells an activity in words of its own: "het opknappen" may be its "restauratie".
+    assert asked("Wat kostte het opknappen van de beelden?").focus == ""
+    assert asked("How much did the rebuilding cost?").focus == ""
+    assert asked("Hoeveel kost het zwembad?").focus == "zwembad"

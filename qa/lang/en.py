@@ -91,8 +91,9 @@ ANSWER_TYPES = (
     ("speed", r"how fast|what speed|how quickly"),
     ("weight", r"how heavy|what weight|how much (?:does|did) .{0,40}\bweigh"),
     ("amount", r"how (?:high|big|large)\b"),  # a height, a price, a share or a number
-    ("measure", r"how (?:tall|deep|wide|far|long is the|long was the)\b|what (?:distance|height|"
-                r"depth|length|width|area)|how many (?:miles|kilometres|kilometers|meters|metres|feet|square)"),
+    ("area", r"what (?:is|was) the (?:surface )?area|what area|how many (?:square|hectares|acres)"),
+    ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
+               r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),
     ("year", r"(?:in|since|from|until) what year|what year|which year|what century|which century"),
     ("duration", r"how long|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
     ("date", r"\bwhen\b|on what (?:day|date)|what date|which date|in what month|which month|since when"),
@@ -109,17 +110,25 @@ ANSWER_TYPES = (
                r"spokesman|spokeswoman|journalist|composer|inventor|actor|actress)"),
     ("name", r"what (?:is|was) (?:the|its|his|her) name|what (?:is|was) .{0,30}\bcalled|which name"),
 )
+# The thing whose price a money question asks ("how much does *a ticket* cost", "the price *of a ticket*").
+PRICED = (r"\b(?:does|did|do|will|would)\s+(.+?)\s+cost\b|how expensive (?:is|was|are|were)\s+(.+)|"
+          r"\b(?:price|cost) of\s+(.+)")
+# A gerund names an activity, which an article tells in words of its own ("the *rebuilding*"): no focus.
+VERBAL_NOUN = r"\bthe \w+ing$"
 # Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
 WHICH_WORDS = frozenset("which what how many much".split())
+# The words that stand where the answer would (its place in the question mirrors the answer's in the text).
+QUESTION_WORDS = frozenset("who whom whose what where when which how why".split())
 UNITS = {
     "money": r"euros?|cents?|dollars?|pounds?|francs?|roubles?|€|\$|£",
     "percentage": r"percent|per cent|percentage points?|%",
     "temperature": r"degrees|°c|°f|°",
     "speed": r"km/h|mph|miles per hour|kilometres per hour|kilometers per hour|knots|m/s",
     "weight": r"kilos?|kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?",
-    "measure": r"kilometres?|kilometers?|km|metres?|meters?|m|centimetres?|centimeters?|cm|millimetres?|mm|miles?|"
-               r"feet|foot|ft|inch(?:es)?|yards?|square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|"
-               r"hectares?|acres?|litres?|liters?|gallons?|cubic (?:metres|meters)",
+    "length": r"kilometres?|kilometers?|km|metres?|meters?|m|centimetres?|centimeters?|cm|millimetres?|mm|miles?|"
+              r"feet|foot|ft|inch(?:es)?|yards?",
+    "area": r"square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|m2|m²|hectares?|acres?",
+    "volume": r"litres?|liters?|gallons?|cubic (?:metres|meters)|m3|m³",
     "duration": r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries",
     "age": r"years? old|years?|-year-old",
 }

@@ -92,13 +92,14 @@ ANSWER_TYPES = (
     ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
     ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
     ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b"),  # a height, a price, a share or a number
-    ("measure", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|"
-                r"breedte|oppervlakte)|hoeveel (?:kilometer|meter|vierkante)"),
+    ("area", r"welke oppervlakte|hoe groot is de oppervlakte|hoeveel (?:vierkante|hectare)"),
+    ("length", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|breedte)|"
+               r"hoeveel (?:kilometer|meter|centimeter)"),
     ("year", r"(?:in|sinds|vanaf|tot) welk jaar|welk jaar|welke eeuw|in welke eeuw"),
     ("duration", r"hoe ?lang (?:al|duur\w*|geleden|heeft|hebben|had|zit|zat|regeert|regeerde|blijf\w*|moet\w*|"
                  r"wacht\w*)|hoe ?lang\b.*\b(?:al|geleden)\b|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|"
                  r"minuten|seconden|decennia)|hoelang"),
-    ("measure", r"hoe lang is de|hoe lang was de|hoe lang zijn de|welke lengte"),
+    ("length", r"hoe lang (?:is|was|zijn|waren|wordt|worden) (?:de|het)|welke lengte"),
     ("date", r"wanneer|op welke (?:dag|datum)|in welke maand|sinds wanneer|welke datum|tot wanneer"),
     ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal"),
     ("place", r"^\W*(?:en )?waar(?!om|over|mee|door|voor|aan|van|bij|tegen|naar|op)\b|waar(?:heen| vandaan)|"
@@ -114,8 +115,16 @@ ANSWER_TYPES = (
                r"leider|burgemeester|directeur|man|vrouw)"),
     ("name", r"hoe heet|heette|wat is de naam|welke naam"),
 )
+# The thing whose price a money question asks ("hoeveel kost *een kaartje* voor het festival").
+PRICED = r"\b(?:kost|kostte|kosten|kostten|hoe duur (?:is|was|zijn|waren|wordt|worden))\s+(.+)"
+# An infinitive used as a noun names an activity, which an article tells in words of its own ("het
+# *opknappen*" of what it calls a restoration): no focus to look for.
+VERBAL_NOUN = r"\bhet \w+en$"
 # Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
 WHICH_WORDS = frozenset("welk welke hoeveel".split())
+# The words that stand where the answer would (its place in the question mirrors the answer's in the text).
+QUESTION_WORDS = frozenset("wie wat waar wanneer welk welke hoeveel hoe waarom waarmee waardoor waarover "
+                           "waaraan waarin waarop waarvan waaruit waarnaar hoelang".split())
 # Words of a quantity's unit, by kind (folded; regex alternatives). Numbers as digits or NUMBER_WORDS.
 UNITS = {
     "money": r"euro|eurocent|cent|dollar|dollars|pond|gulden|frank|roebel|€|\$|£",
@@ -123,8 +132,9 @@ UNITS = {
     "temperature": r"graden|°c|°f|°",
     "speed": r"km/u|km/h|kilometer per uur|meter per seconde|m/s|knopen",
     "weight": r"kilo|kilogram|kg|gram|ton|pond",
-    "measure": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet|vierkante kilometer|vierkante meter|km2|"
-               r"km²|m2|m²|hectare|ha|liter|l|kubieke meter|m3|m³",
+    "length": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet",
+    "area": r"vierkante kilometer|vierkante meter|km2|km²|m2|m²|hectare|ha",
+    "volume": r"liter|l|kubieke meter|m3|m³",
     "duration": r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|eeuwen",
     "age": r"jaar oud|jarige|jaar",
 }
