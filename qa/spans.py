@@ -27,7 +27,8 @@ NAMES = frozenset({"person", "place", "organisation", "title", "name"})
 @dataclass(frozen=True)
 class Asked:
     """What a question asks for: `kind` (an answer type, "none" for no single fact, "" when unknown) and
-    `focus`, the stem of the thing counted ("hoeveel *inwoners*"), or ""."""
+    `focus`, the stems of what it is about, or "": the thing counted ("hoeveel *bomen*"), the role of a
+    person asked for ("wie is de *architect*"), the thing priced ("wat kost *een kaartje*")."""
 
     kind: str
     focus: str = ""
@@ -62,9 +63,9 @@ def asked(question: str) -> Asked:
         if match:
             focus = ""
             if kind == "count":
-                after = words(text[match.end():])
-                stems_after = content_stems(after[:3])
-                focus = stems_after[0] if stems_after else ""
+                # The first word of the phrase counted: the noun, or an adjective before it ("rode wijn");
+                # the next word may be a verb as well as the noun ("hoeveel medewerkers *krijgt*").
+                focus = " ".join(content_stems(_noun_phrase(words(text[match.end():]))[:1]))
             elif kind in NAMES and match.start() == 0:
                 focus = _role(text, match)
             elif kind == "money":
@@ -78,6 +79,13 @@ def _priced_patterns() -> list[tuple[re.Pattern, re.Pattern]]:
     return [(re.compile(m.PRICED, re.IGNORECASE), re.compile(m.VERBAL_NOUN)) for m in lang.LANGUAGES.values()]
 
 
+def _noun_phrase(folded: list[str]) -> list[str]:
+    """The words of the phrase opening `folded`: its leading stopwords skipped, up to the next stopword."""
+    start = next((k for k, w in enumerate(folded) if w not in lang.STOPWORDS), len(folded))
+    end = next((k for k in range(start, len(folded)) if folded[k] in lang.STOPWORDS), len(folded))
+    return folded[start:end]
+
+
 def _priced(question: str) -> str:
     """The stem of the thing a money question asks the price of: the last word of the noun phrase that
     follows the cue ("kost een *abonnement* voor", "does a swimming *lesson* cost"); "" when none is named,
@@ -85,12 +93,11 @@ def _priced(question: str) -> str:
     for pattern, verbal in _priced_patterns():
         match = pattern.search(question)
         if match:
-            phrase = words(next(g for g in match.groups() if g))
-            start = next((k for k, w in enumerate(phrase) if w not in lang.STOPWORDS), len(phrase))
-            end = next((k for k in range(start, len(phrase)) if phrase[k] in lang.STOPWORDS), len(phrase))
-            if end == start or verbal.search(" ".join(phrase[:end])):
+            folded = words(match.group(match.lastindex))  # what follows the cue: "het opknappen van …"
+            phrase = _noun_phrase(folded)
+            if not phrase or verbal.search(" ".join(folded)):
                 return ""
-            return content_stems(phrase[end - 1:end])[0]
+            return content_stems(phrase[-1:])[0]
     return ""
 
 
@@ -301,9 +308,14 @@ def _same_thing(stem: str, focus: str) -> bool:
     return stem == focus or (min(len(stem), len(focus)) >= 4 and (stem.endswith(focus) or focus.endswith(stem)))
 
 
+def _names_focus(stems: list[str], focus: str) -> bool:
+    """Whether any stem is one of the focus's (a count's focus is its noun phrase: "geforceerde fumbles")."""
+    return any(_same_thing(stem, f) for f in focus.split() for stem in stems)
+
+
 def mentions(text: str, focus: str) -> bool:
     """Whether `text` names the thing counted anywhere."""
-    return any(_same_thing(stem, focus) for stem in content_stems(words(text)))
+    return _names_focus(content_stems(words(text)), focus)
 
 
 def checks_article(wanted: Asked) -> bool:
@@ -330,4 +342,4 @@ def focus_near(sentence: str, span: Span, focus: str) -> bool:
     """Whether the thing counted stands within `FOCUS_WINDOW` words of the number."""
     before = words(sentence[:span.start])[-FOCUS_WINDOW:]
     after = words(sentence[span.end:])[:FOCUS_WINDOW]
-    return any(_same_thing(stem, focus) for stem in content_stems(before + after))
+    return _names_focus(content_stems(before + after), focus)

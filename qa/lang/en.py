@@ -114,7 +114,7 @@ ANSWER_TYPES = (
 PRICED = (r"\b(?:does|did|do|will|would)\s+(.+?)\s+cost\b|how expensive (?:is|was|are|were)\s+(.+)|"
           r"\b(?:price|cost) of\s+(.+)")
 # A gerund names an activity, which an article tells in words of its own ("the *rebuilding*"): no focus.
-VERBAL_NOUN = r"\bthe \w+ing$"
+VERBAL_NOUN = r"^the \w+ing\b"
 # Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
 WHICH_WORDS = frozenset("which what how many much".split())
 # The words that stand where the answer would (its place in the question mirrors the answer's in the text).

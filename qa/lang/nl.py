@@ -119,7 +119,7 @@ ANSWER_TYPES = (
 PRICED = r"\b(?:kost|kostte|kosten|kostten|hoe duur (?:is|was|zijn|waren|wordt|worden))\s+(.+)"
 # An infinitive used as a noun names an activity, which an article tells in words of its own ("het
 # *opknappen*" of what it calls a restoration): no focus to look for.
-VERBAL_NOUN = r"\bhet \w+en$"
+VERBAL_NOUN = r"^het \w+en\b"
 # Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
 WHICH_WORDS = frozenset("welk welke hoeveel".split())
 # The words that stand where the answer would (its place in the question mirrors the answer's in the text).
