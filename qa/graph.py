@@ -33,6 +33,7 @@ LATE_IMPORTS = {
     "tqdm": "a progress bar for a long build only",
     "readline": "the REPL only: importing it changes how the terminal reads input",
     "sklearn": "the fit commands only (a dev requirement); 1.8 s",
+    "scipy": "`bench --fit-short` only (sklearn brings it)",
     "fpdf": "`bench --ingest` only (a dev requirement); 0.4 s",
     "lxml": "`bench --ingest` only",
 }

@@ -1,5 +1,5 @@
 """The short answer: the exact words of a sentence that answer a question, chosen by a fitted linear model
-over candidate spans (`python app.py bench --fit-short` writes its weights, `short.json`).
+over candidate spans, a conditional logit (`python app.py bench --fit-short` writes its weights, `short.json`).
 
 Every run of words of the sentence up to `MAX_WORDS` long, not crossing punctuation, is a candidate. Its
 features say what a reader would check: is it of the kind asked for (`qa.spans`), does it bring words the
@@ -30,6 +30,7 @@ _JOINS = frozenset("€$£")  # signs that belong to the number after them
 ALIGN_WINDOW = 10  # tokens either side of a span in which the question's words are matched by their side
 WINDOW = 5  # words either side of a span in which the question's words count as its context
 _ARTICLES = frozenset("de het een the a an".split())  # SQuAD's scoring ignores them
+_QUOTES = frozenset("\"'‘’“”„«»")
 LENGTHS = (1, 2, 3, 4, 6, MAX_WORDS)  # length buckets: 1, 2, 3, 4, 5–6, 7–10 words
 
 
@@ -63,6 +64,15 @@ def _question_words() -> frozenset[str]:
     return frozenset().union(*(m.QUESTION_WORDS for m in lang.LANGUAGES.values()))
 
 
+def preposition(question: str) -> str:
+    """The word just before the question word when it is a stopword: the preposition the answer follows in
+    the sentence as well ("*door* wie" → "opgepakt *door* de oproerpolitie", "*with* whom")."""
+    found = words(question)
+    asking = _question_words()
+    at = next((k for k, w in enumerate(found) if w in asking), 0)
+    return found[at - 1] if at > 0 and found[at - 1] in STOPWORDS else ""
+
+
 def sides(question: str) -> tuple[set[str], set[str]]:
     """The stems of the question's content words before its question word and after it ("Wie *leidde* de
     *Panthers*": none before, two after). A sentence tends to keep that order around its answer."""
@@ -81,7 +91,8 @@ _BASE = ["shares question words", "all in question", "article first", "stopword 
          "stopword before", "stopword after", "names the asked kind", "asked kind just after",
          "question words around", "log distance to question words", "question word just before",
          "question word just after", "no question words in sentence", "punctuation or edge before",
-         "punctuation or edge after", "in parentheses", "words before the question word, to the left",
+         "punctuation or edge after", "in parentheses", "in quotation marks", "after the question's preposition",
+         "words before the question word, to the left",
          "words after the question word, to the right", "words before the question word, to the right",
          "words after the question word, to the left"] + [f"length<={b}" for b in LENGTHS]
 _BY_GROUP = ["capitalised", "number", "whole name", "of the asked type", "holds the asked type",
@@ -186,6 +197,13 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         put(f"words {name} the question word, to the right", right / scale)
     put("punctuation or edge before", (first == 0) | ~is_word[before])
     put("punctuation or edge after", ~is_word[after])
+    put("in quotation marks", [f > 0 and a < n and tokens[f - 1][2] in _QUOTES and tokens[a][2] in _QUOTES
+                               for f, a in zip(first, after)])
+    prep = preposition(question)
+    if prep:
+        # The preposition right before the span, or before the article opening it ("door *de oproerpolitie*").
+        after_prep = np.array([k > 0 and folded[k - 1] == prep for k in range(n)] + [False, False])
+        put("after the question's preposition", after_prep[first] | (article[before] & after_prep[before]))
     put("in parentheses", [f > 0 and a < n and tokens[f - 1][2] == "(" and tokens[a][2] == ")"
                            for f, a in zip(first, after)])
     bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
@@ -235,9 +253,11 @@ def _vector(fitted: dict) -> np.ndarray:
 
 
 def probabilities(x: np.ndarray, fitted: dict) -> np.ndarray:
-    """The model's probability, for each row of features, that its span is the answer."""
-    z = fitted.get("bias", 0.0) + x @ _vector(fitted)
-    return 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+    """The model's probability, for each candidate of one sentence (a row of features each), that it is
+    the answer: a softmax over the candidates, as the model was fitted (a conditional logit)."""
+    z = x @ _vector(fitted)
+    p = np.exp(z - z.max())
+    return p / p.sum()
 
 
 def best(sentence: str, question: str, wanted: spans.Asked, fitted: dict | None = None) -> tuple[spans.Span, float] | None:
