@@ -277,12 +277,14 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
 def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, question: str,
                 wanted: spans.Asked) -> _Candidate | None:
     """The best candidate that can answer, among those scoring within TYPE_MARGIN of the best: for a
-    number, a date or a quantity, it holds one of the asked type; for a person's role or a price, its
+    number, a date or a quantity, it holds one of the asked type (a span itself of that type before one
+    standing in for it: "26 jaar" before "sinds 1994" for how long); for a person's role or a price, its
     article mentions the role or the thing priced. The best itself when the question's type decides
     nothing (no single fact, a name with no role); None when no close candidate can answer."""
     if not spans.decides(wanted) and not spans.checks_article(wanted):
         return candidates[0]
     store = retriever.store
+    stand_in = None  # the first candidate whose span only stands in for the asked type
     for candidate in candidates:
         if candidates[0].score - candidate.score > TYPE_MARGIN:
             break
@@ -295,9 +297,12 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
         passage = store.passages[candidate.row]
         quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
         before = passage.sentence_text(first - 1) if first > 0 else ""
-        if spans.holds_answer(quote, question, wanted, before):
+        if not spans.holds_answer(quote, question, wanted, before):
+            continue
+        if not spans.holds_only_a_stand_in(quote, question, wanted, before):
             return candidate
-    return None
+        stand_in = stand_in or candidate
+    return stand_in
 
 
 def _citations(best: _Candidate, candidates: list[_Candidate], store, question: str, top_k: int,

@@ -266,6 +266,13 @@ def holds_answer(sentence: str, question: str, wanted: Asked, before: str = "") 
     return bool(candidates(sentence, question, wanted, before)) if wanted.kind in STRICT else True
 
 
+def holds_only_a_stand_in(sentence: str, question: str, wanted: Asked, before: str = "") -> bool:
+    """Whether the sentence's only spans of the asked type stand in for it: a year answering "how long"
+    ("sinds 1994"), where another sentence may hold the duration itself ("al 26 jaar")."""
+    found = candidates(sentence, question, wanted, before)
+    return bool(found) and all(s.kind != wanted.kind for s in found) and wanted.kind == "duration"
+
+
 def decides(wanted: Asked) -> bool:
     """Whether the asked type alone can rule a sentence out (see `holds_answer`)."""
     return wanted.kind in STRICT

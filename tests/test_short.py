@@ -59,3 +59,31 @@ def test_the_fitted_weights_are_read_from_the_file_the_fit_writes(tmp_path, monk
         assert short_answer("De gemeente plant 1200 nieuwe bomen.", question, asked(question)) is None
     finally:
         short.weights.cache_clear()
+
+
+def test_an_initial_stays_inside_a_name():
+    question = "Wie leidde de commissie?"
+    sentence = "De commissie stond onder leiding van zijn assistent Nicholas E. Golovin in juli 1961."
+    bounds, _ = candidates(sentence, question, asked(question))
+    assert "Nicholas E. Golovin" in [sentence[start:end] for start, end in bounds]
+    assert short_answer(sentence, question, asked(question)).text == "Nicholas E. Golovin"
+
+
+def test_what_something_is_called_is_the_quoted_phrase():
+    for question, sentence, expected in [
+        ("Hoe noemde de wethouder het plan?", "De wethouder noemde het plan 'een gemiste kans' tijdens het debat.",
+         "een gemiste kans"),
+        ("What did the mayor call the plan?", 'The mayor called the plan "a missed chance" during the debate.',
+         "a missed chance"),
+    ]:
+        assert short_answer(sentence, question, asked(question)).text == expected
+
+
+def test_the_question_words_preposition_leads_to_the_answer():
+    from qa.short import preposition
+
+    assert preposition("Door wie werd de brug ontworpen?") == "door"
+    assert preposition("Wie ontwierp de brug?") == ""
+    question = "Door wie werd de brug ontworpen?"
+    sentence = "De brug, die in 2019 openging, werd ontworpen door het bureau Benthem Crouwel."
+    assert "Benthem Crouwel" in short_answer(sentence, question, asked(question)).text
