@@ -32,6 +32,7 @@ class Asked:
 
     kind: str
     focus: str = ""
+    focus_words: tuple[str, ...] = ()  # the focus's words as the question has them (folded, unstemmed)
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,16 @@ def asked(question: str) -> Asked:
     for kind, cue in _question_cues(lang.get(lang.detect(words(text))).CODE):
         match = cue.search(text)
         if match:
-            focus = ""
+            named: list[str] = []
             if kind == "count":
                 # The first word of the phrase counted: the noun, or an adjective before it ("rode wijn");
                 # the next word may be a verb as well as the noun ("hoeveel medewerkers *krijgt*").
-                focus = " ".join(content_stems(_noun_phrase(words(text[match.end():]))[:1]))
+                named = _noun_phrase(words(text[match.end():]))[:1]
             elif kind in NAMES and match.start() == 0:
-                focus = _role(text, match)
+                named = _role(text, match)
             elif kind == "money":
-                focus = _priced(text)
-            return Asked(kind, focus)
+                named = _priced(text)
+            return Asked(kind, " ".join(content_stems(named)), tuple(named))
     return Asked("")
 
 
@@ -86,19 +87,19 @@ def _noun_phrase(folded: list[str]) -> list[str]:
     return folded[start:end]
 
 
-def _priced(question: str) -> str:
-    """The stem of the thing a money question asks the price of: the last word of the noun phrase that
-    follows the cue ("kost een *abonnement* voor", "does a swimming *lesson* cost"); "" when none is named,
-    or when it names an activity ("het opknappen")."""
+def _priced(question: str) -> list[str]:
+    """The thing a money question asks the price of: the last word of the noun phrase that follows the cue
+    ("kost een *abonnement* voor", "does a swimming *lesson* cost"); none when none is named, or when it
+    names an activity ("het opknappen")."""
     for pattern, verbal in _priced_patterns():
         match = pattern.search(question)
         if match:
             folded = words(match.group(match.lastindex))  # what follows the cue: "het opknappen van …"
             phrase = _noun_phrase(folded)
             if not phrase or verbal.search(" ".join(folded)):
-                return ""
-            return content_stems(phrase[-1:])[0]
-    return ""
+                return []
+            return phrase[-1:]
+    return []
 
 
 @functools.lru_cache(maxsize=None)
@@ -206,6 +207,17 @@ def _counts_something(sentence: str, end: int) -> bool:
     return word not in lang.STOPWORDS and word not in _calendar_words()
 
 
+def _after_time_word(sentence: str, start: int) -> bool:
+    """Whether a year-like number follows a word that puts it in time ("*In* 1466 stierven", "*since* 1994")."""
+    previous = words(sentence[max(0, start - 12):start])[-1:]
+    return bool(previous) and previous[0] in _time_words()
+
+
+@functools.lru_cache(maxsize=None)
+def _time_words() -> frozenset[str]:
+    return frozenset(w for m in lang.LANGUAGES.values() for w in m.YEAR_PREPOSITIONS)
+
+
 @functools.lru_cache(maxsize=None)
 def _calendar_words() -> frozenset[str]:
     return frozenset(w for m in lang.LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS)
@@ -230,7 +242,7 @@ def spans(sentence: str, kind: str) -> list[Span]:
     found = [Span(m.start(), m.end(), m.group(0).strip(), kind) for m in pattern.finditer(sentence)]
     if kind == "count":  # a year or a date is not a count ("how many players" → "2019")
         dates = [(m.start(), m.end()) for m in _patterns()["date"].finditer(sentence)
-                 if not _counts_something(sentence, m.end())]
+                 if not _counts_something(sentence, m.end()) or _after_time_word(sentence, m.start())]
         found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in dates)]
     if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long
         found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)]
@@ -242,20 +254,20 @@ _CUE_WORDS = frozenset("welk welke which what wie who whom door by hoe heet heet
                        "de het the van of".split())
 
 
-def _role(text: str, match: re.Match) -> str:
+def _role(text: str, match: re.Match) -> list[str]:
     """The role or kind a name question asks about: "welke *architect*", "wie is de *kapitein* van",
-    "wat is de naam van de *oppositieleider*", "who is the race *director*"; "" when it names none."""
+    "wat is de naam van de *oppositieleider*", "who is the race *director*"; its words, none when it names none."""
     in_cue = [w for w in words(match.group(0)) if w not in _CUE_WORDS and w not in lang.STOPWORDS]
     if in_cue:
-        return " ".join(content_stems(in_cue))
+        return in_cue
     after = re.match(r"\s+(?:(?:is|was)\s+)?(?:van\s+|of\s+)?(?:de|het|the)\s+([^\W\d_]+(?:\s+[^\W\d_]+)?)",
                      text[match.end():], re.IGNORECASE)
     if not after:
-        return ""
+        return []
     named = words(after.group(1))
     if len(named) > 1 and named[1] in lang.STOPWORDS:  # "de kapitein van": the word before "van"
         named = named[:1]
-    return " ".join(content_stems(named))
+    return [w for w in named if w not in lang.STOPWORDS]
 
 
 def holds_answer(sentence: str, question: str, wanted: Asked, before: str = "") -> bool:
@@ -332,12 +344,18 @@ def checks_article(wanted: Asked) -> bool:
 
 
 def article_mentions(vocabulary: frozenset[str], language: str, question: str, wanted: Asked) -> bool:
-    """Whether an article (its folded words, its language) mentions every stem of the question's focus;
-    True when the question is in another language, whose words cannot be compared."""
+    """Whether an article (its folded words, its language) mentions every stem of the question's focus.
+    An English question's role or thing is looked for in a Dutch article in its Dutch form ("mayor" →
+    "burgemeester", `qa.lang.to_articles`); True (no verdict) for a word whose form is not known."""
+    focus = wanted.focus.split()
     if lang.detect(words(question)) != language:
-        return True
+        translated = [lang.to_articles(w) for w in wanted.focus_words]
+        if language != lang.ARTICLES.CODE or not translated or any(
+                t == w for t, w in zip(translated, wanted.focus_words)):
+            return True
+        focus = content_stems(translated)
     held = _stems(vocabulary)
-    return all(stem in held or any(_same_thing(s, stem) for s in held) for stem in wanted.focus.split())
+    return all(stem in held or any(_same_thing(s, stem) for s in held) for stem in focus)
 
 
 @functools.lru_cache(maxsize=64)

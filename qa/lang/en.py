@@ -50,6 +50,20 @@ DUTCH_FORMS = {
     "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
     "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
     "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
+    # People by their role, as news names them: what "who is the mayor" looks for in a Dutch article.
+    "mayor": "burgemeester", "alderman": "wethouder", "minister": "minister", "president": "president",
+    "politician": "politicus", "leader": "leider", "architect": "architect", "writer": "schrijver",
+    "author": "schrijver", "artist": "kunstenaar", "player": "speler", "coach": "coach", "trainer": "trainer",
+    "director": "directeur", "scientist": "wetenschapper", "researcher": "onderzoeker", "king": "koning",
+    "queen": "koningin", "emperor": "keizer", "chairman": "voorzitter", "chairwoman": "voorzitter",
+    "spokesman": "woordvoerder", "spokeswoman": "woordvoerster", "spokesperson": "woordvoerder",
+    "journalist": "journalist", "composer": "componist", "inventor": "uitvinder", "actor": "acteur",
+    "actress": "actrice", "captain": "kapitein", "commander": "commandant", "general": "generaal",
+    "founder": "oprichter", "owner": "eigenaar", "governor": "gouverneur", "judge": "rechter",
+    "lawyer": "advocaat", "prosecutor": "officier", "police": "politie", "chief": "chef", "manager": "manager",
+    "teacher": "leraar", "doctor": "arts", "priest": "priester", "bishop": "bisschop", "pope": "paus",
+    "ambassador": "ambassadeur", "candidate": "kandidaat", "winner": "winnaar", "victim": "slachtoffer",
+    "suspect": "verdachte", "editor": "redacteur", "designer": "ontwerper", "farmer": "boer",
 }
 
 REFUSAL = "The article does not say."
@@ -135,6 +149,8 @@ UNITS = {
 SCALE_WORDS = r"thousand|million|billion|trillion|mln|bn|m"
 AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
 PLACE_PREPOSITIONS = "in from to at near into towards".split()
+# Words that put a year-like number in time ("in 1984", "since 1994"): a year then, not a count.
+YEAR_PREPOSITIONS = "in since until till from before after around circa by".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())

@@ -142,6 +142,8 @@ SCALE_WORDS = r"duizend|miljoen|miljard|biljoen|mln|mld|mrd"
 AGE_CUES = r"(?:leeftijd van|op \d+-jarige|(?<=\d)-jarige)"
 # Words before a name that say it is a place ("in Minsk", "uit Gdańsk").
 PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
+# Words that put a year-like number in time ("in 1984", "sinds 1994"): a year then, not a count.
+YEAR_PREPOSITIONS = "in sinds tot vanaf voor na rond omstreeks anno".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
