@@ -24,7 +24,7 @@ MAX_WORDS = 10
 
 # A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%"),
 # a currency sign, or one mark of punctuation.
-_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
+_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
 _JOINS = frozenset("€$£")  # signs that belong to the number after them
 
 ALIGN_WINDOW = 10  # tokens either side of a span in which the question's words are matched by their side
@@ -49,14 +49,22 @@ def _which_words() -> frozenset[str]:
 
 
 def head(question: str) -> str:
-    """The stem of the noun naming the kind of thing asked for: "welke *stad*", "how many *players*"; ""."""
+    """The stem of the noun naming the kind of thing asked for: "welke *stad*", "how many *players*"; "" when
+    none follows the question word ("what *did* the mayor call it": the mayor is no kind of answer)."""
     found = words(question)
     which = _which_words()
     for k, word in enumerate(found):
         if word in which:
-            rest = [w for w in found[k + 1:k + 4] if w not in which and w not in STOPWORDS]
-            return content_stems(rest[:1])[0] if rest else ""
+            j = k + 1
+            while j < len(found) and found[j] in which:
+                j += 1
+            return content_stems(found[j:j + 1])[0] if j < len(found) and found[j] not in STOPWORDS else ""
     return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _agent_words() -> frozenset[str]:
+    return frozenset().union(*(m.AGENT_WORDS for m in lang.LANGUAGES.values()))
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,7 +96,7 @@ def _tokens(sentence: str) -> list[tuple[int, int, str]]:
 
 GROUPS = ("name", "number", "none", "other")
 _BASE = ["shares question words", "all in question", "article first", "stopword first", "stopword last",
-         "stopword before", "stopword after", "names the asked kind", "asked kind just after",
+         "stopword before", "stopword after", "names the asked kind", "asked kind just after", "asked kind just before",
          "question words around", "log distance to question words", "question word just before",
          "question word just after", "no question words in sentence", "punctuation or edge before",
          "punctuation or edge after", "in parentheses", "in quotation marks", "after the question's preposition",
@@ -96,7 +104,7 @@ _BASE = ["shares question words", "all in question", "article first", "stopword 
          "words after the question word, to the right", "words before the question word, to the right",
          "words after the question word, to the left"] + [f"length<={b}" for b in LENGTHS]
 _BY_GROUP = ["capitalised", "number", "whole name", "of the asked type", "holds the asked type",
-             "cuts the asked type", "a name of the asked kind"]
+             "cuts the asked type", "a name of the asked kind", "after the doer's preposition"]
 # Every feature's name, in the order of the columns of `candidates`' matrix.
 FEATURES = tuple(_BASE + [f"{g}: {f}" for g in ("any", *GROUPS) for f in _BY_GROUP]
                  + [f"{g}: length<={b}" for g in GROUPS for b in LENGTHS] + [f"{g}: bias" for g in GROUPS])
@@ -131,7 +139,11 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     shared = np.array([bool(stem_of[k] and stem_of[k] in question_stems) for k in range(n)] + [False, False])
     # The kind of thing asked for: "welke *stad*", or the role a name is asked in ("wie is de *directeur*").
     noun = head(question) or (wanted.focus.split()[-1] if wanted.kind in spans.NAMES and wanted.focus else "")
-    named = np.array([bool(noun) and stem_of[k] == noun for k in range(n)] + [False, False])
+    # The kind's noun, alone or as a compound's head ("welke *werf*" → "scheeps*werf* Damen").
+    named = np.array([bool(noun and stem_of[k]) and spans.same_thing(stem_of[k], noun) for k in range(n)]
+                     + [False, False])
+    # Right after "door" / "by": the doer of a passive sentence, who a "who" question often asks for.
+    agent = np.array([k + 1 < n and folded[k] in _agent_words() for k in range(n)] + [False, False])
     capital = np.array([content[k] and tokens[k][2][0].isupper() for k in range(n)], dtype=float)
     digit = np.array([any(ch.isdigit() for ch in t[2]) for t in tokens], dtype=float)
 
@@ -169,6 +181,7 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     if noun:
         put("names the asked kind", total(named) > 0)
         put("asked kind just after", named[after] | named[np.minimum(after + 1, n + 1)])
+        put("asked kind just before", named[before] | (stop[before] & named[np.maximum(before - 1, -1)]))
     anchors = np.flatnonzero(shared[:n])
     if len(anchors):
         # Shared words within WINDOW tokens either side, as a share of the question's content words.
@@ -226,7 +239,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
             name_of_kind |= (first == a) & (last == b) & whole
     by_group = {"capitalised": total(capital) / total(content), "number": total(digit) > 0,
                 "whole name": name_exact, "of the asked type": exact, "holds the asked type": inside & ~exact,
-                "cuts the asked type": overlap & ~inside, "a name of the asked kind": name_of_kind}
+                "cuts the asked type": overlap & ~inside, "a name of the asked kind": name_of_kind,
+                "after the doer's preposition": agent[before] | (article[before] & agent[np.maximum(before - 1, -1)])}
     for prefix in ("any", group):
         for name, values in by_group.items():
             put(f"{prefix}: {name}", values)

@@ -322,14 +322,14 @@ def _stands_alone(sentence: str, span: Span) -> bool:
 FOCUS_WINDOW = 5  # words either side of a number in which the thing it counts may stand
 
 
-def _same_thing(stem: str, focus: str) -> bool:
+def same_thing(stem: str, focus: str) -> bool:
     """One stem is the other, or a compound's head ("wijnbedrijven" counts "bedrijven")."""
     return stem == focus or (min(len(stem), len(focus)) >= 4 and (stem.endswith(focus) or focus.endswith(stem)))
 
 
 def _names_focus(stems: list[str], focus: str) -> bool:
     """Whether any stem is one of the focus's (a count's focus is its noun phrase: "geforceerde fumbles")."""
-    return any(_same_thing(stem, f) for f in focus.split() for stem in stems)
+    return any(same_thing(stem, f) for f in focus.split() for stem in stems)
 
 
 def mentions(text: str, focus: str) -> bool:
@@ -355,7 +355,7 @@ def article_mentions(vocabulary: frozenset[str], language: str, question: str, w
             return True
         focus = content_stems(translated)
     held = _stems(vocabulary)
-    return all(stem in held or any(_same_thing(s, stem) for s in held) for stem in focus)
+    return all(stem in held or any(same_thing(s, stem) for s in held) for stem in focus)
 
 
 @functools.lru_cache(maxsize=64)

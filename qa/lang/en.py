@@ -109,7 +109,7 @@ ANSWER_TYPES = (
     ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
                r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),
     ("year", r"(?:in|since|from|until) what year|what year|which year|what century|which century"),
-    ("duration", r"how long|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
+    ("duration", r"how long|how much time|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
     ("date", r"\bwhen\b|on what (?:day|date)|what date|which date|in what month|which month|since when"),
     ("count", r"how many|what number of|what is the number of"),
     ("place", r"^\W*(?:and )?where\b|in (?:what|which) (?:country|city|town|place|province|region|state|village|"
@@ -149,6 +149,8 @@ UNITS = {
 SCALE_WORDS = r"thousand|million|billion|trillion|mln|bn|m"
 AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
 PLACE_PREPOSITIONS = "in from to at near into towards".split()
+# The word before the doer of a passive sentence ("arrested *by* the riot police").
+AGENT_WORDS = ("by",)
 # Words that put a year-like number in time ("in 1984", "since 1994"): a year then, not a count.
 YEAR_PREPOSITIONS = "in since until till from before after around circa by".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "

@@ -98,7 +98,7 @@ ANSWER_TYPES = (
     ("year", r"(?:in|sinds|vanaf|tot) welk jaar|welk jaar|welke eeuw|in welke eeuw"),
     ("duration", r"hoe ?lang (?:al|duur\w*|geleden|heeft|hebben|had|zit|zat|regeert|regeerde|blijf\w*|moet\w*|"
                  r"wacht\w*)|hoe ?lang\b.*\b(?:al|geleden)\b|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|"
-                 r"minuten|seconden|decennia)|hoelang"),
+                 r"minuten|seconden|decennia)|hoelang|hoeveel tijd"),
     ("length", r"hoe lang (?:is|was|zijn|waren|wordt|worden) (?:de|het)|welke lengte"),
     ("date", r"wanneer|op welke (?:dag|datum)|in welke maand|sinds wanneer|welke datum|tot wanneer"),
     ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal"),
@@ -142,6 +142,8 @@ SCALE_WORDS = r"duizend|miljoen|miljard|biljoen|mln|mld|mrd"
 AGE_CUES = r"(?:leeftijd van|op \d+-jarige|(?<=\d)-jarige)"
 # Words before a name that say it is a place ("in Minsk", "uit Gdańsk").
 PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
+# The word before the doer of a passive sentence ("opgepakt *door* de oproerpolitie").
+AGENT_WORDS = ("door",)
 # Words that put a year-like number in time ("in 1984", "sinds 1994"): a year then, not a count.
 YEAR_PREPOSITIONS = "in sinds tot vanaf voor na rond omstreeks anno".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
