@@ -152,9 +152,3 @@ def test_an_activity_priced_is_no_thing_to_look_for():
 def test_a_year_put_in_time_is_no_count_even_before_a_verb():
     assert [s.text for s in spans("In 1466 stierven in Parijs 40.000 mensen aan de pest.", "count")] == ["40.000"]
     assert [s.text for s in spans("Since 1994 officials counted 1200 ballots.", "count")] == ["1200"]
-
-
-@pytest.mark.parametrize("question", ["Did anyone die during the protests?", "Werd alleen in de hoofdstad geprotesteerd?",
-                                      "Heeft de EU sancties ingesteld?"])
-def test_a_yes_no_question_asks_for_no_single_fact(question):
-    assert asked(question).kind == "none"

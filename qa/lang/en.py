@@ -93,9 +93,6 @@ NOTICES = {
 
 # -- What a question asks for (see the Dutch module, and qa.spans). First match wins.
 ANSWER_TYPES = (
-    # A yes/no question opens on its verb ("Did anyone die?"): no single fact to lift out.
-    ("none", r"^\W*(?:and |but )?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|"
-             r"might|must)\b"),
     ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
              r"how were|in what way|what happened|what happens|what (?:does|did|do) .{0,40}\b(?:say|think|want|"
              r"mean|do)\b)"),

@@ -79,10 +79,6 @@ NOTICES = {
 # the narrower cues come first. "none" marks questions that ask for no single fact (why, how, what
 # happened): they get the sentence, no short answer.
 ANSWER_TYPES = (
-    # A yes/no question opens on its verb ("Werd er ook elders geprotesteerd?"): no single fact to lift out.
-    ("none", r"^\W*(?:en |maar )?(?:is|was|zijn|waren|heeft|hebben|had|hadden|wordt|worden|werd|werden|kan|kunnen|"
-             r"kon|konden|zal|zullen|zou|zouden|moet|moeten|moest|mag|mogen|mocht|gaat|gaan|ging|gingen|komt|komen|"
-             r"kwam|kwamen|wil|willen|wilde|doet|doen|deed|staat|stond|bestaat|klopt)\b"),
     ("none", r"^\W*(?:en |maar )?(?:waarom|hoe komt|hoe kan|hoe kon|hoe werkt|hoe ging|hoe verliep|op welke "
              r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat vind|wat vond|hoe reageer|hoe reageerde|"
              r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
