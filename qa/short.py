@@ -23,8 +23,10 @@ WEIGHTS_FILE = Path(__file__).with_name("short.json")
 MAX_WORDS = 10
 
 # A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%"),
-# a currency sign, or one mark of punctuation.
-_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)|\w+(?:[.,'’/-]\w+)*%?|[^\w\s]")
+# a currency sign, or one mark of punctuation; an initial keeps its full stop ("E. Golovin"), and a name
+# stops before its possessive ("Manning's").
+_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)|\w+(?:[.,'’/-]\w+)*%?"
+                    r"|[^\w\s]")
 _JOINS = frozenset("€$£")  # signs that belong to the number after them
 
 ALIGN_WINDOW = 10  # tokens either side of a span in which the question's words are matched by their side
