@@ -13,7 +13,7 @@ from qa import lang, spans
 from qa.answerability import AnswerabilityModel
 from qa.retrieval import HybridRetriever, Ranking
 from qa.short import short_answer
-from qa.text import fold, words
+from qa.text import fold
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
@@ -341,21 +341,20 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     idf = {stem: retriever.idf(stem) for stem in query_stems}
     paragraph_stems = retriever.paragraph_stems(best.row)
     asks = any(cue.search(question) for cue, _ in EXPECTS)
-    # Across languages the word signals see little ("elected" is no "verkozen"): they stand aside.
-    crossing = lang.detect(words(question)) != retriever.language_of(best.row)
+    english = language == "en"
     return {
         "sentence_dense": best.dense,
         "passage_dense": passage_dense,
         "dense_margin": top_two[0] - top_two[1] if len(dense_by_group) > 1 else 0.0,
         "sentence_coverage": best.coverage,
         "passage_coverage": _coverage(idf, paragraph_stems),
-        "unknown_share": retriever.unknown_share(query_stems) if not crossing else
+        "unknown_share": retriever.unknown_share(query_stems) if not english else
         _missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
-        "missing_rarity": 0.0 if crossing else missing_rarity(query_stems, paragraph_stems, retriever),
+        "missing_rarity": 0.0 if english else missing_rarity(query_stems, paragraph_stems, retriever),
         "missing_names": _missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
-        "other_language": float(crossing),
+        "english": float(english),
         "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
     }
 

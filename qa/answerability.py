@@ -26,7 +26,7 @@ FEATURES = (
     "missing_names",      # share of the question's names and numbers missing from the passage
     "asks_type",          # 1 when the question asks for a number, a date or a name
     "type_found",         # how well the best sentence brings the kind of fact asked for (0 to 1)
-    "other_language",     # 1 when the question is in another language than its answer's article
+    "english",            # 1 for an English question (the articles are Dutch)
     "agreement",          # 1 when the best sentence lies in the best-ranked passage
 )
 # The fine answer type (qa.spans) is no signal here: a question for a price, a count or a date whose
