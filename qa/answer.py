@@ -297,9 +297,10 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
         passage = store.passages[candidate.row]
         quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
         before = passage.sentence_text(first - 1) if first > 0 else ""
-        if not spans.holds_answer(quote, question, wanted, before):
+        found = spans.candidates(quote, question, wanted, before)  # decides(wanted): a strict type
+        if not found:
             continue
-        if not spans.holds_only_a_stand_in(quote, question, wanted, before):
+        if not spans.stand_in_only(found, wanted):
             return candidate
         stand_in = stand_in or candidate
     return stand_in

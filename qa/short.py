@@ -74,21 +74,25 @@ def _question_words() -> frozenset[str]:
     return frozenset().union(*(m.QUESTION_WORDS for m in lang.LANGUAGES.values()))
 
 
+def _question_word_at(found: list[str]) -> int:
+    """Where the question word stands among the question's words; past the end when it has none."""
+    asking = _question_words()
+    return next((k for k, w in enumerate(found) if w in asking), len(found))
+
+
 def preposition(question: str) -> str:
     """The word just before the question word when it is a stopword: the preposition the answer follows in
     the sentence as well ("*door* wie" → "opgepakt *door* de oproerpolitie", "*with* whom")."""
     found = words(question)
-    asking = _question_words()
-    at = next((k for k, w in enumerate(found) if w in asking), 0)
-    return found[at - 1] if at > 0 and found[at - 1] in STOPWORDS else ""
+    at = _question_word_at(found)
+    return found[at - 1] if 0 < at < len(found) and found[at - 1] in STOPWORDS else ""
 
 
 def sides(question: str) -> tuple[set[str], set[str]]:
     """The stems of the question's content words before its question word and after it ("Wie *leidde* de
     *Panthers*": none before, two after). A sentence tends to keep that order around its answer."""
     found = words(question)
-    asking = _question_words()
-    at = next((k for k, w in enumerate(found) if w in asking), len(found))
+    at = _question_word_at(found)
     return set(content_stems(found[:at])), set(content_stems(found[at + 1:]))
 
 
@@ -166,6 +170,13 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
 
     keep = total(content) > 0  # a span of stopwords alone answers nothing
     first, last = first[keep], last[keep]
+    before, after = first - 1, last + 1  # -1 reads the padding at the end: False
+
+    def just_after(marked: np.ndarray, skipped: np.ndarray) -> np.ndarray:
+        """Whether each candidate comes right after a marked token, or after one `skipped` token after it
+        ("door *de oproerpolitie*", "door de *oproerpolitie*")."""
+        return marked[before] | (skipped[before] & marked[np.maximum(before - 1, -1)])
+
     length = (last - first + 1).astype(float)
     x = np.zeros((len(first), len(FEATURES)))
 
@@ -177,13 +188,12 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     put("article first", article[first])
     put("stopword first", stop[first] & ~article[first])
     put("stopword last", stop[last])
-    before, after = first - 1, last + 1  # -1 reads the padding at the end: False
     put("stopword before", stop[before] & (first > 0))
     put("stopword after", stop[after])
     if noun:
         put("names the asked kind", total(named) > 0)
         put("asked kind just after", named[after] | named[np.minimum(after + 1, n + 1)])
-        put("asked kind just before", named[before] | (stop[before] & named[np.maximum(before - 1, -1)]))
+        put("asked kind just before", just_after(named, stop))
     anchors = np.flatnonzero(shared[:n])
     if len(anchors):
         # Shared words within WINDOW tokens either side, as a share of the question's content words.
@@ -217,8 +227,7 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     prep = preposition(question)
     if prep:
         # The preposition right before the span, or before the article opening it ("door *de oproerpolitie*").
-        after_prep = np.array([k > 0 and folded[k - 1] == prep for k in range(n)] + [False, False])
-        put("after the question's preposition", after_prep[first] | (article[before] & after_prep[before]))
+        put("after the question's preposition", just_after(np.array(folded + ["", ""]) == prep, article))
     put("in parentheses", [f > 0 and a < n and tokens[f - 1][2] == "(" and tokens[a][2] == ")"
                            for f, a in zip(first, after)])
     bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
@@ -242,7 +251,7 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     by_group = {"capitalised": total(capital) / total(content), "number": total(digit) > 0,
                 "whole name": name_exact, "of the asked type": exact, "holds the asked type": inside & ~exact,
                 "cuts the asked type": overlap & ~inside, "a name of the asked kind": name_of_kind,
-                "after the doer's preposition": agent[before] | (article[before] & agent[np.maximum(before - 1, -1)])}
+                "after the doer's preposition": just_after(agent, article)}
     for prefix in ("any", group):
         for name, values in by_group.items():
             put(f"{prefix}: {name}", values)

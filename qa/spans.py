@@ -278,11 +278,10 @@ def holds_answer(sentence: str, question: str, wanted: Asked, before: str = "") 
     return bool(candidates(sentence, question, wanted, before)) if wanted.kind in STRICT else True
 
 
-def holds_only_a_stand_in(sentence: str, question: str, wanted: Asked, before: str = "") -> bool:
-    """Whether the sentence's only spans of the asked type stand in for it: a year answering "how long"
-    ("sinds 1994"), where another sentence may hold the duration itself ("al 26 jaar")."""
-    found = candidates(sentence, question, wanted, before)
-    return bool(found) and all(s.kind != wanted.kind for s in found) and wanted.kind == "duration"
+def stand_in_only(found: list[Span], wanted: Asked) -> bool:
+    """Whether a sentence's spans of the asked type (`candidates`) only stand in for it: a year answering
+    "how long" ("sinds 1994"), where another sentence may hold the duration itself ("al 26 jaar")."""
+    return wanted.kind == "duration" and bool(found) and all(s.kind != wanted.kind for s in found)
 
 
 def decides(wanted: Asked) -> bool:
@@ -328,7 +327,7 @@ def same_thing(stem: str, focus: str) -> bool:
 
 
 def _names_focus(stems: list[str], focus: str) -> bool:
-    """Whether any stem is one of the focus's (a count's focus is its noun phrase: "geforceerde fumbles")."""
+    """Whether any stem is the focus's, or one of its stems (a role may take two: "race director")."""
     return any(same_thing(stem, f) for f in focus.split() for stem in stems)
 
 
