@@ -86,24 +86,24 @@ def _fit(rows: list[dict], l2: float = 0.3) -> dict:
     return {"bias": 0.0, "weights": {k: round(float(v), 4) for k, v in zip(short.FEATURES, w)}, "threshold": 0.0}
 
 
-def _predictions(rows: list[dict], fitted: dict) -> list[tuple[str, float, dict]]:
+def _predictions(rows: list[dict], fitted: dict) -> list[tuple[str, dict]]:
+    """Each row's predicted short answer ("" when it gets none: the reader reads the sentence) and the row."""
     out = []
     for row in rows:
         bounds, features = row["candidates"]
         if not len(bounds) or row["wanted"].kind == "none":
-            out.append(("", -1.0, row))
+            out.append(("", row))
             continue
-        p = short.probabilities(features, fitted)
-        k = int(np.argmax(p))
+        k = int(np.argmax(short.probabilities(features, fitted)))
         start, end = bounds[k]
-        out.append((row["sentence"][start:end], float(p[k]), row))
+        out.append((row["sentence"][start:end], row))
     return out
 
 
-def _figures(predictions, threshold: float) -> tuple[float, float]:
+def _figures(predictions) -> tuple[float, float]:
     em = f1 = 0.0
-    for text, p, row in predictions:
-        said = text if p >= threshold else row["sentence"]
+    for text, row in predictions:
+        said = text or row["sentence"]
         e, f = exact_and_f1(said, row["answers"])
         em, f1 = em + e, f1 + f
     n = max(len(predictions), 1)
@@ -114,7 +114,7 @@ def _fold(doc: str) -> int:
     return int(hashlib.md5(doc.encode()).hexdigest(), 16) % FOLDS
 
 
-def _out_of_fold(rows: list[dict], l2: float) -> list[tuple[str, float, dict]]:
+def _out_of_fold(rows: list[dict], l2: float) -> list[tuple[str, dict]]:
     held_out = []
     for k in range(FOLDS):
         train = [r for r in rows if _fold(r["doc"]) != k]
@@ -129,7 +129,7 @@ def main(out: Path = short.WEIGHTS_FILE) -> dict:
     for row in rows:
         row["candidates"] = short.candidates(row["sentence"], row["question"], row["wanted"])
     # The regularisation is chosen on out-of-fold predictions (folds by article).
-    scored = {l2: _figures(_out_of_fold(rows, l2), 0.0) for l2 in REGULARISATION}
+    scored = {l2: _figures(_out_of_fold(rows, l2)) for l2 in REGULARISATION}
     l2 = max(scored, key=lambda key: (scored[key][1], key))
     fitted = _fit(rows, l2)
     em, f1 = scored[l2]
