@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from qa import lang
+from qa.passages import split_sentences
 from qa.text import content_stems, fold, words
 
 # Types whose spans the recognisers find reliably (numbers with their units, dates): a sentence with no
@@ -307,9 +308,21 @@ def candidates(sentence: str, question: str, wanted: Asked, before: str = "") ->
     if wanted.kind == "count" and wanted.focus and lang.detect(words(sentence)) == lang.detect(words(question)):
         # Stricter than it might be: a number with a unit would answer "hoeveel neerslag" ("30 millimeter")
         # without the word, but accepting those let through a third of the near misses on the tuning sets.
-        found = [s for s in found if focus_near(sentence, s, wanted.focus)
-                 or (_stands_alone(sentence, s) and mentions(before, wanted.focus))]
+        found = [s for s in found if _counts_focus(sentence, s, wanted.focus, before)]
     return found
+
+
+def _counts_focus(text: str, span: Span, focus: str, before: str) -> bool:
+    """Whether a number in `text` (one sentence or a few) counts the focus: the thing counted stands near
+    it within its own sentence ("300 fietsen. *Auto's* kunnen niet mee" counts no cars), or the number
+    stands alone and the sentence before names the thing ("312 runners … *Eleven* were taken")."""
+    bounds = split_sentences(text)
+    k = next((k for k, (a, b) in enumerate(bounds) if a <= span.start < b), 0)
+    start, end = bounds[k] if bounds else (0, len(text))
+    own = text[start:end]
+    inside = Span(span.start - start, span.end - start, span.text, span.kind)
+    previous = text[bounds[k - 1][0]:bounds[k - 1][1]] if k > 0 else before
+    return focus_near(own, inside, focus) or (_stands_alone(own, inside) and mentions(previous, focus))
 
 
 def _stands_alone(sentence: str, span: Span) -> bool:

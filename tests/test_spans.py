@@ -104,6 +104,19 @@ def test_a_count_may_leave_the_thing_counted_to_the_sentence_before():
                             before="Last April 312 runners needed medical help.")
 
 
+def test_a_count_looks_for_its_thing_within_its_own_sentence():
+    question = "Hoeveel auto's kunnen er mee op de pont?"
+    wanted = asked(question)
+    # Two sentences quoted together: the cars of the second are not what the first one's numbers count.
+    assert not holds_answer("Er is plaats voor 500 passagiers en 300 fietsen. Auto's kunnen niet mee.",
+                            question, wanted)
+    assert holds_answer("Er is plaats voor 500 passagiers. Ook 40 auto's kunnen mee.", question, wanted)
+    # Within a quote, the sentence before a lone number is the one quoted before it.
+    runners = "How many runners were taken to hospital?"
+    assert holds_answer("312 runners needed medical help. Eleven were taken to hospital.", runners,
+                        asked(runners), before="The heat was fierce.")
+
+
 @pytest.mark.parametrize("question, focus", [
     ("Hoeveel kost een abonnement voor forensen?", "abonnement"),
     ("Wat kost de nieuwe veerpont?", "veerpont"),
