@@ -27,6 +27,7 @@ MAX_WORDS = 10
 # stops before its possessive ("Manning's").
 _TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)|\w+(?:[.,'’/-]\w+)*%?"
                     r"|[^\w\s]")
+_INITIAL = re.compile(r"[A-ZÀ-ÖØ-Þ]\.")
 _JOINS = frozenset("€$£")  # signs that belong to the number after them
 
 ALIGN_WINDOW = 10  # tokens either side of a span in which the question's words are matched by their side
@@ -110,7 +111,7 @@ _BASE = ["shares question words", "all in question", "article first", "stopword 
          "words after the question word, to the right", "words before the question word, to the right",
          "words after the question word, to the left"] + [f"length<={b}" for b in LENGTHS]
 _BY_GROUP = ["capitalised", "number", "whole name", "of the asked type", "holds the asked type",
-             "cuts the asked type", "a name of the asked kind", "after the doer's preposition"]
+             "cuts the asked type", "a name of the asked kind", "cuts a name", "after the doer's preposition"]
 # Every feature's name, in the order of the columns of `candidates`' matrix.
 FEATURES = tuple(_BASE + [f"{g}: {f}" for g in ("any", *GROUPS) for f in _BY_GROUP]
                  + [f"{g}: length<={b}" for g in GROUPS for b in LENGTHS] + [f"{g}: bias" for g in GROUPS])
@@ -158,7 +159,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         for j in range(i, min(n, i + MAX_WORDS)):
             if not is_word[j]:
                 break  # a span never crosses punctuation
-            pairs.append((i, j))
+            if not _INITIAL.fullmatch(tokens[j][2]):  # nor ends on an initial ("Nicholas E.")
+                pairs.append((i, j))
     if not pairs:
         return np.zeros((0, 2), dtype=int), np.zeros((0, len(FEATURES)))
     first = np.array([p[0] for p in pairs])
@@ -243,14 +245,17 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
         overlap |= (first <= b) & (a <= last)
     name_exact = np.zeros(len(first), dtype=bool)
     name_of_kind = name_exact.copy()  # the recogniser's guess of the name's kind is the kind asked for
+    name_cut = name_exact.copy()  # part of a name and something outside it, or a name's inside alone
     for span in spans.names(sentence):
         a, b, whole = _token_range(tokens, span)
         name_exact |= (first == a) & (last == b) & whole
+        name_cut |= ((first <= b) & (a <= last)) & ((first > a) | (last < b))
         if span.kind == wanted.kind:
             name_of_kind |= (first == a) & (last == b) & whole
     by_group = {"capitalised": total(capital) / total(content), "number": total(digit) > 0,
                 "whole name": name_exact, "of the asked type": exact, "holds the asked type": inside & ~exact,
                 "cuts the asked type": overlap & ~inside, "a name of the asked kind": name_of_kind,
+                "cuts a name": name_cut,
                 "after the doer's preposition": just_after(agent, article)}
     for prefix in ("any", group):
         for name, values in by_group.items():

@@ -214,6 +214,19 @@ def _after_time_word(sentence: str, start: int) -> bool:
     return bool(previous) and previous[0] in _time_words()
 
 
+SINCE_WINDOW = 4  # words before a year in which "sinds" may stand ("sinds zijn aantreden in 1994")
+
+
+def _since_before(sentence: str, start: int) -> bool:
+    """Whether a year starts a span of time: "sinds" or "since" stands shortly before it."""
+    return any(w in _since_words() for w in words(sentence[:start])[-SINCE_WINDOW:])
+
+
+@functools.lru_cache(maxsize=None)
+def _since_words() -> frozenset[str]:
+    return frozenset(w for m in lang.LANGUAGES.values() for w in m.SINCE_WORDS)
+
+
 @functools.lru_cache(maxsize=None)
 def _time_words() -> frozenset[str]:
     return frozenset(w for m in lang.LANGUAGES.values() for w in m.YEAR_PREPOSITIONS)
@@ -245,8 +258,9 @@ def spans(sentence: str, kind: str) -> list[Span]:
         dates = [(m.start(), m.end()) for m in _patterns()["date"].finditer(sentence)
                  if not _counts_something(sentence, m.end()) or _after_time_word(sentence, m.start())]
         found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in dates)]
-    if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long
-        found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)]
+    if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long, not "in de jaren 1950"
+        found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)
+                 if _since_before(sentence, m.start())]
     return found
 
 

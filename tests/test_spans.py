@@ -165,3 +165,13 @@ def test_an_activity_priced_is_no_thing_to_look_for():
 def test_a_year_put_in_time_is_no_count_even_before_a_verb():
     assert [s.text for s in spans("In 1466 stierven in Parijs 40.000 mensen aan de pest.", "count")] == ["40.000"]
     assert [s.text for s in spans("Since 1994 officials counted 1200 ballots.", "count")] == ["1200"]
+
+
+def test_a_year_answers_how_long_only_as_the_start_of_the_time():
+    question = "How long has he been in power?"
+    wanted = asked(question)
+    assert wanted.kind == "duration"
+    assert holds_answer("Het zijn de grootste protesten sinds zijn aantreden in 1994.", question, wanted)
+    assert holds_answer("He has ruled the country since 1994.", question, wanted)
+    # A year that only dates something says nothing of how long.
+    assert not holds_answer("Zijn partij werd in de jaren 1950 opgericht.", question, wanted)

@@ -153,6 +153,8 @@ PLACE_PREPOSITIONS = "in from to at near into towards".split()
 AGENT_WORDS = ("by",)
 # Words that put a year-like number in time ("in 1984", "since 1994"): a year then, not a count.
 YEAR_PREPOSITIONS = "in since until till from before after around circa by".split()
+# Words that make a year the start of a span of time ("since 1994"), so that it can answer "how long".
+SINCE_WORDS = "since from".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())

@@ -146,6 +146,8 @@ PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
 AGENT_WORDS = ("door",)
 # Words that put a year-like number in time ("in 1984", "sinds 1994"): a year then, not a count.
 YEAR_PREPOSITIONS = "in sinds tot vanaf voor na rond omstreeks anno".split()
+# Words that make a year the start of a span of time ("sinds 1994"), so that it can answer "how long".
+SINCE_WORDS = "sinds sedert vanaf".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
