@@ -67,6 +67,8 @@ def test_an_initial_stays_inside_a_name():
     bounds, _ = candidates(sentence, question, asked(question))
     assert "Nicholas E. Golovin" in [sentence[start:end] for start, end in bounds]
     assert short_answer(sentence, question, asked(question)).text == "Nicholas E. Golovin"
+    # A name never ends on its initial.
+    assert not [sentence[start:end] for start, end in bounds if sentence[start:end].endswith(" E.")]
 
 
 def test_what_something_is_called_is_the_quoted_phrase():
