@@ -297,7 +297,7 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
         passage = store.passages[candidate.row]
         quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
         before = passage.sentence_text(first - 1) if first > 0 else ""
-        found = spans.candidates(quote, question, wanted, before)  # decides(wanted): a strict type
+        found = spans.candidates(quote, question, wanted, before, passage.date)  # decides(wanted): a strict type
         if not found:
             continue
         if not spans.stand_in_only(found, wanted):

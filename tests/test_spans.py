@@ -175,3 +175,17 @@ def test_a_year_answers_how_long_only_as_the_start_of_the_time():
     assert holds_answer("He has ruled the country since 1994.", question, wanted)
     # A year that only dates something says nothing of how long.
     assert not holds_answer("Zijn partij werd in de jaren 1950 opgericht.", question, wanted)
+
+
+def test_a_date_must_fit_the_tense_of_the_question_against_the_articles_date():
+    sworn_in = "Het zijn de grootste demonstraties sinds zijn aantreden in 1994."
+    next_vote = "Wanneer zijn de volgende verkiezingen?"
+    assert not candidates(sworn_in, next_vote, asked(next_vote), written="2020-08")
+    built = "In welk jaar werd de veerpont gebouwd?"
+    sails = "De nieuwe pont moet vanaf september 2026 in de vaart komen."
+    assert not candidates(sails, built, asked(built), written="2025-06")
+    when_sails = "Wanneer gaat de nieuwe pont varen?"
+    assert [s.text for s in candidates(sails, when_sails, asked(when_sails), written="2025-06")] == ["september 2026"]
+    # Without the article's date, or without a tense in the question, the date may answer.
+    assert candidates(sails, built, asked(built))
+    assert candidates(sworn_in, "In welk jaar trad hij aan?", asked("In welk jaar trad hij aan?"), written="2020-08")
