@@ -26,7 +26,8 @@ _FURNITURE = re.compile(r"(?i)^\W*(?:foto|beeld|video|bron|door|by|photo|image|c
 
 @functools.lru_cache(maxsize=None)
 def _cues() -> list[tuple[str, re.Pattern]]:
-    return [(kind, re.compile(pattern, re.IGNORECASE))
+    # A cue starts a word: "gist" is no cue inside "registreerde", nor "recap" inside "precaution".
+    return [(kind, re.compile(rf"\b(?:{pattern})", re.IGNORECASE))
             for module in lang.LANGUAGES.values() for kind, pattern in module.WHOLE_QUESTIONS]
 
 

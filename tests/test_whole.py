@@ -35,6 +35,9 @@ def test_questions_about_the_article_itself_are_recognised(question, kind):
     "Wanneer werden de verkiezingen gehouden?", "Who wrote the letter?", "What is the law about?",
     "Wat is de titel van het boek?", "When was the bridge opened?",
     "Wie vatte de situatie samen?", "What is the publication date of the new report?",
+    # A cue inside another word is no cue ("gist" in "registreerde", "gisteren"; "vat" in "bevat").
+    "Hoeveel tackles registreerde Luke Kuechly?", "Wat gebeurde er gisteren?",
+    "Wat bevat de samenstelling van het gas?",
 ])
 def test_questions_that_only_look_alike_stay_fact_questions(question):
     assert asked_about_article(question) == ""

@@ -165,7 +165,7 @@ NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".
 # -- Questions about the article as a whole (qa.whole), by kind.
 _THE_ARTICLE = r"(?:the|this|that) (?:article|piece|story|report|text|item|news item|post)"
 WHOLE_QUESTIONS = (
-    ("summary", r"summar|sum (?:it|this|up)|in short|in brief|in a nutshell|recap|key points|main points|gist|tl;?dr|"
+    ("summary", r"summar|sum (?:it|this|up)|in short|in brief|in a nutshell|recap|key points|main points|gist\b|tl;?dr|"
                 r"in a (?:few|couple of) (?:sentences|lines)|overview of " + _THE_ARTICLE),
     ("author", rf"who (?:wrote|has written|is the author of|authored) {_THE_ARTICLE}|who wrote (?:it|this)\W*$|"
                rf"who is the (?:author|writer|journalist|reporter)(?: of {_THE_ARTICLE})?\W*$|"
