@@ -258,6 +258,9 @@ def spans(sentence: str, kind: str) -> list[Span]:
         dates = [(m.start(), m.end()) for m in _patterns()["date"].finditer(sentence)
                  if not _counts_something(sentence, m.end()) or _after_time_word(sentence, m.start())]
         found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in dates)]
+        # nor is a share ("91% van het land" counts no countries)
+        shares = [(m.start(), m.end()) for m in _patterns()["percentage"].finditer(sentence)]
+        found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in shares)]
     if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long, not "in de jaren 1950"
         found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)
                  if _since_before(sentence, m.start())]

@@ -189,3 +189,19 @@ def test_a_date_must_fit_the_tense_of_the_question_against_the_articles_date():
     # Without the article's date, or without a tense in the question, the date may answer.
     assert candidates(sails, built, asked(built))
     assert candidates(sworn_in, "In welk jaar trad hij aan?", asked("In welk jaar trad hij aan?"), written="2020-08")
+
+
+def test_a_share_is_no_count():
+    question = "Hoeveel landen liggen er in het Amazonegebied?"
+    assert not holds_answer("Zeventig procent van het land en 91% van het bos wordt gebruikt als weiland.",
+                            question, asked(question))
+    assert holds_answer("Het gebied ligt in negen landen.", question, asked(question))
+
+
+@pytest.mark.parametrize("question", ["Hoeveel zwaarder is zuurstof-18 dan zuurstof-16?",
+                                      "How much higher was the loss than the year before?",
+                                      "Hoeveel van de bossen is verdwenen?"])
+def test_a_difference_or_a_part_may_be_any_amount_a_share_included(question):
+    wanted = asked(question)
+    assert wanted.kind == "amount" and not wanted.focus
+    assert holds_answer("Het verlies was 18% hoger dan in de jaren ervoor.", question, wanted)

@@ -104,7 +104,11 @@ ANSWER_TYPES = (
     ("temperature", r"what temperature|how (?:hot|cold|warm)\b"),
     ("speed", r"how fast|what speed|how quickly"),
     ("weight", r"how heavy|what weight|how much (?:does|did) .{0,40}\bweigh"),
-    ("amount", r"how (?:high|big|large)\b"),  # a height, a price, a share or a number
+    # A height, a price, a share or a number; so is a difference ("how much *heavier*": "12%") or a part
+    # ("how much *of the* rainforest": "more than half"), whatever noun follows.
+    ("amount", r"how (?:high|big|large)\b|how (?:much|many) (?:more|less|fewer|higher|lower|larger|bigger|smaller|"
+               r"heavier|lighter|longer|shorter|costlier|cheaper|faster|slower|older|younger|warmer|colder)\b|"
+               r"how (?:much|many) of (?:the|its|their|this|these)\b"),
     ("area", r"what (?:is|was) the (?:surface )?area|what area|how many (?:square|hectares|acres)"),
     ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
                r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),

@@ -91,7 +91,11 @@ ANSWER_TYPES = (
     ("temperature", r"welke temperatuur|hoe (?:warm|koud)\b"),  # not "hoe heet": that asks for a name
     ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
     ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
-    ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b"),  # a height, a price, a share or a number
+    # A height, a price, a share or a number; so is a difference ("hoeveel *zwaarder*": "12%") or a part
+    # ("hoeveel *van de* regenwouden": "meer dan de helft"), whatever noun follows.
+    ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b|hoeveel (?:meer|minder|hoger|lager|groter|kleiner|zwaarder|"
+               r"lichter|langer|korter|duurder|goedkoper|sneller|trager|vaker|ouder|jonger|warmer|kouder)\b|"
+               r"hoeveel van (?:de|het|die|deze)\b"),
     ("area", r"welke oppervlakte|hoe groot is de oppervlakte|hoeveel (?:vierkante|hectare)"),
     ("length", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|breedte)|"
                r"hoeveel (?:kilometer|meter|centimeter)"),
