@@ -205,3 +205,13 @@ def test_a_difference_or_a_part_may_be_any_amount_a_share_included(question):
     wanted = asked(question)
     assert wanted.kind == "amount" and not wanted.focus
     assert holds_answer("Het verlies was 18% hoger dan in de jaren ervoor.", question, wanted)
+
+
+@pytest.mark.parametrize("question, kind, focus", [
+    ("Hoe vaak kwam de pest voor in Venetië?", "amount", ""),
+    ("How often did the plague return?", "amount", ""),
+    ("Wat is de schatting van het aantal boomsoorten?", "count", "boomsoort"),
+    ("What was the estimated number of tree species?", "count", "tree"),
+])
+def test_how_often_asks_for_a_number_and_the_number_of_a_thing_for_its_count(question, kind, focus):
+    assert (asked(question).kind, asked(question).focus) == (kind, focus)

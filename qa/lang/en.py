@@ -108,14 +108,14 @@ ANSWER_TYPES = (
     # ("how much *of the* rainforest": "more than half"), whatever noun follows.
     ("amount", r"how (?:high|big|large)\b|how (?:much|many) (?:more|less|fewer|higher|lower|larger|bigger|smaller|"
                r"heavier|lighter|longer|shorter|costlier|cheaper|faster|slower|older|younger|warmer|colder)\b|"
-               r"how (?:much|many) of (?:the|its|their|this|these)\b"),
+               r"how (?:much|many) of (?:the|its|their|this|these)\b|how often\b|how many times\b"),
     ("area", r"what (?:is|was) the (?:surface )?area|what area|how many (?:square|hectares|acres)"),
     ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
                r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),
     ("year", r"(?:in|since|from|until) what year|what year|which year|what century|which century"),
     ("duration", r"how long|how much time|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
     ("date", r"\bwhen\b|on what (?:day|date)|what date|which date|in what month|which month|since when"),
-    ("count", r"how many|what number of|what is the number of"),
+    ("count", r"how many|what number of|what is the number of|^\W*what\b.*\bnumber of\b"),
     ("place", r"^\W*(?:and )?where\b|in (?:what|which) (?:country|city|town|place|province|region|state|village|"
               r"continent|area)|(?:what|which) (?:country|city|town|place|province|region|state|village|river|"
               r"continent)"),

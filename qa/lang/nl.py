@@ -95,7 +95,7 @@ ANSWER_TYPES = (
     # ("hoeveel *van de* regenwouden": "meer dan de helft"), whatever noun follows.
     ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b|hoeveel (?:meer|minder|hoger|lager|groter|kleiner|zwaarder|"
                r"lichter|langer|korter|duurder|goedkoper|sneller|trager|vaker|ouder|jonger|warmer|kouder)\b|"
-               r"hoeveel van (?:de|het|die|deze)\b"),
+               r"hoeveel van (?:de|het|die|deze)\b|hoe (?:vaak|dikwijls)\b"),
     ("area", r"welke oppervlakte|hoe groot is de oppervlakte|hoeveel (?:vierkante|hectare)"),
     ("length", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|breedte)|"
                r"hoeveel (?:kilometer|meter|centimeter)"),
@@ -105,7 +105,7 @@ ANSWER_TYPES = (
                  r"minuten|seconden|decennia)|hoelang|hoeveel tijd"),
     ("length", r"hoe lang (?:is|was|zijn|waren|wordt|worden) (?:de|het)|welke lengte"),
     ("date", r"wanneer|op welke (?:dag|datum)|in welke maand|sinds wanneer|welke datum|tot wanneer"),
-    ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal"),
+    ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal|^\W*wat\b.*\bhet aantal\b"),
     ("place", r"^\W*(?:en )?waar(?!om|over|mee|door|voor|aan|van|bij|tegen|naar|op)\b|waar(?:heen| vandaan)|"
               r"in welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|staat|werelddeel|gebied|wijk)|"
               r"welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|rivier|werelddeel)"),
