@@ -215,3 +215,15 @@ def test_a_difference_or_a_part_may_be_any_amount_a_share_included(question):
 ])
 def test_how_often_asks_for_a_number_and_the_number_of_a_thing_for_its_count(question, kind, focus):
     assert (asked(question).kind, asked(question).focus) == (kind, focus)
+
+
+def test_a_count_across_languages_looks_for_the_thing_in_the_sentences_language():
+    volunteers = "How many volunteers help at the race?"
+    assert not holds_answer("Vorig jaar vervoerde het veer 1,2 miljoen reizigers.", volunteers, asked(volunteers))
+    assert holds_answer("Bij de race helpen 1200 vrijwilligers.", volunteers, asked(volunteers))
+    rooms = "Hoeveel hotelkamers zijn er in Rotterdam?"
+    assert not holds_answer("The marathon attracts around 17,000 runners.", rooms, asked(rooms))
+    assert holds_answer("The city has 9,000 hotel rooms.", rooms, asked(rooms))
+    # A thing whose form in the other language is not known is not checked.
+    goats = "How many goats were there?"
+    assert holds_answer("Er waren 300 schapen.", goats, asked(goats))

@@ -45,6 +45,10 @@ def to_articles(word: str) -> str:
     return _TO_ARTICLES.get(word, word)
 
 
+# English places, roles and counted things in the form the (Dutch) articles use ("volunteers" → "vrijwilligers").
+FORMS_IN_ARTICLES: dict[str, str] = en.DUTCH_FORMS
+
+
 _TO_ARTICLES = {**dict(zip(en.MONTHS + en.WEEKDAYS, nl.MONTHS + nl.WEEKDAYS)), **en.DUTCH_FORMS}
 
 

@@ -64,6 +64,23 @@ DUTCH_FORMS = {
     "teacher": "leraar", "doctor": "arts", "priest": "priester", "bishop": "bisschop", "pope": "paus",
     "ambassador": "ambassadeur", "candidate": "kandidaat", "winner": "winnaar", "victim": "slachtoffer",
     "suspect": "verdachte", "editor": "redacteur", "designer": "ontwerper", "farmer": "boer",
+    # Things news counts: what "how many volunteers" looks for beside a number in a Dutch article.
+    "people": "mensen", "persons": "personen", "protesters": "demonstranten", "demonstrators": "demonstranten",
+    "countries": "landen", "cities": "steden", "villages": "dorpen", "votes": "stemmen", "jobs": "banen",
+    "employees": "werknemers", "workers": "werknemers", "staff": "personeel", "students": "studenten",
+    "pupils": "leerlingen", "children": "kinderen", "houses": "huizen", "homes": "woningen",
+    "visitors": "bezoekers", "passengers": "passagiers", "travellers": "reizigers", "cars": "auto",
+    "trees": "bomen", "runners": "lopers", "volunteers": "vrijwilligers", "spectators": "toeschouwers",
+    "tourists": "toeristen", "inhabitants": "inwoners", "members": "leden", "soldiers": "soldaten",
+    "victims": "slachtoffers", "deaths": "doden", "injured": "gewonden", "patients": "patienten",
+    "doctors": "artsen", "teachers": "leraren", "schools": "scholen", "hospitals": "ziekenhuizen",
+    "farmers": "boeren", "companies": "bedrijven", "shops": "winkels", "ships": "schepen", "boats": "boten",
+    "bicycles": "fietsen", "bikes": "fietsen", "animals": "dieren", "fish": "vissen", "birds": "vogels",
+    "cows": "koeien", "bottles": "flessen", "rooms": "kamers", "beds": "bedden", "matches": "wedstrijden",
+    "goals": "doelpunten", "points": "punten", "medals": "medailles", "arrests": "arrestaties",
+    "books": "boeken", "species": "soorten", "languages": "talen", "flights": "vluchten", "trains": "treinen",
+    "buses": "bussen", "planes": "vliegtuigen", "vehicles": "voertuigen", "tickets": "kaartjes",
+    "parties": "partijen", "seats": "zetels", "provinces": "provincies", "municipalities": "gemeenten",
 }
 
 REFUSAL = "The article does not say."
