@@ -73,7 +73,33 @@ def asked(question: str) -> Asked:
             elif kind == "money":
                 named = _priced(text)
             return Asked(kind, " ".join(content_stems(named)), tuple(named))
-    return Asked("")
+    role = _which_role(words(text))
+    return Asked("person", " ".join(content_stems([role])), (role,)) if role else Asked("")
+
+
+def _which_role(found: list[str]) -> str:
+    """The role a "which" question names, perhaps after one word ("which *opposition candidate*", "welke
+    Duitse *generaal*"), or a compound of one ("welke *oppositiekandidaat*"): it asks for a person; "" if none."""
+    at = next((k for k, w in enumerate(found) if w in _which_words()), None)
+    if at is None:
+        return ""
+    for word in found[at + 1:at + 3]:
+        if word in lang.STOPWORDS:
+            break
+        stem = content_stems([word])[0]
+        if any(same_thing(stem, role) for role in _role_stems()):
+            return word
+    return ""
+
+
+@functools.lru_cache(maxsize=None)
+def _role_stems() -> frozenset[str]:
+    return frozenset(content_stems(sorted(lang.ROLE_WORDS)))
+
+
+@functools.lru_cache(maxsize=None)
+def _which_words() -> frozenset[str]:
+    return frozenset(w for m in lang.LANGUAGES.values() for w in m.WHICH_WORDS) - {"how", "many", "much", "hoeveel"}
 
 
 @functools.lru_cache(maxsize=None)

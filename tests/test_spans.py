@@ -227,3 +227,16 @@ def test_a_count_across_languages_looks_for_the_thing_in_the_sentences_language(
     # A thing whose form in the other language is not known is not checked.
     goats = "How many goats were there?"
     assert holds_answer("Er waren 300 schapen.", goats, asked(goats))
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("Which opposition candidate ran against the president?", "candidat"),
+    ("Welke oppositiekandidaat deed mee aan de verkiezingen?", "oppositiekandidaat"),
+    ("Welke Duitse generaal was van hugenootse afkomst?", "neraal"),  # the Snowball stem of "generaal"
+])
+def test_which_with_a_role_asks_for_a_person_in_that_role(question, focus):
+    assert (asked(question).kind, asked(question).focus) == ("person", focus)
+
+
+def test_which_with_a_thing_that_is_no_role_asks_for_no_person():
+    assert asked("Which bridge was built first?").kind == ""

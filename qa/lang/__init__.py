@@ -45,6 +45,8 @@ def to_articles(word: str) -> str:
     return _TO_ARTICLES.get(word, word)
 
 
+# The words of people's roles in every language ("mayor", "burgemeester").
+ROLE_WORDS = frozenset(en.ROLES) | frozenset(en.ROLES.values())
 # English places, roles and counted things in the form the (Dutch) articles use ("volunteers" → "vrijwilligers").
 FORMS_IN_ARTICLES: dict[str, str] = en.DUTCH_FORMS
 

@@ -38,19 +38,9 @@ NEGATIONS = frozenset({"not", "no", "never", "nobody", "nothing", "nowhere", "ne
                        "doesn't", "don't", "won't", "isn't", "wasn't", "aren't", "weren't", "cannot", "can't"})
 META_WORDS = ("passage", "passages", "text")
 
-# English names of places and peoples that Dutch writes differently (exonyms), with the start of the
-# Dutch form; a name check looks for both. Places and peoples only: people's names are matched by
-# spelling similarity (Putin, Poetin), not listed.
-DUTCH_FORMS = {
-    "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
-    "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
-    "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
-    "england": "engel", "english": "engels", "britain": "brit", "british": "brit", "spain": "spanje",
-    "spanish": "spaan", "italy": "itali", "poland": "polen", "polish": "pools", "ukraine": "oekra",
-    "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
-    "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
-    "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
-    # People by their role, as news names them: what "who is the mayor" looks for in a Dutch article.
+# People by their role, as news names them, and the Dutch word: what "who is the mayor" looks for in
+# a Dutch article, and what makes "which opposition candidate" ask for a person.
+ROLES = {
     "mayor": "burgemeester", "alderman": "wethouder", "minister": "minister", "president": "president",
     "politician": "politicus", "leader": "leider", "architect": "architect", "writer": "schrijver",
     "author": "schrijver", "artist": "kunstenaar", "player": "speler", "coach": "coach", "trainer": "trainer",
@@ -64,6 +54,20 @@ DUTCH_FORMS = {
     "teacher": "leraar", "doctor": "arts", "priest": "priester", "bishop": "bisschop", "pope": "paus",
     "ambassador": "ambassadeur", "candidate": "kandidaat", "winner": "winnaar", "victim": "slachtoffer",
     "suspect": "verdachte", "editor": "redacteur", "designer": "ontwerper", "farmer": "boer",
+}
+# English names of places and peoples that Dutch writes differently (exonyms), with the start of the
+# Dutch form; a name check looks for both. Places and peoples only: people's names are matched by
+# spelling similarity (Putin, Poetin), not listed.
+DUTCH_FORMS = {
+    "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
+    "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
+    "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
+    "england": "engel", "english": "engels", "britain": "brit", "british": "brit", "spain": "spanje",
+    "spanish": "spaan", "italy": "itali", "poland": "polen", "polish": "pools", "ukraine": "oekra",
+    "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
+    "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
+    "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
+    **ROLES,
     # Things news counts: what "how many volunteers" looks for beside a number in a Dutch article.
     "people": "mensen", "persons": "personen", "protesters": "demonstranten", "demonstrators": "demonstranten",
     "countries": "landen", "cities": "steden", "villages": "dorpen", "votes": "stemmen", "jobs": "banen",
