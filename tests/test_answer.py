@@ -32,6 +32,10 @@ def test_known_answers_in_both_languages(engine, question, expected, language):
     # A near miss: a person in a role the article never mentions (the check is per article, not over the
     # archive, where some other article may well mention an opposition leader).
     ("Wat is de naam van de oppositieleider?", "nl"),
+    # The same asked the way a reader might, in English: a role after "which", in its Dutch form.
+    ("Which opposition candidate stood against the president?", "en"),
+    # A date of what is still to come cannot be a year before the article was written.
+    ("Wanneer zijn de volgende verkiezingen in Wit-Rusland?", "nl"),
     ("What is the capital of France?", "en"),
     ("Which football club won the match on Sunday?", "en"),
 ])
