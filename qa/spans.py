@@ -344,14 +344,15 @@ def candidates(sentence: str, question: str, wanted: Asked, before: str = "", wr
     """The spans of the asked type in `sentence` that the question does not already hold; for a count,
     only numbers that stand near the thing counted ("hoeveel *bomen*" → "1200 nieuwe *bomen*"), or that
     leave it to the sentence `before` ("312 runners needed help. *Eleven* were taken to hospital"), when
-    question and sentence are in one language and the words can be compared."""
+    the thing's words can be compared in the sentence's language; for a date, only one that fits the
+    question's tense in an article `written` then ("2020-08"; "" when not known)."""
     if wanted.kind in ("", "none"):
         return []
     found = [s for s in spans(sentence, wanted.kind) if _new(s, question)]
     if wanted.kind in ("date", "year") and written[:4].isdigit():
         found = [s for s in found if _fits_tense(s, question, int(written[:4]))]
-    focus = _focus_in(lang.detect(words(sentence)), lang.detect(words(question)), wanted) if wanted.kind == "count" else ""
-    if focus:
+    focus = _focus_in(lang.detect(words(sentence)), lang.detect(words(question)), wanted)
+    if wanted.kind == "count" and focus:
         # Stricter than it might be: a number with a unit would answer "hoeveel neerslag" ("30 millimeter")
         # without the word, but accepting those let through a third of the near misses on the tuning sets.
         found = [s for s in found if _counts_focus(sentence, s, focus, before)]
