@@ -55,20 +55,9 @@ ROLES = {
     "ambassador": "ambassadeur", "candidate": "kandidaat", "winner": "winnaar", "victim": "slachtoffer",
     "suspect": "verdachte", "editor": "redacteur", "designer": "ontwerper", "farmer": "boer",
 }
-# English names of places and peoples that Dutch writes differently (exonyms), with the start of the
-# Dutch form; a name check looks for both. Places and peoples only: people's names are matched by
-# spelling similarity (Putin, Poetin), not listed.
-DUTCH_FORMS = {
-    "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
-    "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
-    "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
-    "england": "engel", "english": "engels", "britain": "brit", "british": "brit", "spain": "spanje",
-    "spanish": "spaan", "italy": "itali", "poland": "polen", "polish": "pools", "ukraine": "oekra",
-    "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
-    "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
-    "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
-    **ROLES,
-    # Things news counts: what "how many volunteers" looks for beside a number in a Dutch article.
+# Things news counts, and the Dutch word: what "how many volunteers" looks for beside a number in a Dutch
+# article.
+COUNTED = {
     "people": "mensen", "persons": "personen", "protesters": "demonstranten", "demonstrators": "demonstranten",
     "countries": "landen", "cities": "steden", "villages": "dorpen", "votes": "stemmen", "jobs": "banen",
     "employees": "werknemers", "workers": "werknemers", "staff": "personeel", "students": "studenten",
@@ -85,6 +74,20 @@ DUTCH_FORMS = {
     "books": "boeken", "species": "soorten", "languages": "talen", "flights": "vluchten", "trains": "treinen",
     "buses": "bussen", "planes": "vliegtuigen", "vehicles": "voertuigen", "tickets": "kaartjes",
     "parties": "partijen", "seats": "zetels", "provinces": "provincies", "municipalities": "gemeenten",
+}
+# English names of places and peoples that Dutch writes differently (exonyms), with the start of the
+# Dutch form, a name check looks for both; then the roles and counted things above. People's names are
+# matched by spelling similarity (Putin, Poetin), not listed.
+DUTCH_FORMS = {
+    "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
+    "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
+    "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
+    "england": "engel", "english": "engels", "britain": "brit", "british": "brit", "spain": "spanje",
+    "spanish": "spaan", "italy": "itali", "poland": "polen", "polish": "pools", "ukraine": "oekra",
+    "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
+    "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
+    "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
+    **ROLES, **COUNTED,
 }
 
 REFUSAL = "The article does not say."
