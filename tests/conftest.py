@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from qa.settings import PROJECT_ROOT, Settings
 
 SEEDS = PROJECT_ROOT / "seeds"
 SEED_FILE = next(SEEDS.glob("*.txt"))
+
+
+def interruptible() -> None:
+    """Run in a spawned child before it starts, so that Ctrl-C reaches it: a test run started with SIGINT
+    ignored (a background job, `cmd &`) would hand that on, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def descendants(pid: int) -> list[int]:
@@ -27,7 +34,6 @@ def no_process_left_behind():
     """Every server a test started (model servers, app processes, browsers) is gone when the run ends:
     what is still running is killed, and a run that leaves processes it cannot kill fails."""
     import os
-    import signal
     import time
 
     yield

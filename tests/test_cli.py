@@ -248,6 +248,7 @@ def test_ctrl_c_during_index_keeps_what_was_done_and_the_next_run_finishes(tmp_p
     import pexpect
 
     from qa.bench.sets import XQUAD_DIR
+    from tests.conftest import interruptible
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -255,7 +256,7 @@ def test_ctrl_c_during_index_keeps_what_was_done_and_the_next_run_finishes(tmp_p
         (docs / path.name).write_bytes(path.read_bytes())
     flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "idx")]
     child = pexpect.spawn(sys.executable, [APP, "index", *flags], encoding="utf-8", timeout=300,
-                          dimensions=(24, 120))
+                          dimensions=(24, 120), preexec_fn=interruptible)
     child.expect(r"indexed (\d+) of")
     child.sendintr()
     child.expect(r"interrupted: (\d+) of 24 articles indexed; run again to finish")

@@ -10,7 +10,7 @@ import pexpect
 import pytest
 
 from qa.settings import PROJECT_ROOT
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, interruptible
 
 APP = str(PROJECT_ROOT / "app.py")
 PROMPT = r"\? "
@@ -32,7 +32,7 @@ def spawn(repl_env, *extra: str, columns: int = 100):
     """The REPL in a real pseudo-terminal of `columns` width, at its first prompt."""
     env, flags, _ = repl_env
     child = pexpect.spawn(sys.executable, [APP, "repl", *flags, *extra], env=dict(env, COLUMNS=str(columns)),
-                          encoding="utf-8", timeout=30, dimensions=(40, columns))
+                          encoding="utf-8", timeout=30, dimensions=(40, columns), preexec_fn=interruptible)
     child.expect(PROMPT)
     return child
 

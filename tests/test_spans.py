@@ -14,6 +14,8 @@ from qa.spans import asked, candidates, holds_answer, spans
     ("How tall is the tower?", "length"),
     ("In welk jaar sloot de mijn?", "year"),
     ("Hoelang duurde de staking?", "duration"),
+    ("Hoe hoog was de hoogste temperatuur van de zomer?", "temperature"),
+    ("What was the highest temperature last week?", "temperature"),
     ("How long did the strike last?", "duration"),
     ("Wanneer opent het museum?", "date"),
     ("Hoeveel leerlingen telt de school?", "count"),

@@ -125,7 +125,8 @@ ANSWER_TYPES = (
               r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"
               r"how expensive|what amount"),
     ("age", r"how old|at what age|what age"),
-    ("temperature", r"what temperature|how (?:hot|cold|warm)\b"),
+    ("temperature", r"what temperature|how (?:hot|cold|warm)\b|(?:how high|what) (?:is|was|will be) the (?:\w+ )?"
+                    r"temperature"),
     ("speed", r"how fast|what speed|how quickly"),
     ("weight", r"how heavy|what weight|how much (?:does|did) .{0,40}\bweigh"),
     # A height, a price, a share or a number; so is a difference ("how much *heavier*": "12%") or a part

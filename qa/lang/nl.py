@@ -88,7 +88,9 @@ ANSWER_TYPES = (
               r"hoeveel\b.*\b(?:kost|kostte|kosten|betaal\w*|uitgegeven|opgebracht|verdien\w*|investe\w*)|"
               r"hoe hoog (?:is|was|zijn|waren) de (?:prijs|kosten|boete|schade|investering|subsidie|omzet|winst)"),
     ("age", r"hoe oud|op welke leeftijd|welke leeftijd"),
-    ("temperature", r"welke temperatuur|hoe (?:warm|koud)\b"),  # not "hoe heet": that asks for a name
+    # Not "hoe heet": that asks for a name.
+    ("temperature", r"welke temperatuur|hoe (?:warm|koud)\b|(?:hoe hoog|wat) (?:is|was|wordt|werd) de (?:\w+ )?"
+                    r"temperatuur"),
     ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
     ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
     # A height, a price, a share or a number; so is a difference ("hoeveel *zwaarder*": "12%") or a part
