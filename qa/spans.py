@@ -248,6 +248,17 @@ def _since_before(sentence: str, start: int) -> bool:
     return any(w in _since_words() for w in words(sentence[:start])[-SINCE_WINDOW:])
 
 
+def _a_step(sentence: str, span: Span) -> bool:
+    """Whether a span of time is a step from another moment ("acht jaar *later*"): it says when, not how long."""
+    following = words(sentence[span.end:])[:1]
+    return bool(following) and following[0] in _step_words()
+
+
+@functools.lru_cache(maxsize=None)
+def _step_words() -> frozenset[str]:
+    return frozenset(w for m in lang.LANGUAGES.values() for w in m.STEP_WORDS)
+
+
 @functools.lru_cache(maxsize=None)
 def _since_words() -> frozenset[str]:
     return frozenset(w for m in lang.LANGUAGES.values() for w in m.SINCE_WORDS)
@@ -287,6 +298,8 @@ def spans(sentence: str, kind: str) -> list[Span]:
         # nor is a share ("91% van het land" counts no countries)
         shares = [(m.start(), m.end()) for m in _patterns()["percentage"].finditer(sentence)]
         found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in shares)]
+    if kind == "duration":
+        found = [s for s in found if not _a_step(sentence, s)]
     if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long, not "in de jaren 1950"
         found = [Span(m.start(), m.end(), m.group(0), "year") for m in _patterns()["year"].finditer(sentence)
                  if _since_before(sentence, m.start())]

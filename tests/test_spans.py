@@ -242,3 +242,10 @@ def test_which_with_a_role_asks_for_a_person_in_that_role(question, focus):
 
 def test_which_with_a_thing_that_is_no_role_asks_for_no_person():
     assert asked("Which bridge was built first?").kind == ""
+
+
+def test_a_step_in_time_says_when_not_how_long():
+    question = "How long did the restoration take?"
+    assert not holds_answer("Acht jaar later, in 1909, ging het museum weer open.", question, asked(question))
+    assert holds_answer("De restauratie duurde acht jaar.", question, asked(question))
+    assert holds_answer("Dat was drie jaar geleden.", "Hoe lang geleden was dat?", asked("Hoe lang geleden was dat?"))

@@ -187,6 +187,8 @@ SINCE_WORDS = "since from".split()
 # Words that put what a question asks about in the past or in the future ("when *was* the bridge built", "the *next* election").
 PAST_WORDS = "did was were had previous".split()
 FUTURE_WORDS = "will next upcoming".split()
+# Words after a span of time that make it a step from another moment ("eight years *later*"), not how long something lasts.
+STEP_WORDS = "later earlier afterwards".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())

@@ -157,6 +157,8 @@ SINCE_WORDS = "sinds sedert vanaf".split()
 # Words that put what a question asks about in the past or in the future ("wanneer *werd* de brug gebouwd", "de *volgende* verkiezingen").
 PAST_WORDS = "werd werden was waren had hadden vorige vorig".split()
 FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
+# Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long something lasts.
+STEP_WORDS = "later eerder daarna daarvoor nadien".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
