@@ -64,7 +64,10 @@ class Session:
         text = line.strip()
         if not text:
             return True
-        command = _ALIASES.get(text.lower(), text.lower())
+        command = text.lower()
+        if command.startswith("/") and " " not in command:  # "/quit", as other chat programs spell commands
+            command = ":" + command[1:]
+        command = _ALIASES.get(command, command)
         if command == "exit":
             return False
         if command.startswith(":") and " " not in command:

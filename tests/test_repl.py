@@ -80,7 +80,9 @@ def test_commands_bad_lines_and_ctrl_c(repl_env):
     assert "forgotten" in out
     out = say(child, ":sources")
     assert "No sources yet" in out
-    child.sendline("quit")
+    out = say(child, "/help")  # a slash starts a command too, as in other chat programs
+    assert ":sources" in out and "[1]" not in out
+    child.sendline("/quit")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
