@@ -184,10 +184,12 @@ AGENT_WORDS = ("by",)
 YEAR_PREPOSITIONS = "in since until till from before after around circa by".split()
 # Words that make a year the start of a span of time ("since 1994"), so that it can answer "how long".
 SINCE_WORDS = "since from".split()
-# Words that put what a question asks about in the past or in the future ("when *was* the bridge built", "the *next* election").
+# Words that put what a question asks about in the past or in the future ("when *was* the bridge built", "the
+# *next* election").
 PAST_WORDS = "did was were had previous".split()
 FUTURE_WORDS = "will next upcoming".split()
-# Words after a span of time that make it a step from another moment ("eight years *later*"), not how long something lasts.
+# Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
+# something lasts.
 STEP_WORDS = "later earlier afterwards".split()
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()

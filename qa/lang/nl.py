@@ -154,10 +154,12 @@ AGENT_WORDS = ("door",)
 YEAR_PREPOSITIONS = "in sinds tot vanaf voor na rond omstreeks anno".split()
 # Words that make a year the start of a span of time ("sinds 1994"), so that it can answer "how long".
 SINCE_WORDS = "sinds sedert vanaf".split()
-# Words that put what a question asks about in the past or in the future ("wanneer *werd* de brug gebouwd", "de *volgende* verkiezingen").
+# Words that put what a question asks about in the past or in the future ("wanneer *werd* de brug gebouwd",
+# "de *volgende* verkiezingen").
 PAST_WORDS = "werd werden was waren had hadden vorige vorig".split()
 FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
-# Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long something lasts.
+# Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
+# something lasts.
 STEP_WORDS = "later eerder daarna daarvoor nadien".split()
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
