@@ -46,16 +46,12 @@ def _group(wanted: spans.Asked) -> str:
     return "none" if wanted.kind == "none" else "other"
 
 
-@functools.lru_cache(maxsize=1)
-def _which_words() -> frozenset[str]:
-    return frozenset().union(*(m.WHICH_WORDS for m in lang.LANGUAGES.values()))
-
 
 def head(question: str) -> str:
     """The stem of the noun naming the kind of thing asked for: "welke *stad*", "how many *players*"; "" when
     none follows the question word ("what *did* the mayor call it": the mayor is no kind of answer)."""
     found = words(question)
-    which = _which_words()
+    which = lang.in_any_language("WHICH_WORDS")
     for k, word in enumerate(found):
         if word in which:
             j = k + 1
@@ -65,19 +61,11 @@ def head(question: str) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=1)
-def _agent_words() -> frozenset[str]:
-    return frozenset().union(*(m.AGENT_WORDS for m in lang.LANGUAGES.values()))
-
-
-@functools.lru_cache(maxsize=1)
-def _question_words() -> frozenset[str]:
-    return frozenset().union(*(m.QUESTION_WORDS for m in lang.LANGUAGES.values()))
 
 
 def _question_word_at(found: list[str]) -> int:
     """Where the question word stands among the question's words; past the end when it has none."""
-    asking = _question_words()
+    asking = lang.in_any_language("QUESTION_WORDS")
     return next((k for k, w in enumerate(found) if w in asking), len(found))
 
 
@@ -150,7 +138,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     named = np.array([bool(noun and stem_of[k]) and spans.same_thing(stem_of[k], noun) for k in range(n)]
                      + [False, False])
     # Right after "door" / "by": the doer of a passive sentence, who a "who" question often asks for.
-    agent = np.array([k + 1 < n and folded[k] in _agent_words() for k in range(n)] + [False, False])
+    doer = lang.in_any_language("AGENT_WORDS")
+    agent = np.array([k + 1 < n and folded[k] in doer for k in range(n)] + [False, False])
     capital = np.array([content[k] and tokens[k][2][0].isupper() for k in range(n)], dtype=float)
     digit = np.array([any(ch.isdigit() for ch in t[2]) for t in tokens], dtype=float)
 

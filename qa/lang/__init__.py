@@ -27,6 +27,12 @@ def get(code: str) -> ModuleType:
 
 
 @functools.lru_cache(maxsize=None)
+def in_any_language(name: str) -> frozenset[str]:
+    """The words of the list `name` ("SINCE_WORDS", "WHICH_WORDS", …) of every language, together."""
+    return frozenset(w for module in LANGUAGES.values() for w in getattr(module, name))
+
+
+@functools.lru_cache(maxsize=None)
 def _markers(code: str) -> frozenset[str]:
     # A language's markers: its stopwords and cue words that no other language shares.
     others = frozenset().union(*(m.STOPWORDS for c, m in LANGUAGES.items() if c != code))
