@@ -350,9 +350,9 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "sentence_coverage": best.coverage,
         "passage_coverage": _coverage(idf, paragraph_stems),
         "unknown_share": retriever.unknown_share(query_stems) if not english else
-        _missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
+        missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
         "missing_rarity": 0.0 if english else missing_rarity(query_stems, paragraph_stems, retriever),
-        "missing_names": _missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
+        "missing_names": missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
         "english": float(english),
@@ -368,17 +368,27 @@ def names_and_numbers(question: str) -> list[str]:
     return [fold(m.group(0)).rstrip(".,") for m in _NAME_OR_NUMBER.finditer(question)]
 
 
-def _missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> float:
+def missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> float:
     """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin")."""
     if not names:
         return 0.0
 
     missing = 0
     for name in names:
-        if name in known or (fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
+        if name in known or _in_other_form(name, known) or (
+                fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
             continue
         missing += 1
     return missing / len(names)
+
+
+def _in_other_form(name: str, known) -> bool:
+    """Whether an English name is among `known` words in the articles' form: "Belarusian" as "Wit-Russische",
+    "Saturday" as "zaterdag" (`qa.lang.to_articles`, whose forms are stems: "wit-rus", each part of which
+    starts a word, as the words are split at hyphens)."""
+    form = lang.to_articles(name)
+    return form != name and all(part in known or any(word.startswith(part) for word in known)
+                                for part in form.split("-") if part)
 
 
 def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriever: HybridRetriever) -> float:

@@ -11,6 +11,8 @@ KNOWN = [
     ("Wat willen de ministers van Buitenlandse Zaken van de EU?", "sancties", "nl"),
     ("What share of the vote did the incumbent president get?", "80 procent", "en"),
     ("When did the EU ministers decide on sanctions?", "vrijdag", "en"),
+    # "Belarusian" is not in the Dutch article; "Wit-Russische" is, and counts as the same name.
+    ("How many years has the Belarusian leader ruled?", "26 jaar", "en"),
     ("What do released protesters say happened in prison?", "mishandeld", "en"),
 ]
 
@@ -117,3 +119,14 @@ def test_how_long_is_answered_by_a_duration_before_a_year_that_stands_in_for_one
     # "sinds zijn aantreden in 1994" ranks higher, but "al 26 jaar aan de macht" says how long itself.
     reply = engine.ask("Hoelang regeert Loekasjenko al?").answer
     assert reply.answerable and reply.short == "26 jaar"
+
+
+def test_an_english_name_counts_as_present_in_the_dutch_form_the_article_uses():
+    from qa.answer import names_and_numbers, missing_share
+    from qa.text import words
+
+    paragraph = set(words("De Wit-Russische president sprak zaterdag met Poetin in Moskou."))
+    assert missing_share(names_and_numbers("Did the Belarusian leader meet Putin in Moscow on Saturday?"),
+                                 paragraph) == 0.0
+    assert missing_share(names_and_numbers("Did the Belarusian leader meet Putin in Atlantis?"),
+                                 paragraph) == pytest.approx(1 / 3)

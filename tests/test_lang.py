@@ -11,11 +11,12 @@ def _public(module):
 
 def test_every_language_defines_the_same_knowledge_and_strings():
     names = [_public(module) for module in lang.LANGUAGES.values()]
-    # DUTCH_FORMS, ROLES and COUNTED map English words to the articles' Dutch: only a non-article
-    # language needs them.
+    # DUTCH_FORMS, ROLES, COUNTED and ORGANISATIONS map English words to the articles' Dutch: only a
+    # non-article language needs them.
     common = set.intersection(*names)
     for module, own in zip(lang.LANGUAGES.values(), names):
-        assert own - common <= {"DUTCH_FORMS", "ROLES", "COUNTED", "SEPARABLE_PARTICLES"}, module.CODE
+        assert own - common <= {"DUTCH_FORMS", "ROLES", "COUNTED", "ORGANISATIONS",
+                                        "SEPARABLE_PARTICLES"}, module.CODE
     labels = [set(module.LABELS) for module in lang.LANGUAGES.values()]
     notices = [set(module.NOTICES) for module in lang.LANGUAGES.values()]
     assert all(x == labels[0] for x in labels) and all(x == notices[0] for x in notices)

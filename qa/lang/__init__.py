@@ -53,6 +53,8 @@ def to_articles(word: str) -> str:
 
 # The words of people's roles in every language ("mayor", "burgemeester").
 ROLE_WORDS = frozenset(en.ROLES) | frozenset(en.ROLES.values())
+# The words of kinds of organisation in every language ("party", "partij").
+ORGANISATION_KINDS = frozenset(en.ORGANISATIONS) | frozenset(en.ORGANISATIONS.values())
 # English places, roles and counted things in the form the (Dutch) articles use ("volunteers" → "vrijwilligers").
 FORMS_IN_ARTICLES: dict[str, str] = en.DUTCH_FORMS
 

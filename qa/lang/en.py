@@ -75,6 +75,13 @@ COUNTED = {
     "buses": "bussen", "planes": "vliegtuigen", "vehicles": "voertuigen", "tickets": "kaartjes",
     "parties": "partijen", "seats": "zetels", "provinces": "provincies", "municipalities": "gemeenten",
 }
+# Kinds of organisation a question asks which one of ("which *party* won", "welke *voetbalclub*"), and the
+# Dutch word: the answer's article must name the kind, as a person's role.
+ORGANISATIONS = {
+    "club": "club", "party": "partij", "company": "bedrijf", "bank": "bank", "university": "universiteit",
+    "ministry": "ministerie", "commission": "commissie", "council": "raad", "association": "vereniging",
+    "foundation": "stichting", "newspaper": "krant", "broadcaster": "omroep", "airline": "luchtvaartmaatschappij",
+}
 # English names of places and peoples that Dutch writes differently (exonyms), with the start of the
 # Dutch form, a name check looks for both; then the roles and counted things above. People's names are
 # matched by spelling similarity (Putin, Poetin), not listed.
@@ -87,7 +94,7 @@ DUTCH_FORMS = {
     "china": "chin", "chinese": "chin", "japan": "japan", "europe": "europ", "european": "europ",
     "america": "amerika", "american": "amerika", "united": "verenigd", "states": "staten",
     "lithuania": "litouw", "latvia": "letland", "kremlin": "kremlin", "eu": "eu",
-    **ROLES, **COUNTED,
+    **ROLES, **COUNTED, **ORGANISATIONS,
 }
 
 REFUSAL = "The article does not say."
