@@ -383,12 +383,11 @@ def missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> floa
 
 
 def _in_other_form(name: str, known) -> bool:
-    """Whether an English name is among `known` words in the articles' form: "Belarusian" as "Wit-Russische",
-    "Saturday" as "zaterdag" (`qa.lang.to_articles`, whose forms are stems: "wit-rus", each part of which
-    starts a word, as the words are split at hyphens)."""
-    form = lang.to_articles(name)
-    return form != name and all(part in known or any(word.startswith(part) for word in known)
-                                for part in form.split("-") if part)
+    """Whether a name is among `known` words in its form in the other language: "Belarusian" as
+    "Wit-Russische", "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.other_forms`, whose forms
+    start words; each part of "wit-rus" starts one, as words are split at hyphens)."""
+    return any(all(part in known or any(word.startswith(part) for word in known) for part in form.split("-") if part)
+               for form in lang.other_forms(name))
 
 
 def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriever: HybridRetriever) -> float:

@@ -22,11 +22,11 @@ from qa.text import STOPWORDS, content_stems, fold, words
 WEIGHTS_FILE = Path(__file__).with_name("short.json")
 MAX_WORDS = 10
 
-# A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%"),
-# a currency sign, or one mark of punctuation; an initial keeps its full stop ("E. Golovin"), and a name
-# stops before its possessive ("Manning's").
-_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)|\w+(?:[.,'’/-]\w+)*%?"
-                    r"|[^\w\s]")
+# A word (with the dots, commas, hyphens and apostrophes inside it: "2,8", "U.S.", "Wit-Rusland", "6.4%",
+# and the colons of a time or a score: "2:03:36"), a currency sign, or one mark of punctuation; an initial
+# keeps its full stop ("E. Golovin"), and a name stops before its possessive ("Manning's").
+_TOKEN = re.compile(r"[€$£]|[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[A-ZÀ-ÖØ-Þ]\w*(?=['’]s\b)"
+                    r"|\w+(?:[.,'’/-]\w+|(?<=\d):\d+)*%?|[^\w\s]")
 _INITIAL = re.compile(r"[A-ZÀ-ÖØ-Þ]\.")
 _JOINS = frozenset("€$£")  # signs that belong to the number after them
 
@@ -224,6 +224,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
     group = _group(wanted)
     typed = [] if wanted.kind in ("", "none") else spans.spans(sentence, wanted.kind)
+    if wanted.kind == "count":
+        typed = spans.with_units(sentence, typed)  # "1,8 miljoen *liter*" diesel: the unit is part of it
     exact = np.zeros(len(first), dtype=bool)
     inside = exact.copy()
     overlap = exact.copy()

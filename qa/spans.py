@@ -303,6 +303,13 @@ def spans(sentence: str, kind: str) -> list[Span]:
     return found
 
 
+def with_units(sentence: str, found: list[Span]) -> list[Span]:
+    """Counts with the unit that follows them, where one does ("1,8 miljoen liter" for "hoeveel diesel")."""
+    measured = [m for kind in MEASURES for m in spans(sentence, kind)]
+    return [max((m for m in measured if m.start <= s.start and s.end <= m.end), key=lambda m: len(m.text),
+                default=s) for s in found]
+
+
 # Words of the cues themselves, which name no role ("welke", "naam").
 _CUE_WORDS = frozenset("welk welke which what wie who whom door by hoe heet heette naam name called is was "
                        "de het the van of".split())

@@ -121,7 +121,7 @@ def test_how_long_is_answered_by_a_duration_before_a_year_that_stands_in_for_one
     assert reply.answerable and reply.short == "26 jaar"
 
 
-def test_an_english_name_counts_as_present_in_the_dutch_form_the_article_uses():
+def test_a_name_counts_as_present_in_its_form_in_the_articles_language():
     from qa.answer import names_and_numbers, missing_share
     from qa.text import words
 
@@ -130,3 +130,6 @@ def test_an_english_name_counts_as_present_in_the_dutch_form_the_article_uses():
                                  paragraph) == 0.0
     assert missing_share(names_and_numbers("Did the Belarusian leader meet Putin in Atlantis?"),
                                  paragraph) == pytest.approx(1 / 3)
+    # and the other way round: a Dutch question over an English article.
+    english = set(words("The Belarusian president spoke to Putin on Saturday."))
+    assert missing_share(names_and_numbers("Sprak de leider van Wit-Rusland zaterdag met Poetin?"), english) == 0.0

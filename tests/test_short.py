@@ -89,3 +89,16 @@ def test_the_question_words_preposition_leads_to_the_answer():
     question = "Door wie werd de brug ontworpen?"
     sentence = "De brug, die in 2019 openging, werd ontworpen door het bureau Benthem Crouwel."
     assert "Benthem Crouwel" in short_answer(sentence, question, asked(question)).text
+
+
+def test_a_count_of_a_substance_keeps_its_unit():
+    question = "Hoeveel diesel bespaart de nieuwe pont per jaar?"
+    sentence = "De elektrische pont scheelt 1,8 miljoen liter diesel per jaar."
+    assert short_answer(sentence, question, asked(question)).text == "1,8 miljoen liter"
+
+
+def test_a_time_or_a_score_is_one_span():
+    sentences = ["The course record of 2:03:36 was set in 2021.", "De Broncos wonnen met 23:16 van de Steelers."]
+    for sentence, whole in zip(sentences, ["2:03:36", "23:16"]):
+        texts = {sentence[a:b] for a, b in candidates(sentence, "What was it?", asked("What was it?"))[0]}
+        assert whole in texts and whole.split(":")[0] not in texts

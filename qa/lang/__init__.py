@@ -51,6 +51,16 @@ def to_articles(word: str) -> str:
     return _TO_ARTICLES.get(word, word)
 
 
+def other_forms(name: str) -> list[str]:
+    """The forms a folded name takes in the other language, as starts of words: the Dutch form of an
+    English name ("belarusian" → "wit-rus"), the English names a Dutch one is a form of ("rusland" →
+    "russia", "russian"); none when it is not known."""
+    if name in _TO_ARTICLES:
+        return [_TO_ARTICLES[name]] if _TO_ARTICLES[name] != name else []
+    return [english for english, form in _TO_ARTICLES.items() if len(form) >= 3 and name.startswith(form)
+            and english != name]
+
+
 # The words of people's roles in every language ("mayor", "burgemeester").
 ROLE_WORDS = frozenset(en.ROLES) | frozenset(en.ROLES.values())
 # The words of kinds of organisation in every language ("party", "partij").
