@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--fit-scores", action="store_true",
                        help="refit the sentence score's weights on the tuning parts (writes qa/scores.json)")
     bench.add_argument("--fit-short", action="store_true",
-                       help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json)")
+                       help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json "
+                            "and the word lists qa/lang/frequent-*.txt)")
     bench.add_argument("--ingest", action="store_true",
                        help="instead: extraction quality on sample news pages, and upload-to-first-answer times")
     bench.add_argument("--scale", action="store_true",

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import lang, spans
+from qa.lang import frequency
 from qa.text import STOPWORDS, content_stems, fold, words
 
 WEIGHTS_FILE = Path(__file__).with_name("short.json")
@@ -93,7 +94,7 @@ GROUPS = ("name", "number", "none", "other")
 _BASE = ["shares question words", "all in question", "article first", "stopword first", "stopword last",
          "stopword before", "stopword after", "names the asked kind", "asked kind just after", "asked kind just before",
          "question words around", "log distance to question words", "question word just before",
-         "question word just after", "no question words in sentence", "punctuation or edge before",
+         "question word just after", "no question words in sentence", "rarity", "rarest word", "punctuation or edge before",
          "punctuation or edge after", "in parentheses", "in quotation marks", "after the question's preposition",
          "words before the question word, to the left",
          "words after the question word, to the right", "words before the question word, to the right",
@@ -174,6 +175,11 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     def put(name: str, values) -> None:
         x[:, _COLUMN[name]] = values
 
+    # Rare words answer more often than common ones ("Mecanoo" rather than "bureau").
+    code = lang.detect(folded)
+    rare = np.array([frequency.rarity(w, code) if content[k] else 0.0 for k, w in enumerate(folded)] + [0.0, 0.0])
+    put("rarity", total(rare) / total(content))
+    put("rarest word", [rare[a:b + 1].max() for a, b in zip(first, last)])
     put("shares question words", total(shared) / length)
     put("all in question", total(shared | stop) == length)
     put("article first", article[first])

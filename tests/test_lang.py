@@ -1,5 +1,7 @@
 """Languages: one module per language, each complete, so a third language is one new file."""
 
+from pathlib import Path
+
 import pytest
 
 from qa import lang
@@ -52,3 +54,22 @@ def test_question_cues_find_the_kind_of_fact_asked_for():
     assert lang.ASKS_NUMBER.search("Hoeveel mensen?") and lang.ASKS_NUMBER.search("How many people?")
     assert lang.ASKS_DATE.search("Wanneer was dat?") and lang.ASKS_DATE.search("When was that?")
     assert lang.ASKS_NAME.search("Wie zei dat?") and not lang.ASKS_NAME.search("Waarom zei hij dat?")
+
+
+def test_a_rare_word_is_told_from_a_common_one_in_each_language():
+    from qa.lang import frequency
+
+    for code, common, rare in [("nl", "gebruikt", "toestandsovergangen"), ("en", "building", "phlogiston")]:
+        assert frequency.rarity(common, code) < 0.5 < frequency.rarity(rare, code) == 1.0
+    assert frequency.rarity("de", "nl") < frequency.rarity("gemeente", "nl") < frequency.rarity("veerpont", "nl")
+
+
+def test_the_word_lists_are_what_their_writer_writes(tmp_path, monkeypatch):
+    pytest.importorskip("wordfreq")
+    from qa.lang import frequency
+
+    monkeypatch.setattr(frequency, "FOLDER", tmp_path)
+    path = frequency.write("nl")
+    kept = dict(line.rsplit(" ", 1) for line in path.read_text("utf-8").splitlines())
+    assert path.parent == tmp_path and float(kept["de"]) > 7 and "toestandsovergangen" not in kept
+    assert path.read_text("utf-8") == (Path(frequency.__file__).parent / "frequent-nl.txt").read_text("utf-8")

@@ -102,3 +102,12 @@ def test_a_time_or_a_score_is_one_span():
     for sentence, whole in zip(sentences, ["2:03:36", "23:16"]):
         texts = {sentence[a:b] for a, b in candidates(sentence, "What was it?", asked("What was it?"))[0]}
         assert whole in texts and whole.split(":")[0] not in texts
+
+
+def test_a_rare_word_weighs_for_a_span_and_the_fit_agrees():
+    question = "Welk bureau heeft het ontwerp gemaakt?"
+    sentence = "Het ontwerp is gemaakt door Mecanoo uit Delft."
+    bounds, x = candidates(sentence, question, asked(question))
+    rarest = {sentence[a:b]: row[short.FEATURES.index("rarest word")] for (a, b), row in zip(bounds, x)}
+    assert rarest["Mecanoo"] == 1.0 > rarest["ontwerp"]
+    assert short.weights()["weights"]["rarest word"] > 0

@@ -1,4 +1,5 @@
-"""Fit the short-answer model on the tuning questions' gold answers (`python app.py bench --fit-short`).
+"""Fit the short-answer model on the tuning questions' gold answers (`python app.py bench --fit-short`),
+after writing the word lists its rarity feature reads (`qa.lang.frequency`).
 
 Each answerable tuning question is paired with the sentence of its article that holds a gold answer (the
 one sharing most words with the question), and every candidate span of that sentence is a case: positive
@@ -18,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import short, spans
+from qa import lang, short, spans
 from qa.bench import exact_and_f1, sets
+from qa.lang import frequency
 from qa.passages import split_sentences
 from qa.text import fold, stems
 
@@ -124,7 +126,10 @@ def _out_of_fold(rows: list[dict], l2: float) -> list[tuple[str, dict]]:
     return held_out
 
 
-def main(out: Path = short.WEIGHTS_FILE) -> dict:
+def main(out: Path = short.WEIGHTS_FILE, word_lists: bool = True) -> dict:
+    if word_lists:  # the rarity feature's word lists first, as the fit reads them
+        for code in lang.LANGUAGES:
+            print(f"wrote {frequency.write(code)}")
     rows = cases("tuning")
     for row in rows:
         row["candidates"] = short.candidates(row["sentence"], row["question"], row["wanted"])
