@@ -122,7 +122,7 @@ def test_how_long_is_answered_by_a_duration_before_a_year_that_stands_in_for_one
 
 
 def test_a_name_counts_as_present_in_its_form_in_the_articles_language():
-    from qa.answer import names_and_numbers, missing_share
+    from qa.answer import missing_share, names_and_numbers
     from qa.text import words
 
     paragraph = set(words("De Wit-Russische president sprak zaterdag met Poetin in Moskou."))
