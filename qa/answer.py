@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
@@ -350,7 +351,7 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "sentence_coverage": best.coverage,
         "passage_coverage": _coverage(idf, paragraph_stems),
         "unknown_share": retriever.unknown_share(query_stems) if not english else
-        missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False),
+        missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False, starts=retriever.starts_a_word),
         "missing_rarity": 0.0 if english else missing_rarity(query_stems, paragraph_stems, retriever),
         "missing_names": missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
@@ -368,26 +369,25 @@ def names_and_numbers(question: str) -> list[str]:
     return [fold(m.group(0)).rstrip(".,") for m in _NAME_OR_NUMBER.finditer(question)]
 
 
-def missing_share(names: list[str], known: set[str], fuzzy: bool = True) -> float:
-    """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin")."""
+def missing_share(names: list[str], known: set[str], fuzzy: bool = True,
+                  starts: Callable[[str], bool] | None = None) -> float:
+    """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin").
+
+    A name counts as known in its form in the other language too: "Belarusian" as "Wit-Russische",
+    "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.other_forms`, whose forms start words; each
+    part of "wit-rus" starts one, as words are split at hyphens). `starts` tells whether a known word
+    starts so (a scan of `known` when None: for a large vocabulary, give a faster one)."""
     if not names:
         return 0.0
-
+    starts = starts or (lambda prefix: any(word.startswith(prefix) for word in known))
     missing = 0
     for name in names:
-        if name in known or _in_other_form(name, known) or (
+        if name in known or any(all(starts(part) for part in form.split("-") if part)
+                                for form in lang.other_forms(name)) or (
                 fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
             continue
         missing += 1
     return missing / len(names)
-
-
-def _in_other_form(name: str, known) -> bool:
-    """Whether a name is among `known` words in its form in the other language: "Belarusian" as
-    "Wit-Russische", "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.other_forms`, whose forms
-    start words; each part of "wit-rus" starts one, as words are split at hyphens)."""
-    return any(all(part in known or any(word.startswith(part) for word in known) for part in form.split("-") if part)
-               for form in lang.other_forms(name))
 
 
 def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriever: HybridRetriever) -> float:

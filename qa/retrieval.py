@@ -6,6 +6,7 @@ only for those, so a question costs about the same over one article as over an a
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import Counter
 from dataclasses import dataclass
@@ -241,6 +242,16 @@ class HybridRetriever:
     def vocabulary(self) -> dict[str, int]:
         """Every folded word of the articles (with the number of paragraphs that hold it)."""
         return self._words
+
+    @functools.cached_property
+    def _sorted_words(self) -> list[str]:
+        return sorted(self._words)
+
+    def starts_a_word(self, prefix: str) -> bool:
+        """Whether some folded word of the articles starts with `prefix` (a binary search, not a scan)."""
+        found = self._sorted_words
+        k = bisect.bisect_left(found, prefix)
+        return k < len(found) and found[k].startswith(prefix)
 
     def language_of(self, row: int) -> str:
         """The language of the article that passage `row` belongs to."""

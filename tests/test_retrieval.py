@@ -127,3 +127,11 @@ def test_each_article_is_stemmed_in_its_own_language(tmp_path, docs_dir, embedde
     ranking = retriever.rank(embedder.embed_question(question), question)
     assert ranking.query_stems("en") == ["elect"] and ranking.query_stems("nl") != ["elect"]
     assert next(h for h in ranking.hits if h.row == english).lexical > 0
+
+
+def test_a_prefix_is_looked_up_among_the_articles_words(engine):
+    retriever = engine.retriever
+    assert retriever.starts_a_word("wit") and retriever.starts_a_word("russisch")
+    assert not retriever.starts_a_word("zzq")
+    assert all(retriever.starts_a_word(w[:4]) == any(v.startswith(w[:4]) for v in retriever.vocabulary)
+               for w in ["belarus", "moskou", "zaterdag", "zondag", "xylofoon"])
