@@ -303,9 +303,14 @@ def spans(sentence: str, kind: str) -> list[Span]:
     return found
 
 
+def _measured(sentence: str) -> list[Span]:
+    """The quantities with a unit in `sentence` ("26 jaar", "1,8 miljoen liter")."""
+    return [m for kind in MEASURES for m in spans(sentence, kind)]
+
+
 def with_units(sentence: str, found: list[Span]) -> list[Span]:
     """Counts with the unit that follows them, where one does ("1,8 miljoen liter" for "hoeveel diesel")."""
-    measured = [m for kind in MEASURES for m in spans(sentence, kind)]
+    measured = _measured(sentence)
     return [max((m for m in measured if m.start <= s.start and s.end <= m.end), key=lambda m: len(m.text),
                 default=s) for s in found]
 
@@ -376,7 +381,7 @@ def candidates(sentence: str, question: str, wanted: Asked, before: str = "", wr
         found = [s for s in found if _counts_focus(sentence, s, focus, before)]
     elif wanted.kind == "count":
         # With no thing to look for, a number with a unit of its own ("26 jaar", "5 km") counts nothing asked.
-        measured = [m for kind in MEASURES for m in spans(sentence, kind)]
+        measured = _measured(sentence)
         found = [s for s in found if not any(m.start <= s.start and s.end <= m.end for m in measured)]
     return found
 
@@ -458,14 +463,15 @@ def mentions(text: str, focus: str) -> bool:
 
 def checks_article(wanted: Asked) -> bool:
     """Whether the question names a thing its answer's article must mention: the role of a person asked
-    for ("wie is de *architect*"), the thing priced ("wat kost *een kaartje*")."""
+    for ("wie is de *architect*"), the kind of organisation ("welke *partij*"), the thing priced ("wat kost
+    *een kaartje*")."""
     return bool(wanted.focus) and (wanted.kind in NAMES or wanted.kind == "money")
 
 
 def article_mentions(vocabulary: frozenset[str], language: str, question: str, wanted: Asked) -> bool:
     """Whether an article (its folded words, its language) mentions every stem of the question's focus.
     An English question's role or thing is looked for in a Dutch article in its Dutch form ("mayor" →
-    "burgemeester", `qa.lang.to_articles`); True (no verdict) for a word whose form is not known."""
+    "burgemeester", `qa.lang.FORMS_IN_ARTICLES`); True (no verdict) for a word whose form is not known."""
     focus = wanted.focus.split()
     if lang.detect(words(question)) != language:
         translated = [lang.FORMS_IN_ARTICLES.get(w) for w in wanted.focus_words]
