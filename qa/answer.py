@@ -12,6 +12,7 @@ from pathlib import Path
 
 from qa import lang, spans
 from qa.answerability import AnswerabilityModel
+from qa.lang import exonyms
 from qa.retrieval import HybridRetriever, Ranking
 from qa.short import short_answer
 from qa.text import fold
@@ -374,7 +375,7 @@ def missing_share(names: list[str], known: set[str], fuzzy: bool = True,
     """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin").
 
     A name counts as known in its form in the other language too: "Belarusian" as "Wit-Russische",
-    "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.other_forms`, whose forms start words; each
+    "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.exonyms.other_forms`, whose forms start words; each
     part of "wit-rus" starts one, as words are split at hyphens). `starts` tells whether a known word
     starts so (a scan of `known` when None: for a large vocabulary, give a faster one)."""
     if not names:
@@ -383,7 +384,7 @@ def missing_share(names: list[str], known: set[str], fuzzy: bool = True,
     missing = 0
     for name in names:
         if name in known or any(all(starts(part) for part in form.split("-") if part)
-                                for form in lang.other_forms(name)) or (
+                                for form in exonyms.other_forms(name)) or (
                 fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
             continue
         missing += 1

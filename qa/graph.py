@@ -34,6 +34,7 @@ LATE_IMPORTS = {
     "readline": "the REPL only: importing it changes how the terminal reads input",
     "sklearn": "the fit commands only (a dev requirement); 1.8 s",
     "scipy": "`bench --fit-short` only (sklearn brings it)",
+    "babel": "a name in a question that is not in the article only (CLDR's country names); 70 ms",
     "wordfreq": "`bench --fit-short` only, to write the word lists (a dev requirement); 1 s",
     "fpdf": "`bench --ingest` only (a dev requirement); 0.4 s",
     "lxml": "`bench --ingest` only",

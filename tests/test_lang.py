@@ -73,3 +73,20 @@ def test_the_word_lists_are_what_their_writer_writes(tmp_path, monkeypatch):
     kept = dict(line.rsplit(" ", 1) for line in path.read_text("utf-8").splitlines())
     assert path.parent == tmp_path and float(kept["de"]) > 7 and "toestandsovergangen" not in kept
     assert path.read_text("utf-8") == (Path(frequency.__file__).parent / "frequent-nl.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name, form", [
+    ("kenyan", "keni"), ("brazilian", "brazili"), ("swedish", "zweeds"), ("switzerland", "zwitser"),
+    ("belarusian", "wit-rus"),  # the hand-written form comes first: Dutch news says "Wit-Rusland"
+])
+def test_an_english_country_or_people_has_the_start_of_its_dutch_form(name, form):
+    from qa.lang import exonyms
+
+    assert exonyms.other_forms(name) == [form]
+
+
+def test_a_dutch_country_or_people_names_its_english_forms_and_a_persons_name_none():
+    from qa.lang import exonyms
+
+    assert "kenya" in exonyms.other_forms("keniaanse") and "swedish" in exonyms.other_forms("zweedse")
+    assert exonyms.other_forms("lukashenko") == [] and exonyms.other_forms("amsterdam") == []

@@ -52,9 +52,9 @@ def to_articles(word: str) -> str:
 
 
 def other_forms(name: str) -> list[str]:
-    """The forms a folded name takes in the other language, as starts of words: the Dutch form of an
-    English name ("belarusian" → "wit-rus"), the English names a Dutch one is a form of ("rusland" →
-    "russia", "russian"); none when it is not known."""
+    """The hand-written forms a folded name takes in the other language, as starts of words: the Dutch
+    form of an English name ("belarusian" → "wit-rus"), the English names a Dutch one is a form of
+    ("rusland" → "russia", "russian"); none when it is not known. (`qa.lang.exonyms` adds CLDR's.)"""
     if name in _TO_ARTICLES:
         return [_TO_ARTICLES[name]] if _TO_ARTICLES[name] != name else []
     return [english for english, form in _TO_ARTICLES.items() if len(form) >= 3 and name.startswith(form)
