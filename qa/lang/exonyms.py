@@ -33,21 +33,22 @@ def _dutch_start(name: str) -> str:
 @functools.lru_cache(maxsize=1)
 def table() -> dict[str, str]:
     """English folded word → the start of its Dutch form: single-word names of territories and languages."""
-    from babel import Locale  # CLDR's names; babel comes with trafilatura, about 70 ms to load
+    from babel import Locale  # CLDR's names; about 70 ms to load, so only when a name is not found as it is
 
     english, dutch = Locale("en"), Locale("nl")
     found: dict[str, str] = {}
-    for names, cut in ((english.territories, _dutch_start), (english.languages, fold)):
+    for names, dutch_names, cut in ((english.territories, dutch.territories, _dutch_start),
+                                    (english.languages, dutch.languages, fold)):
         for code, name in names.items():
-            other = (dutch.territories if names is english.territories else dutch.languages).get(code, "")
+            other = dutch_names.get(code, "")
             if " " in name or "-" in code or not other or " " in other:
-                continue
+                continue  # one word each way: a question's names are matched word by word
             found.setdefault(fold(name), cut(other))
     return found
 
 
 def dutch_start(word: str) -> str:
-    """The start of the Dutch form of a folded English name or people ("kenyan" → "kenia"); "" if none."""
+    """The start of the Dutch form of a folded English name or people ("kenyan" → "keni"); "" if none."""
     known = table()
     if word in known:
         return known[word]
