@@ -171,7 +171,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "area": rf"(?:{quantity})[\s-]?(?:{unit('area')})(?![\w])",
         "volume": rf"(?:{quantity})[\s-]?(?:{unit('volume')})(?![\w])",
         "duration": rf"(?:{quantity})\s(?:{unit('duration')})(?![\w])",
-        "age": rf"(?:{quantity})(?:\s?(?:{unit('age')}))(?![\w])|(?:{'|'.join(m.AGE_CUES for m in packs)})\s?\d+",
+        "age": rf"(?:{quantity})(?:[\s-]?(?:{unit('age')}))(?![\w])|(?:{'|'.join(m.AGE_CUES for m in packs)})\s?\d+",
         "year": year,
         "date": date,
         "count": quantity,
@@ -258,12 +258,22 @@ def _since_before(sentence: str, start: int) -> bool:
 
 
 def _a_step(sentence: str, span: Span) -> bool:
-    """Whether a span of time is a step from another moment ("acht jaar *later*"): it says when, not how long."""
+    """Whether a span of time is a step from another moment ("acht jaar *later*"): it says when, not how long;
+    nor, with "geleden" or "ago" as well, how old."""
     following = words(sentence[span.end:])[:1]
-    return bool(following) and following[0] in lang.in_any_language("STEP_WORDS")
+    return bool(following) and following[0] in lang.in_any_language("STEP_WORDS") | (
+        lang.in_any_language("AGO_WORDS") if span.kind == "age" else frozenset())
 
 
 
+
+
+def _lasting(sentence: str, span: Span) -> bool:
+    """Whether a number of years follows a word that makes it a span of time ("*al* 26 jaar", "*for* 26
+    years"), and names no age of its own ("jaar oud", "jarige", "years old")."""
+    previous = words(sentence[:span.start])[-1:]
+    return bool(previous) and previous[0] in lang.in_any_language("LASTING_WORDS") and not re.search(
+        r"oud|old|jarig", span.text, re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=None)
@@ -295,6 +305,8 @@ def spans(sentence: str, kind: str) -> list[Span]:
         # nor is a share ("91% van het land" counts no countries)
         shares = [(m.start(), m.end()) for m in _patterns()["percentage"].finditer(sentence)]
         found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in shares)]
+    if kind == "age":  # "die al 26 jaar aan de macht is", "twintig jaar geleden" say how long or when
+        found = [s for s in found if not _lasting(sentence, s) and not _a_step(sentence, s)]
     if kind == "duration":
         found = [s for s in found if not _a_step(sentence, s)]
     if kind == "duration" and not found:  # "al 26 jaar", also "sinds 1994" answers how long, not "in de jaren 1950"

@@ -274,3 +274,14 @@ def test_a_number_with_a_unit_of_its_own_counts_nothing_asked():
     question = "How many goats does the farm keep?"
     assert not candidates("De boerderij bestaat al 26 jaar.", question, asked(question))
     assert [s.text for s in candidates("Op de boerderij lopen 26 geiten.", question, asked(question))] == ["26"]
+
+
+def test_a_number_of_years_held_for_a_time_or_ago_is_no_age():
+    question = "Hoe oud is Lukashenko?"
+    held = "De Wit-Russische president, die al 26 jaar aan de macht is, zei dat de demonstraties ook Rusland raken."
+    assert not holds_answer(held, question, asked(question))
+    assert not holds_answer("He has ruled the country for 26 years.", "How old is he?", asked("How old is he?"))
+    assert not spans("Twintig jaar geleden waren dat er nog maar 15.", "age")  # a moment, not an age
+    for sentence, age in [("De 65-jarige president zei dat.", "65-jarige"), ("Hij werd 80 jaar oud.", "80 jaar oud"),
+                          ("The 65-year-old president spoke.", "65-year-old"), ("Poetin, 67 jaar, zei dat.", "67 jaar")]:
+        assert [s.text for s in spans(sentence, "age")] == [age]

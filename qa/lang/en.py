@@ -180,7 +180,7 @@ UNITS = {
     "area": r"square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|m2|m²|hectares?|acres?",
     "volume": r"litres?|liters?|gallons?|cubic (?:metres|meters)|m3|m³",
     "duration": r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries",
-    "age": r"years? old|years?|-year-old",
+    "age": r"years?[ -]old|years?",
 }
 SCALE_WORDS = r"thousand|million|billion|trillion|mln|bn|m"
 AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
@@ -198,6 +198,11 @@ FUTURE_WORDS = "will next upcoming".split()
 # Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
 # something lasts.
 STEP_WORDS = "later earlier afterwards".split()
+# Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
+# de macht is", "*for* 26 years").
+LASTING_WORDS = "for already since during over after within".split()
+# Words after a number of years that make it a moment, not an age ("twenty years *ago*").
+AGO_WORDS = ("ago",)
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())

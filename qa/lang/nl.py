@@ -161,6 +161,11 @@ FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
 # Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
 # something lasts.
 STEP_WORDS = "later eerder daarna daarvoor nadien".split()
+# Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
+# de macht is", "*for* 26 years").
+LASTING_WORDS = "al sinds sedert gedurende na over binnen".split()
+# Words after a number of years that make it a moment, not an age ("twintig jaar *geleden*").
+AGO_WORDS = ("geleden",)
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
