@@ -265,15 +265,17 @@ def _a_step(sentence: str, span: Span) -> bool:
         lang.in_any_language("AGO_WORDS") if span.kind == "age" else frozenset())
 
 
-
-
-
 def _lasting(sentence: str, span: Span) -> bool:
     """Whether a number of years follows a word that makes it a span of time ("*al* 26 jaar", "*for* 26
     years"), and names no age of its own ("jaar oud", "jarige", "years old")."""
     previous = words(sentence[:span.start])[-1:]
-    return bool(previous) and previous[0] in lang.in_any_language("LASTING_WORDS") and not re.search(
-        r"oud|old|jarig", span.text, re.IGNORECASE)
+    return bool(previous) and previous[0] in lang.in_any_language("LASTING_WORDS") and not _age_marks().search(
+        span.text)
+
+
+@functools.lru_cache(maxsize=None)
+def _age_marks() -> re.Pattern:
+    return re.compile("|".join(m.AGE_MARKS for m in lang.LANGUAGES.values()), re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=None)

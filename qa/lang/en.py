@@ -203,6 +203,8 @@ STEP_WORDS = "later earlier afterwards".split()
 LASTING_WORDS = "for already since during over after within".split()
 # Words after a number of years that make it a moment, not an age ("twenty years *ago*").
 AGO_WORDS = ("ago",)
+# What makes a number of years an age whatever stands before it ("80 years *old*").
+AGE_MARKS = r"old"
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())

@@ -166,6 +166,8 @@ STEP_WORDS = "later eerder daarna daarvoor nadien".split()
 LASTING_WORDS = "al sinds sedert gedurende na over binnen".split()
 # Words after a number of years that make it a moment, not an age ("twintig jaar *geleden*").
 AGO_WORDS = ("geleden",)
+# What makes a number of years an age whatever stands before it ("80 jaar *oud*", "65-*jarig*e").
+AGE_MARKS = r"oud|jarig"
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
