@@ -95,7 +95,8 @@ _BASE = ["shares question words", "all in question", "article first", "stopword 
          "stopword before", "stopword after", "names the asked kind", "asked kind just after", "asked kind just before",
          "question words around", "log distance to question words", "question word just before",
          "question word just after", "no question words in sentence", "rarity", "rarest word",
-         "punctuation or edge before", "punctuation or edge after", "in parentheses", "in quotation marks", "after the question's preposition",
+         "punctuation or edge before", "punctuation or edge after", "in parentheses", "in quotation marks",
+         "after the question's preposition",
          "words before the question word, to the left",
          "words after the question word, to the right", "words before the question word, to the right",
          "words after the question word, to the left"] + [f"length<={b}" for b in LENGTHS]

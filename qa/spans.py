@@ -322,11 +322,14 @@ def _measured(sentence: str) -> list[Span]:
     return [m for kind in MEASURES for m in spans(sentence, kind)]
 
 
+def _within(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
 def with_units(sentence: str, found: list[Span]) -> list[Span]:
     """Counts with the unit that follows them, where one does ("1,8 miljoen liter" for "hoeveel diesel")."""
     measured = _measured(sentence)
-    return [max((m for m in measured if m.start <= s.start and s.end <= m.end), key=lambda m: len(m.text),
-                default=s) for s in found]
+    return [max((m for m in measured if _within(s, m)), key=lambda m: len(m.text), default=s) for s in found]
 
 
 # Words of the cues themselves, which name no role ("welke", "naam").
@@ -396,7 +399,7 @@ def candidates(sentence: str, question: str, wanted: Asked, before: str = "", wr
     elif wanted.kind == "count":
         # With no thing to look for, a number with a unit of its own ("26 jaar", "5 km") counts nothing asked.
         measured = _measured(sentence)
-        found = [s for s in found if not any(m.start <= s.start and s.end <= m.end for m in measured)]
+        found = [s for s in found if not any(_within(s, m) for m in measured)]
     return found
 
 

@@ -126,10 +126,9 @@ def _out_of_fold(rows: list[dict], l2: float) -> list[tuple[str, dict]]:
     return held_out
 
 
-def main(out: Path = short.WEIGHTS_FILE, word_lists: bool = True) -> dict:
-    if word_lists:  # the rarity feature's word lists first, as the fit reads them
-        for code in lang.LANGUAGES:
-            print(f"wrote {frequency.write(code)}")
+def main(out: Path = short.WEIGHTS_FILE) -> dict:
+    for code in lang.LANGUAGES:  # the rarity feature's word lists first, as the fit reads them
+        print(f"wrote {frequency.write(code)}")
     rows = cases("tuning")
     for row in rows:
         row["candidates"] = short.candidates(row["sentence"], row["question"], row["wanted"])
