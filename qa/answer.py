@@ -267,13 +267,28 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
                       signals=found)
     first = citations[0]
-    short = short_answer(first.quote, question, wanted)
+    short, at = _short(best, first, store, question, wanted)
     if short is not None:
-        offset = first.quote_start + short.start
+        offset = at + short.start
         citations[0] = replace(first, short_start=offset, short_end=offset + len(short.text))
     text = f"{_clip(first.quote)} [1]"
     return Answer(text, True, language, citations, round(confidence, 4), signals=found,
                   short=short.text if short else "")
+
+
+def _short(best: _Candidate, citation: Citation, store, question: str,
+           wanted: spans.Asked) -> tuple[spans.Span | None, int]:
+    """The short answer and the file offset of the text it was read from. A quote of two sentences is read
+    in its best-scoring sentence first: the neighbour was quoted for context, and its words would compete
+    with the answer's ("Where did a protester die?" is not answered by the sentence before). The neighbour
+    is read when the best sentence holds no span of the asked type, or none the model is sure of."""
+    passage = store.passages[best.row]
+    own = passage.sentence_text(best.local)
+    if own != citation.quote and not (spans.decides(wanted) and not spans.candidates(own, question, wanted)):
+        found = short_answer(own, question, wanted)
+        if found is not None:
+            return found, passage.sentences[best.local][0]
+    return short_answer(citation.quote, question, wanted), citation.quote_start
 
 
 def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, question: str,

@@ -294,7 +294,9 @@ def best(sentence: str, question: str, wanted: spans.Asked, fitted: dict | None 
     if not len(bounds):
         return None
     p = probabilities(x, fitted or weights())
-    k = int(np.argmax(p))
+    # A span the question already holds does not answer it ("Who did *Lukashenko* speak with?").
+    repeated = x[:, _COLUMN["all in question"]] > 0
+    k = int(np.argmax(np.where(repeated, -1.0, p) if not repeated.all() else p))
     start, end = (int(v) for v in bounds[k])
     return spans.Span(start, end, sentence[start:end], wanted.kind), float(p[k])
 

@@ -451,7 +451,30 @@ def _counts_focus(text: str, span: Span, focus: str, before: str) -> bool:
     own = text[start:end]
     inside = Span(span.start - start, span.end - start, span.text, span.kind)
     previous = text[bounds[k - 1][0]:bounds[k - 1][1]] if k > 0 else before
-    return focus_near(own, inside, focus) or (_stands_alone(own, inside) and mentions(previous, focus))
+    if focus_near(own, inside, focus) or (_stands_alone(own, inside) and mentions(previous, focus)):
+        return True
+    return focus in _people_stems() and _counts_people(own, inside)
+
+
+@functools.lru_cache(maxsize=None)
+def _people_stems() -> frozenset[str]:
+    return frozenset(content_stems(sorted(lang.in_any_language("PEOPLE_WORDS"))))
+
+
+@functools.lru_cache(maxsize=None)
+def _person_ending() -> re.Pattern:
+    return re.compile("|".join(m.PERSON_ENDINGS for m in lang.LANGUAGES.values()))
+
+
+def _counts_people(sentence: str, span: Span) -> bool:
+    """Whether a number counts people of some kind: the noun after it ("duizenden *demonstranten*",
+    "85 *vrijwilligers*", "1,3 million *residents*") is a word for people, a role, or a person's plural."""
+    following = [w for w in words(sentence[span.end:])[:3] if w not in lang.STOPWORDS][:1]
+    if not following:
+        return False
+    word = following[0]
+    return (word in lang.in_any_language("PEOPLE_WORDS") or bool(_person_ending().search(word))
+            or any(same_thing(content_stems([word])[0], role) for role in _role_stems()))
 
 
 def _stands_alone(sentence: str, span: Span) -> bool:

@@ -111,3 +111,13 @@ def test_a_rare_word_weighs_for_a_span_and_the_fit_agrees():
     rarest = {sentence[a:b]: row[short.FEATURES.index("rarest word")] for (a, b), row in zip(bounds, x)}
     assert rarest["Mecanoo"] == 1.0 > rarest["ontwerp"]
     assert short.weights()["weights"]["rarest word"] > 0
+
+
+def test_a_span_the_question_already_holds_is_never_the_short_answer():
+    question = "Who did Lukashenko speak with?"
+    sentence = "Het gesprek tussen Lukashenko en zijn Russische collega duurde een uur."
+    bounds, features = candidates(sentence, question, asked(question))
+    likeliest = bounds[short.probabilities(features, short.weights()).argmax()]
+    assert sentence[likeliest[0]:likeliest[1]] == "Lukashenko"  # what the model alone would say
+    found = short_answer(sentence, question, asked(question))
+    assert found is None or "Lukashenko" not in found.text

@@ -285,3 +285,25 @@ def test_a_number_of_years_held_for_a_time_or_ago_is_no_age():
     for sentence, age in [("De 65-jarige president zei dat.", "65-jarige"), ("Hij werd 80 jaar oud.", "80 jaar oud"),
                           ("The 65-year-old president spoke.", "65-year-old"), ("Poetin, 67 jaar, zei dat.", "67 jaar")]:
         assert [s.text for s in spans(sentence, "age")] == [age]
+
+
+def test_a_count_of_people_is_answered_by_a_count_of_any_people():
+    # "mensen" and "people" name no kind of person; "demonstranten", "inwoners" and a role are people too.
+    for question, sentence, number in [
+            ("How many people were arrested?", "Duizenden demonstranten zijn opgepakt door de oproerpolitie.", "Duizenden"),
+            ("Hoeveel mensen wonen er in de stad?", "De stad telt 1,3 miljoen inwoners.", "1,3 miljoen"),
+            ("Hoeveel mensen kwamen er?", "Er kwamen 300 bezoekers en 12 ministers.", "300")]:
+        assert [s.text for s in candidates(sentence, question, asked(question))][:1] == [number]
+    # Not a count of firms, cars or hectares.
+    question = "Hoeveel mensen werken er in de wijnbouw?"
+    assert not candidates("Er liggen 310 hectare wijngaarden, verdeeld over 85 bedrijven.", question, asked(question))
+    assert not candidates("Er stonden 300 auto's.", "How many people came?", asked("How many people came?"))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Did anyone die during the protests?", "none"), ("Werd alleen in de hoofdstad gedemonstreerd?", "none"),
+    ("Mogen boeren nog grondwater oppompen?", "none"), ("Is the restored video in colour?", "none"),
+    # a question word after the verb still decides
+    ("Is bekend wie de race won?", "person"), ("Does the article say how many people came?", "count")])
+def test_a_question_opening_with_its_verb_asks_yes_or_no(question, kind):
+    assert asked(question).kind == kind

@@ -127,6 +127,10 @@ ANSWER_TYPES = (
     ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
              r"how were|in what way|what happened|what happens|what (?:does|did|do) .{0,40}\b(?:say|think|want|"
              r"mean|do)\b)"),
+    # A question opening with its verb asks yes or no ("*Did* anyone die?"): no span answers it, unless a
+    # question word follows ("Is it known *who* won?").
+    ("none", r"^\W*(?:and |but )?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|may|"
+             r"might|must|shall)\b(?!.*\b(?:who|whom|whose|what|where|when|which|how|why)\b)"),
     ("percentage", r"what percentage|what share|what proportion|what fraction|how many percent"),
     ("money", r"how much (?:does|did|do|will|would|money|is|was)\b.*\b(?:cost|pay|paid|spend|spent|earn|raise|"
               r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"
@@ -201,6 +205,10 @@ STEP_WORDS = "later earlier afterwards".split()
 # Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
 # de macht is", "*for* 26 years").
 LASTING_WORDS = "for already since during over after within".split()
+# Words that count people in general; any people counted answer them ("how many *people* were arrested": "thousands of *protesters*"): a word for
+# people, a role, or a plural with an ending that makes a noun a person's.
+PEOPLE_WORDS = frozenset("people persons".split())
+PERSON_ENDINGS = r"(?:ers|ors|ants|ents|ists|ians)$"
 # Words after a number of years that make it a moment, not an age ("twenty years *ago*").
 AGO_WORDS = ("ago",)
 # What makes a number of years an age whatever stands before it ("80 years *old*").

@@ -83,6 +83,12 @@ ANSWER_TYPES = (
              r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat vind|wat vond|hoe reageer|hoe reageerde|"
              r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
              r"wil|willen|betekent|houdt))"),
+    # A question opening with its verb asks yes or no ("*Werd* alleen in Minsk gedemonstreerd?"): no span
+    # answers it, unless a question word follows ("Is bekend *wie* er won?").
+    ("none", r"^\W*(?:en |maar )?(?:is|zijn|was|waren|wordt|worden|werd|werden|heeft|hebben|had|hadden|kan|kunnen|"
+             r"kon|konden|mag|mogen|mocht|mochten|moet|moeten|moest|moesten|zal|zullen|zou|zouden|wil|willen|"
+             r"wilde|wilden|gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|klopt|bestaat|bestond)\b"
+             r"(?!.*\b(?:wie|wat|waar|wanneer|welke?|hoeveel|hoe|waarom)\b)"),
     ("percentage", r"welk percentage|hoeveel procent|welk aandeel|hoe groot (?:is|was) het aandeel"),
     ("money", r"wat (?:kost|kostte|kosten|kostten)|hoe duur|welk bedrag|hoeveel (?:geld|euro|dollar)|"
               r"hoeveel\b.*\b(?:kost|kostte|kosten|betaal\w*|uitgegeven|opgebracht|verdien\w*|investe\w*)|"
@@ -164,6 +170,10 @@ STEP_WORDS = "later eerder daarna daarvoor nadien".split()
 # Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
 # de macht is", "*for* 26 years").
 LASTING_WORDS = "al sinds sedert gedurende na over binnen".split()
+# Words that count people in general; any people counted answer them ("hoeveel *mensen* zijn opgepakt": "duizenden *demonstranten*"): a word for
+# people, a role, or a plural with an ending that makes a noun a person's.
+PEOPLE_WORDS = frozenset("mensen personen".split())
+PERSON_ENDINGS = r"(?:ers|aars|anten|enten|isten|lingen|ici)$"
 # Words after a number of years that make it a moment, not an age ("twintig jaar *geleden*").
 AGO_WORDS = ("geleden",)
 # What makes a number of years an age whatever stands before it ("80 jaar *oud*", "65-*jarig*e").
