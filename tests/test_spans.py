@@ -307,3 +307,17 @@ def test_a_count_of_people_is_answered_by_a_count_of_any_people():
     ("Is bekend wie de race won?", "person"), ("Does the article say how many people came?", "count")])
 def test_a_question_opening_with_its_verb_asks_yes_or_no(question, kind):
     assert asked(question).kind == kind
+
+
+def test_a_date_marked_past_or_future_must_fit_the_tense_of_the_question():
+    # "afgelopen zondag" lies before the article whatever its year; "next week" after it.
+    last_vote = "Er waren demonstraties na de verkiezingen van afgelopen zondag."
+    for question in ("Wanneer zijn de volgende verkiezingen?", "When will the next election be held?"):
+        assert not candidates(last_vote, question, asked(question), written="2020-08")
+    past = "Wanneer waren de verkiezingen?"
+    assert [s.text for s in candidates(last_vote, past, asked(past), written="2020-08")] == ["zondag"]
+    council = "The council will decide next week."
+    assert not candidates(council, "When did the council decide?", asked("When did the council decide?"),
+                          written="2024-03")
+    assert candidates(council, "When will the council decide?", asked("When will the council decide?"),
+                      written="2024-03")

@@ -199,6 +199,12 @@ SINCE_WORDS = "since from".split()
 # *next* election").
 PAST_WORDS = "did was were had previous".split()
 FUTURE_WORDS = "will next upcoming".split()
+# Words before a date that place it in the past or in the future ("*last* Sunday", "*next* week"), whatever year it falls in.
+PAST_MARKS = frozenset("last previous past".split())
+FUTURE_MARKS = frozenset("next coming upcoming".split())
+# Periods that a past or future mark, or "this", makes a date of ("next week").
+PERIOD_WORDS = frozenset("week month year decade century".split())
+THIS_WORDS = frozenset("this".split())
 # Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
 # something lasts.
 STEP_WORDS = "later earlier afterwards".split()

@@ -164,6 +164,12 @@ SINCE_WORDS = "sinds sedert vanaf".split()
 # "de *volgende* verkiezingen").
 PAST_WORDS = "werd werden was waren had hadden vorige vorig".split()
 FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
+# Words before a date that place it in the past or in the future ("*afgelopen* zondag", "*volgende* week"), whatever year it falls in.
+PAST_MARKS = frozenset("afgelopen vorige vorig jongstleden".split())
+FUTURE_MARKS = frozenset("volgende komende aanstaande".split())
+# Periods that a past or future mark, or "deze", makes a date of ("volgende week").
+PERIOD_WORDS = frozenset("week maand jaar decennium eeuw".split())
+THIS_WORDS = frozenset("deze dit".split())
 # Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
 # something lasts.
 STEP_WORDS = "later eerder daarna daarvoor nadien".split()
