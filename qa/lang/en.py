@@ -199,7 +199,8 @@ SINCE_WORDS = "since from".split()
 # *next* election").
 PAST_WORDS = "did was were had previous".split()
 FUTURE_WORDS = "will next upcoming".split()
-# Words before a date that place it in the past or in the future ("*last* Sunday", "*next* week"), whatever year it falls in.
+# Words before a date that place it in the past or in the future ("*last* Sunday", "*next* week"), whatever
+# year it falls in.
 PAST_MARKS = frozenset("last previous past".split())
 FUTURE_MARKS = frozenset("next coming upcoming".split())
 # Periods that a past or future mark, or "this", makes a date of ("next week").
@@ -211,8 +212,8 @@ STEP_WORDS = "later earlier afterwards".split()
 # Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
 # de macht is", "*for* 26 years").
 LASTING_WORDS = "for already since during over after within".split()
-# Words that count people in general; any people counted answer them ("how many *people* were arrested": "thousands of *protesters*"): a word for
-# people, a role, or a plural with an ending that makes a noun a person's.
+# Words that count people in general, which any people counted answer ("how many *people* were arrested":
+# "thousands of *protesters*"): a word for people, a role, or a plural whose ending makes it a person's.
 PEOPLE_WORDS = frozenset("people persons".split())
 PERSON_ENDINGS = r"(?:ers|ors|ants|ents|ists|ians)$"
 # Words after a number of years that make it a moment, not an age ("twenty years *ago*").

@@ -164,7 +164,8 @@ SINCE_WORDS = "sinds sedert vanaf".split()
 # "de *volgende* verkiezingen").
 PAST_WORDS = "werd werden was waren had hadden vorige vorig".split()
 FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
-# Words before a date that place it in the past or in the future ("*afgelopen* zondag", "*volgende* week"), whatever year it falls in.
+# Words before a date that place it in the past or in the future ("*afgelopen* zondag", "*volgende* week"),
+# whatever year it falls in.
 PAST_MARKS = frozenset("afgelopen vorige vorig jongstleden".split())
 FUTURE_MARKS = frozenset("volgende komende aanstaande".split())
 # Periods that a past or future mark, or "deze", makes a date of ("volgende week").
@@ -176,8 +177,8 @@ STEP_WORDS = "later eerder daarna daarvoor nadien".split()
 # Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
 # de macht is", "*for* 26 years").
 LASTING_WORDS = "al sinds sedert gedurende na over binnen".split()
-# Words that count people in general; any people counted answer them ("hoeveel *mensen* zijn opgepakt": "duizenden *demonstranten*"): a word for
-# people, a role, or a plural with an ending that makes a noun a person's.
+# Words that count people in general, which any people counted answer ("hoeveel *mensen* zijn opgepakt":
+# "duizenden *demonstranten*"): a word for people, a role, or a plural whose ending makes it a person's.
 PEOPLE_WORDS = frozenset("mensen personen".split())
 PERSON_ENDINGS = r"(?:ers|aars|anten|enten|isten|lingen|ici)$"
 # Words after a number of years that make it a moment, not an age ("twintig jaar *geleden*").
