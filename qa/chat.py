@@ -82,7 +82,11 @@ def is_follow_up(question: str) -> bool:
     cues = lang.get(language(question))
     if tokens[0] in cues.CONTINUATIONS or len(tokens) <= 3:
         return True
-    return any(t in cues.REFERRING for t in tokens) and not _NAME.search(question)
+    # Right after the question word a referring word is the verb it shares a form with ("Wanneer *zijn*
+    # de volgende verkiezingen?"), not "his".
+    asking = lang.in_any_language("QUESTION_WORDS")
+    referring = [t for k, t in enumerate(tokens) if t in cues.REFERRING and not (k and tokens[k - 1] in asking)]
+    return bool(referring) and not _NAME.search(question)
 
 
 def search_query(question: str, history: list[Turn]) -> str:

@@ -267,6 +267,16 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     return np.stack([starts, ends], axis=1), x
 
 
+def _ends_on_adjective(sentence: str, bounds: np.ndarray) -> np.ndarray:
+    """For each candidate, whether its last word is a name's adjective with its noun after the span."""
+    ends = []
+    for start, end in bounds:
+        last = sentence[start:end].rsplit(" ", 1)[-1]
+        following = re.match(r"\s+([^\W\d_]+)", sentence[end:])
+        ends.append(bool(following) and spans.name_adjective(last, following.group(1)))
+    return np.array(ends, dtype=bool)
+
+
 @functools.lru_cache(maxsize=1)
 def weights() -> dict:
     """The fitted weights and threshold (`bench --fit-short`); none when the file is missing."""
@@ -294,9 +304,10 @@ def best(sentence: str, question: str, wanted: spans.Asked, fitted: dict | None 
     if not len(bounds):
         return None
     p = probabilities(x, fitted or weights())
-    # A span the question already holds does not answer it ("Who did *Lukashenko* speak with?").
-    repeated = x[:, _COLUMN["all in question"]] > 0
-    k = int(np.argmax(np.where(repeated, -1.0, p) if not repeated.all() else p))
+    # A span the question already holds does not answer it ("Who did *Lukashenko* speak with?"), nor one
+    # that stops at a name's adjective, before its noun ("zijn *Russische* | collega").
+    ruled_out = (x[:, _COLUMN["all in question"]] > 0) | _ends_on_adjective(sentence, bounds)
+    k = int(np.argmax(np.where(ruled_out, -1.0, p) if not ruled_out.all() else p))
     start, end = (int(v) for v in bounds[k])
     return spans.Span(start, end, sentence[start:end], wanted.kind), float(p[k])
 

@@ -201,6 +201,12 @@ def _name_words() -> tuple[frozenset, frozenset]:
 _ADJECTIVE = re.compile(r"(?:ische|sche|se|ian|ish|ese|an)$")
 
 
+def name_adjective(word: str, following: str) -> bool:
+    """Whether a capitalised `word` is an adjective made from a name, before the noun `following`
+    ("*Russische* evenknie", "the *Belarusian* leader"): no name itself."""
+    return word[:1].isupper() and bool(_ADJECTIVE.search(word)) and following[:1].islower()
+
+
 def names(sentence: str) -> list[Span]:
     """Capitalised runs, each told apart as a place (after "in", "uit", …), an organisation (an
     organisation word or an acronym in it), or a person; a one-word run opening the sentence is no name."""
@@ -214,7 +220,7 @@ def names(sentence: str) -> list[Span]:
             first = text.split(" ", 1)[0]
             text, start = text[len(first) + 1:], start + len(first) + 1
         following = re.match(r"\s+([^\W\d_]+)", sentence[start + len(text):])
-        if " " not in text and _ADJECTIVE.search(text) and following and following.group(1).islower():
+        if " " not in text and following and name_adjective(text, following.group(1)):
             continue  # "Russische evenknie": an adjective of a name, not a name
         before = sentence[:start].rstrip()
         opening = not before or before[-1] in ".!?:\"“'‘(" or before.endswith(("—", "–"))

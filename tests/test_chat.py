@@ -46,6 +46,9 @@ def test_bad_questions_get_a_clear_error_in_the_questions_language(engine, quest
     ("Why did the EU impose sanctions on Belarus?", False),
     ("Waarom gaan er in Wit-Rusland mensen de straat op?", False),
     ("Is het Kremlin bezorgd over de situatie in Wit-Rusland?", False),
+    # "zijn" right after the question word is the verb, not "his"
+    ("Wanneer zijn de volgende verkiezingen?", False),
+    ("Wat was zijn reactie op de uitslag?", True),
 ])
 def test_follow_ups_are_told_from_standalone_questions(question, follows):
     assert is_follow_up(question) == follows

@@ -121,3 +121,10 @@ def test_a_span_the_question_already_holds_is_never_the_short_answer():
     assert sentence[likeliest[0]:likeliest[1]] == "Lukashenko"  # what the model alone would say
     found = short_answer(sentence, question, asked(question))
     assert found is None or "Lukashenko" not in found.text
+
+
+def test_a_short_answer_never_stops_at_a_names_adjective_before_its_noun():
+    question = "Who did Lukashenko speak with?"
+    sentence = "Het contact tussen Lukashenko en zijn Russische collega komt op een slecht moment."
+    found = short_answer(sentence, question, asked(question))
+    assert found is not None and not found.text.endswith("Russische")
