@@ -231,6 +231,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
     group = _group(wanted)
     typed = [] if wanted.kind in ("", "none") else spans.spans(sentence, wanted.kind)
+    if wanted.kind in ("date", "year") and spans.asks_since(question):
+        typed = spans.candidates(sentence, question, wanted)  # "sinds 1994", or "al 26 jaar"
     if wanted.kind == "count":
         typed = spans.with_units(sentence, typed)  # "1,8 miljoen *liter*" diesel: the unit is part of it
     exact = np.zeros(len(first), dtype=bool)

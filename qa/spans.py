@@ -261,6 +261,14 @@ def _after_time_word(sentence: str, start: int) -> bool:
 SINCE_WINDOW = 4  # words before a year in which "sinds" may stand ("sinds zijn aantreden in 1994")
 
 
+def asks_since(question: str) -> bool:
+    """Whether a question asks since when: "sinds" or "since" right before its question word ("*sinds*
+    wanneer", "*since* when", "*vanaf* welk jaar")."""
+    found = words(question)
+    asking, since = lang.in_any_language("QUESTION_WORDS"), lang.in_any_language("SINCE_WORDS")
+    return any(w in since and found[k + 1] in asking for k, w in enumerate(found[:-1]))
+
+
 def _since_before(sentence: str, start: int) -> bool:
     """Whether a year starts a span of time: "sinds" or "since" stands shortly before it."""
     return any(w in lang.in_any_language("SINCE_WORDS") for w in words(sentence[:start])[-SINCE_WINDOW:])
@@ -400,6 +408,11 @@ def candidates(sentence: str, question: str, wanted: Asked, before: str = "", wr
     found = [s for s in spans(sentence, wanted.kind) if _new(s, question)]
     if wanted.kind in ("date", "year") and written[:4].isdigit():
         found = [s for s in found if _fits_tense(s, question, int(written[:4]), sentence)]
+    if wanted.kind in ("date", "year") and asks_since(question):
+        # "Sinds wanneer", "since when": the moment a state began ("sinds zijn aantreden in 1994"), or how
+        # long it has lasted ("al 26 jaar"); not any date ("de verkiezingen van afgelopen zondag").
+        found = [s for s in found if _since_before(sentence, s.start)] or [
+            s for s in spans(sentence, "duration") if _lasting(sentence, s) and _new(s, question)]
     focus = _focus_in(lang.detect(words(sentence)), lang.detect(words(question)), wanted) if (
         wanted.kind == "count" and wanted.focus) else ""
     if focus:

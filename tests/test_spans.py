@@ -321,3 +321,16 @@ def test_a_date_marked_past_or_future_must_fit_the_tense_of_the_question():
                           written="2024-03")
     assert candidates(council, "When will the council decide?", asked("When will the council decide?"),
                       written="2024-03")
+
+
+def test_since_when_asks_for_the_start_of_a_state_or_how_long_it_lasts():
+    election = "Er waren demonstraties na de verkiezingen van afgelopen zondag."
+    sworn_in = "Het zijn de grootste demonstraties sinds zijn aantreden in 1994."
+    ruled = "De president, die al 26 jaar aan de macht is, zei dat."
+    for question in ("Sinds wanneer is hij aan de macht?", "Since when has he been in power?"):
+        wanted = asked(question)
+        assert not candidates(election, question, wanted)  # a date, but of no start
+        assert [s.text for s in candidates(sworn_in, question, wanted)] == ["1994"]
+        assert [s.text for s in candidates(ruled, question, wanted)] == ["26 jaar"]
+    assert [s.text for s in candidates(election, "Wanneer waren de verkiezingen?",
+                                       asked("Wanneer waren de verkiezingen?"))] == ["zondag"]
