@@ -163,6 +163,7 @@ def _patterns() -> dict[str, re.Pattern]:
              rf"|\b(?:{relative})\b(?:\s(?:van\s|of\s)?{year})?"
              rf"|\b(?:{from_now})\s(?:{quantity}|een|één|a|an)\s(?:{unit('duration')})\b")
     currency_before = r"[€$£]\s?"
+    one = _alternation([w for m in packs for w in m.ONE_UNIT_WORDS]) or "(?!)"
     patterns = {
         "money": rf"{currency_before}(?:{quantity})|(?:{quantity})\s?(?:{unit('money')})(?![\w])",
         "percentage": rf"(?:{quantity})\s?(?:{unit('percentage')})(?![\w])",
@@ -173,7 +174,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "length": rf"(?:{quantity})[\s-]?(?:{unit('length')})(?![\w])",
         "area": rf"(?:{quantity})[\s-]?(?:{unit('area')})(?![\w])",
         "volume": rf"(?:{quantity})[\s-]?(?:{unit('volume')})(?![\w])",
-        "duration": rf"(?:{quantity})\s(?:{unit('duration')})(?![\w])",
+        "duration": rf"(?:{quantity}|\b(?:{one}))\s(?:{unit('duration')})(?![\w])",
         "age": rf"(?:{quantity})(?:[\s-]?(?:{unit('age')}))(?![\w])|(?:{'|'.join(m.AGE_CUES for m in packs)})\s?\d+",
         "year": year,
         "date": date,

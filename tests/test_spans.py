@@ -334,3 +334,16 @@ def test_since_when_asks_for_the_start_of_a_state_or_how_long_it_lasts():
         assert [s.text for s in candidates(ruled, question, wanted)] == ["26 jaar"]
     assert [s.text for s in candidates(election, "Wanneer waren de verkiezingen?",
                                        asked("Wanneer waren de verkiezingen?"))] == ["zondag"]
+
+
+def test_one_unit_of_time_is_a_span_of_time_in_dutch():
+    assert [s.text for s in spans("Op topdagen moeten fietsers soms een uur wachten.", "duration")] == ["een uur"]
+    assert [s.text for s in spans("De bouw duurde anderhalf jaar.", "duration")] == ["anderhalf jaar"]
+    assert not spans("Een jaar later ging hij weg.", "duration")  # a step from another moment
+    assert not spans("The council pays 1.1 million euros a year.", "duration")  # a rate
+
+
+@pytest.mark.parametrize("question", ["What will happen to the old ferry?", "Wat gaat er met het oude veer gebeuren?",
+                                      "What has happened to the detained protesters?"])
+def test_what_will_happen_asks_for_no_single_fact(question):
+    assert asked(question).kind == "none"

@@ -125,8 +125,8 @@ NOTICES = {
 # -- What a question asks for (see the Dutch module, and qa.spans). First match wins.
 ANSWER_TYPES = (
     ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
-             r"how were|in what way|what happened|what happens|what (?:does|did|do) .{0,40}\b(?:say|think|want|"
-             r"mean|do)\b)"),
+             r"how were|in what way|what happened|what happens|what (?:will|would|is going to|has) happen(?:ed)?|"
+             r"what (?:does|did|do) .{0,40}\b(?:say|think|want|mean|do)\b)"),
     # A question opening with its verb asks yes or no ("*Did* anyone die?"): no span answers it, unless a
     # question word follows ("Is it known *who* won?").
     ("none", r"^\W*(?:and |but )?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|may|"
@@ -206,6 +206,9 @@ FUTURE_MARKS = frozenset("next coming upcoming".split())
 # Periods that a past or future mark, or "this", makes a date of ("next week").
 PERIOD_WORDS = frozenset("week month year decade century".split())
 THIS_WORDS = frozenset("this".split())
+# Words for one before a unit of time that make a span of time of it: none, as "a year" is as often a rate
+# ("twice *a year*", "1.1 million euros *a year*").
+ONE_UNIT_WORDS: tuple[str, ...] = ()
 # Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
 # something lasts.
 STEP_WORDS = "later earlier afterwards".split()

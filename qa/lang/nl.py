@@ -80,7 +80,8 @@ NOTICES = {
 # happened): they get the sentence, no short answer.
 ANSWER_TYPES = (
     ("none", r"^\W*(?:en |maar )?(?:waarom|hoe komt|hoe kan|hoe kon|hoe werkt|hoe ging|hoe verliep|op welke "
-             r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat vind|wat vond|hoe reageer|hoe reageerde|"
+             r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat (?:gaat|zal) er\b.*\bgebeuren|wat vind|wat vond|"
+             r"hoe reageer|hoe reageerde|"
              r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
              r"wil|willen|betekent|houdt))"),
     # A question opening with its verb asks yes or no ("*Werd* alleen in Minsk gedemonstreerd?"): no span
@@ -171,6 +172,9 @@ FUTURE_MARKS = frozenset("volgende komende aanstaande".split())
 # Periods that a past or future mark, or "deze", makes a date of ("volgende week").
 PERIOD_WORDS = frozenset("week maand jaar decennium eeuw".split())
 THIS_WORDS = frozenset("deze dit".split())
+# Words for one (or one and a half) before a unit of time, which make a span of time of it ("moeten soms
+# *een uur* wachten", "*anderhalf* jaar").
+ONE_UNIT_WORDS = ("een", "één", "een half", "anderhalf")
 # Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
 # something lasts.
 STEP_WORDS = "later eerder daarna daarvoor nadien".split()
