@@ -360,15 +360,19 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     paragraph_stems = retriever.paragraph_stems(best.row)
     asks = any(cue.search(question) for cue, _ in EXPECTS)
     english = language == "en"
+    # A question in another language than its answer's article ("Wie is de wedstrijddirecteur?" over an
+    # English article) shares no words with it: only its names and numbers can tell what is missing, as
+    # for every English question (whose model weights were fitted that way).
+    by_names = english or retriever.language_of(best.row) != language
     return {
         "sentence_dense": best.dense,
         "passage_dense": passage_dense,
         "dense_margin": top_two[0] - top_two[1] if len(dense_by_group) > 1 else 0.0,
         "sentence_coverage": best.coverage,
         "passage_coverage": _coverage(idf, paragraph_stems),
-        "unknown_share": retriever.unknown_share(query_stems) if not english else
+        "unknown_share": retriever.unknown_share(query_stems) if not by_names else
         missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False, starts=retriever.starts_a_word),
-        "missing_rarity": 0.0 if english else missing_rarity(query_stems, paragraph_stems, retriever),
+        "missing_rarity": 0.0 if by_names else missing_rarity(query_stems, paragraph_stems, retriever),
         "missing_names": missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
         "asks_type": float(asks),
         "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,

@@ -138,3 +138,26 @@ def test_a_name_counts_as_present_in_its_form_in_the_articles_language():
     # Countries and peoples beyond the hand-written forms come from CLDR's names.
     assert missing_share(names_and_numbers("Did the Kenyan runner beat the Swedish one?"),
                          set(words("De Keniaanse loper versloeg de Zweedse favoriet."))) == 0.0
+
+
+def test_a_dutch_question_over_an_english_article_is_judged_by_its_names_as_an_english_one_is(tmp_path, embedder):
+    # Over an English archive every Dutch word of the question is unknown; that says nothing about what
+    # the article holds, as for an English question over a Dutch article.
+    from qa.chat import Engine
+    from qa.index import open_index
+    from qa.retrieval import HybridRetriever
+    from qa.settings import Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "race.txt").write_text(
+        "The city marathon moves to October from next year, the organisers announced on Monday.\n\n"
+        "Race director Anna Berg said the spring heat had become a risk for the runners.\n\n"
+        "The course record of 2:05:10 was set in 2019 by a runner from Kenya.\n", "utf-8")
+    settings = Settings(docs_dir=docs, index_dir=tmp_path / "index")
+    store, documents, status = open_index(settings, embedder=embedder, progress=False)
+    engine = Engine(settings, HybridRetriever(store), documents, status, embedder)
+    reply = engine.ask("Wie is de wedstrijddirecteur?").answer
+    assert reply.signals["unknown_share"] == 0.0 and reply.signals["missing_rarity"] == 0.0
+    # A name the article lacks still counts as missing.
+    assert engine.ask("Wie is de wedstrijddirecteur van Boston?").answer.signals["unknown_share"] == 1.0
