@@ -135,7 +135,8 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     # A token the question also holds (by stem for content words, by form for numbers and the like).
     shared = np.array([bool(stem_of[k] and stem_of[k] in question_stems) for k in range(n)] + [False, False])
     # The kind of thing asked for: "welke *stad*", or the role a name is asked in ("wie is de *directeur*").
-    noun = head(question) or (wanted.focus.split()[-1] if wanted.kind in spans.NAMES and wanted.focus else "")
+    noun = head(question) or (wanted.focus.split()[-1] if (wanted.kind in spans.NAMES or wanted.kind == "count")
+                              and wanted.focus else "")
     # The kind's noun, alone or as a compound's head ("welke *werf*" → "scheeps*werf* Damen").
     named = np.array([bool(noun and stem_of[k]) and spans.same_thing(stem_of[k], noun) for k in range(n)]
                      + [False, False])
@@ -234,7 +235,7 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     if wanted.kind in ("date", "year") and spans.asks_since(question):
         typed = spans.candidates(sentence, question, wanted)  # "sinds 1994", or "al 26 jaar"
     if wanted.kind == "count":
-        typed = spans.with_units(sentence, typed)  # "1,8 miljoen *liter*" diesel: the unit is part of it
+        typed = spans.with_units(sentence, spans.candidates(sentence, question, wanted) or typed)  # "1,8 miljoen *liter*" diesel: the unit is part of it
     exact = np.zeros(len(first), dtype=bool)
     inside = exact.copy()
     overlap = exact.copy()

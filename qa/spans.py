@@ -70,7 +70,12 @@ def asked(question: str) -> Asked:
                 # The first word of the phrase counted: the noun, or an adjective before it ("rode wijn");
                 # the next word may be a verb as well as the noun ("hoeveel medewerkers *krijgt*").
                 # A capitalised adjective tells which, not what ("hoeveel *Duitse* soldaten").
-                phrase = _noun_phrase(words(text[match.end():]))
+                following = words(text[match.end():])
+                if following[:1] and following[0] in lang.in_any_language("AUXILIARIES"):
+                    # "hoeveel *waren* dat er", "hoeveel *wil* de stad besparen": no thing named, so any
+                    # amount may answer, money and measures included.
+                    return Asked("amount")
+                phrase = _noun_phrase(following)
                 capitalised = {fold(w) for w in re.findall(r"\b[A-ZÀ-ÖØ-Þ][\w'-]*", text[match.end():])}
                 named = ([w for w in phrase[:-1] if w not in capitalised] + phrase[-1:])[:1]
             elif kind in NAMES and match.start() == 0:
@@ -218,6 +223,9 @@ def names(sentence: str) -> list[Span]:
         start = match.start()
         # "De Wit-Russische president", "Het Kremlin": the article opening the sentence is no part of it.
         while " " in text and fold(text.split(" ", 1)[0]) in lang.STOPWORDS:
+            first = text.split(" ", 1)[0]
+            text, start = text[len(first) + 1:], start + len(first) + 1
+        if " " in text and fold(text.split(" ", 1)[0]) in lang.ROLE_WORDS:  # nor is a role ("Voorzitter X")
             first = text.split(" ", 1)[0]
             text, start = text[len(first) + 1:], start + len(first) + 1
         following = re.match(r"\s+([^\W\d_]+)", sentence[start + len(text):])

@@ -347,3 +347,20 @@ def test_one_unit_of_time_is_a_span_of_time_in_dutch():
                                       "What has happened to the detained protesters?"])
 def test_what_will_happen_asks_for_no_single_fact(question):
     assert asked(question).kind == "none"
+
+
+def test_how_many_before_a_verb_names_no_thing_and_any_amount_answers():
+    for question in ("Hoeveel waren dat er twintig jaar geleden?", "Hoeveel wil de stad per jaar besparen?",
+                     "How many were taken to hospital?"):
+        assert asked(question).kind == "amount" and not asked(question).focus
+    question = "Hoeveel wil de stad per jaar besparen?"
+    sentence = "Met de sluiting wil de stad jaarlijks 1,8 miljoen euro besparen."
+    assert [s.text for s in candidates(sentence, question, asked(question))] == ["1,8 miljoen euro"]
+    # A named thing still leads: the first word of the phrase, an adjective included ("rode wijn").
+    assert asked("Hoeveel rode wijn werd er gemaakt?").focus == "rode"
+
+
+def test_a_role_opening_a_capitalised_run_is_no_part_of_the_name():
+    from qa.spans import names
+    assert [n.text for n in names("Voorzitter Thijs Kurvers van de vereniging verwacht groei.")] == ["Thijs Kurvers"]
+    assert [n.text for n in names("Directeur Van Gelder zei dat.")] == ["Van Gelder"]

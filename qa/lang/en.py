@@ -123,14 +123,16 @@ NOTICES = {
 }
 
 # -- What a question asks for (see the Dutch module, and qa.spans). First match wins.
+# Auxiliary and modal verbs (see the Dutch module).
+AUXILIARIES = "is are was were do does did can could will would has have had should may might must shall".split()
 ANSWER_TYPES = (
     ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
              r"how were|in what way|what happened|what happens|what (?:will|would|is going to|has) happen(?:ed)?|"
              r"what (?:does|did|do) .{0,40}\b(?:say|think|want|mean|do)\b)"),
     # A question opening with its verb asks yes or no ("*Did* anyone die?"): no span answers it, unless a
     # question word follows ("Is it known *who* won?").
-    ("none", r"^\W*(?:and |but )?(?:is|are|was|were|do|does|did|can|could|will|would|has|have|had|should|may|"
-             r"might|must|shall)\b(?!.*\b(?:who|whom|whose|what|where|when|which|how|why)\b)"),
+    ("none", rf"^\W*(?:and |but )?(?:{'|'.join(AUXILIARIES)})\b"
+             r"(?!.*\b(?:who|whom|whose|what|where|when|which|how|why)\b)"),
     ("percentage", r"what percentage|what share|what proportion|what fraction|how many percent"),
     ("money", r"how much (?:does|did|do|will|would|money|is|was)\b.*\b(?:cost|pay|paid|spend|spent|earn|raise|"
               r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"

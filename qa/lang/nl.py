@@ -78,6 +78,11 @@ NOTICES = {
 # -- What a question asks for: its answer type (see qa.spans), from its wording. First match wins, so
 # the narrower cues come first. "none" marks questions that ask for no single fact (why, how, what
 # happened): they get the sentence, no short answer.
+# Auxiliary and modal verbs: one opening a question asks yes or no, and one right after "hoeveel" leaves
+# the thing counted unnamed ("hoeveel *waren* dat er", "hoeveel *wil* de stad besparen").
+AUXILIARIES = ("is zijn was waren wordt worden werd werden heeft hebben had hadden kan kunnen kon konden mag mogen "
+               "mocht mochten moet moeten moest moesten zal zullen zou zouden wil willen wilde wilden gaat gaan "
+               "ging gingen komt komen kwam kwamen").split()
 ANSWER_TYPES = (
     ("none", r"^\W*(?:en |maar )?(?:waarom|hoe komt|hoe kan|hoe kon|hoe werkt|hoe ging|hoe verliep|op welke "
              r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat (?:gaat|zal) er\b.*\bgebeuren|wat vind|wat vond|"
@@ -86,9 +91,7 @@ ANSWER_TYPES = (
              r"wil|willen|betekent|houdt))"),
     # A question opening with its verb asks yes or no ("*Werd* alleen in Minsk gedemonstreerd?"): no span
     # answers it, unless a question word follows ("Is bekend *wie* er won?").
-    ("none", r"^\W*(?:en |maar )?(?:is|zijn|was|waren|wordt|worden|werd|werden|heeft|hebben|had|hadden|kan|kunnen|"
-             r"kon|konden|mag|mogen|mocht|mochten|moet|moeten|moest|moesten|zal|zullen|zou|zouden|wil|willen|"
-             r"wilde|wilden|gaat|gaan|ging|gingen|komt|komen|kwam|kwamen|klopt|bestaat|bestond)\b"
+    ("none", rf"^\W*(?:en |maar )?(?:{'|'.join(AUXILIARIES)}|klopt|bestaat|bestond)\b"
              r"(?!.*\b(?:wie|wat|waar|wanneer|welke?|hoeveel|hoe|waarom)\b)"),
     ("percentage", r"welk percentage|hoeveel procent|welk aandeel|hoe groot (?:is|was) het aandeel"),
     ("money", r"wat (?:kost|kostte|kosten|kostten)|hoe duur|welk bedrag|hoeveel (?:geld|euro|dollar)|"
