@@ -235,7 +235,9 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
     if wanted.kind in ("date", "year") and spans.asks_since(question):
         typed = spans.candidates(sentence, question, wanted)  # "sinds 1994", or "al 26 jaar"
     if wanted.kind == "count":
-        typed = spans.with_units(sentence, spans.candidates(sentence, question, wanted) or typed)  # "1,8 miljoen *liter*" diesel: the unit is part of it
+        # The counts of the thing asked for, as the typed search finds them, each with the unit after it
+        # ("1,8 miljoen *liter*" diesel).
+        typed = spans.with_units(sentence, spans.candidates(sentence, question, wanted) or typed)
     exact = np.zeros(len(first), dtype=bool)
     inside = exact.copy()
     overlap = exact.copy()
