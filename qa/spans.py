@@ -203,14 +203,16 @@ def _name_words() -> tuple[frozenset, frozenset]:
     return places, organisations
 
 
-# Endings of adjectives made from names ("Russische", "Belarusian", "Chinese"), before a noun.
-_ADJECTIVE = re.compile(r"(?:ische|sche|se|ian|ish|ese|an)$")
+@functools.lru_cache(maxsize=None)
+def _adjective() -> re.Pattern:
+    """The endings of adjectives made from names, in any language ("Russische", "Belarusian", "Chinese")."""
+    return re.compile("|".join(m.NAME_ADJECTIVE_ENDINGS for m in lang.LANGUAGES.values()))
 
 
 def name_adjective(word: str, following: str) -> bool:
     """Whether a capitalised `word` is an adjective made from a name, before the noun `following`
     ("*Russische* evenknie", "the *Belarusian* leader"): no name itself."""
-    return word[:1].isupper() and bool(_ADJECTIVE.search(word)) and following[:1].islower()
+    return word[:1].isupper() and bool(_adjective().search(word)) and following[:1].islower()
 
 
 def names(sentence: str) -> list[Span]:

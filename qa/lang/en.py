@@ -227,6 +227,8 @@ AGO_WORDS = ("ago",)
 AGE_MARKS = r"old"
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
+# Endings of adjectives made from names ("Belarusian", "Chinese", "American"): before a noun, no name themselves.
+NAME_ADJECTIVE_ENDINGS = r"(?:ian|ish|ese|an)$"
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())
 
 # -- Questions about the article as a whole (qa.whole), by kind.

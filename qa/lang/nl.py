@@ -194,6 +194,8 @@ AGO_WORDS = ("geleden",)
 AGE_MARKS = r"oud|jarig"
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
+# Endings of adjectives made from names ("Russische", "Duitse"): before a noun, no name themselves.
+NAME_ADJECTIVE_ENDINGS = r"(?:ische|sche|se)$"
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
 NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da el al bin ibn".split())
 
