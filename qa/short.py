@@ -274,12 +274,20 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
 
 def _ends_on_adjective(sentence: str, bounds: np.ndarray) -> np.ndarray:
     """For each candidate, whether its last word is a name's adjective with its noun after the span."""
-    ends = []
-    for start, end in bounds:
-        last = sentence[start:end].rsplit(" ", 1)[-1]
+    def at(end: int) -> bool:  # it depends on where the candidate ends only
+        last = sentence[:end].rsplit(" ", 1)[-1]
         following = re.match(r"\s+([^\W\d_]+)", sentence[end:])
-        ends.append(bool(following) and spans.name_adjective(last, following.group(1)))
-    return np.array(ends, dtype=bool)
+        return bool(following) and spans.name_adjective(last, following.group(1))
+
+    ending = {end: at(end) for end in set(bounds[:, 1].tolist())}
+    return np.array([ending[end] for end in bounds[:, 1].tolist()], dtype=bool)
+
+
+def _set_aside(sentence: str, bounds: np.ndarray) -> np.ndarray:
+    """For each candidate, whether it follows words that set an alternative aside ("instead of")."""
+    marks = tuple(fold(m) for m in lang.in_any_language("SET_ASIDE"))
+    after_mark = {start: fold(sentence[:start]).rstrip().endswith(marks) for start in set(bounds[:, 0].tolist())}
+    return np.array([after_mark[start] for start in bounds[:, 0].tolist()], dtype=bool)
 
 
 @functools.lru_cache(maxsize=1)
@@ -310,8 +318,10 @@ def best(sentence: str, question: str, wanted: spans.Asked, fitted: dict | None 
         return None
     p = probabilities(x, fitted or weights())
     # A span the question already holds does not answer it ("Who did *Lukashenko* speak with?"), nor one
-    # that stops at a name's adjective, before its noun ("zijn *Russische* | collega").
-    ruled_out = (x[:, _COLUMN["all in question"]] > 0) | _ends_on_adjective(sentence, bounds)
+    # that stops at a name's adjective, before its noun ("zijn *Russische* | collega"), nor the alternative
+    # the sentence sets aside ("in October instead of *April*").
+    ruled_out = (x[:, _COLUMN["all in question"]] > 0) | _ends_on_adjective(sentence, bounds) | _set_aside(
+        sentence, bounds)
     k = int(np.argmax(np.where(ruled_out, -1.0, p) if not ruled_out.all() else p))
     start, end = (int(v) for v in bounds[k])
     return spans.Span(start, end, sentence[start:end], wanted.kind), float(p[k])

@@ -128,3 +128,19 @@ def test_a_short_answer_never_stops_at_a_names_adjective_before_its_noun():
     sentence = "Het contact tussen Lukashenko en zijn Russische collega komt op een slecht moment."
     found = short_answer(sentence, question, asked(question))
     assert found is not None and not found.text.endswith("Russische")
+
+
+def test_the_alternative_a_sentence_sets_aside_is_not_the_short_answer():
+    question = "When will the marathon be held from 2027?"
+    sentence = "The marathon will be held in October instead of April from 2027, the organisers said."
+    assert short_answer(sentence, question, asked(question)).text == "October"
+    vraag = "Wanneer wordt de marathon voortaan gelopen?"
+    zin = "De marathon wordt voortaan in oktober gelopen in plaats van april."
+    assert short_answer(zin, vraag, asked(vraag)).text == "oktober"
+
+
+def test_how_much_with_no_unit_named_asks_for_any_amount():
+    question = "How much does the city contribute?"
+    assert asked(question).kind == "amount"
+    sentence = "The city council contributes 1.1 million euros a year to the event."
+    assert short_answer(sentence, question, asked(question)).text == "1.1 million euros"

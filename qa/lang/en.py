@@ -146,7 +146,8 @@ ANSWER_TYPES = (
     # ("how much *of the* rainforest": "more than half"), whatever noun follows.
     ("amount", r"how (?:high|big|large)\b|how (?:much|many) (?:more|less|fewer|higher|lower|larger|bigger|smaller|"
                r"heavier|lighter|longer|shorter|costlier|cheaper|faster|slower|older|younger|warmer|colder)\b|"
-               r"how (?:much|many) of (?:the|its|their|this|these)\b|how often\b|how many times\b"),
+               r"how (?:much|many) of (?:the|its|their|this|these)\b|how often\b|how many times\b|"
+               r"how much\b"),  # any other "how much": an amount of some kind ("how much does the city contribute")
     ("area", r"what (?:is|was) the (?:surface )?area|what area|how many (?:square|hectares|acres)"),
     ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
                r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),
@@ -211,6 +212,8 @@ THIS_WORDS = frozenset("this".split())
 # Words for one before a unit of time that make a span of time of it: none, as "a year" is as often a rate
 # ("twice *a year*", "1.1 million euros *a year*").
 ONE_UNIT_WORDS: tuple[str, ...] = ()
+# Words before the alternative a sentence sets aside ("in October *instead of* April"): what follows them is not the answer.
+SET_ASIDE = ("instead of", "rather than")
 # Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
 # something lasts.
 STEP_WORDS = "later earlier afterwards".split()

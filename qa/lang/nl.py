@@ -178,6 +178,8 @@ THIS_WORDS = frozenset("deze dit".split())
 # Words for one (or one and a half) before a unit of time, which make a span of time of it ("moeten soms
 # *een uur* wachten", "*anderhalf* jaar").
 ONE_UNIT_WORDS = ("een", "één", "een half", "anderhalf")
+# Words before the alternative a sentence sets aside ("in oktober *in plaats van* april"): what follows them is not the answer.
+SET_ASIDE = ("in plaats van", "in tegenstelling tot")
 # Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
 # something lasts.
 STEP_WORDS = "later eerder daarna daarvoor nadien".split()
