@@ -355,7 +355,8 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     top_two = sorted(dense_by_group.values(), reverse=True)[:2] + [0.0, 0.0]
     # The best sentence comes from one of the first CANDIDATE_PASSAGES hits.
     passage_dense = next((h.dense for h in ranking.hits[:CANDIDATE_PASSAGES] if h.row == best.row), best.dense)
-    query_stems = ranking.query_stems(retriever.language_of(best.row))
+    written_in = retriever.language_of(best.row)
+    query_stems = ranking.query_stems(written_in)
     idf = {stem: retriever.idf(stem) for stem in query_stems}
     paragraph_stems = retriever.paragraph_stems(best.row)
     asks = any(cue.search(question) for cue, _ in EXPECTS)
@@ -363,7 +364,7 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
     # A question in another language than its answer's article ("Wie is de wedstrijddirecteur?" over an
     # English article) shares no words with it: only its names and numbers can tell what is missing, as
     # for every English question (whose model weights were fitted that way).
-    by_names = english or retriever.language_of(best.row) != language
+    by_names = english or written_in != language
     return {
         "sentence_dense": best.dense,
         "passage_dense": passage_dense,

@@ -231,13 +231,17 @@ def candidates(sentence: str, question: str, wanted: spans.Asked) -> tuple[np.nd
                            for f, a in zip(first, after)])
     bucket = np.searchsorted(np.array(LENGTHS), length)  # the first bucket the length fits
     group = _group(wanted)
-    typed = [] if wanted.kind in ("", "none") else spans.spans(sentence, wanted.kind)
-    if wanted.kind in ("date", "year") and spans.asks_since(question):
-        typed = spans.candidates(sentence, question, wanted)  # "sinds 1994", or "al 26 jaar"
-    if wanted.kind == "count":
+    if wanted.kind in ("", "none"):
+        typed = []
+    elif wanted.kind == "count":
         # The counts of the thing asked for, as the typed search finds them, each with the unit after it
         # ("1,8 miljoen *liter*" diesel).
-        typed = spans.with_units(sentence, spans.candidates(sentence, question, wanted) or typed)
+        typed = spans.with_units(sentence, spans.candidates(sentence, question, wanted)
+                                 or spans.spans(sentence, "count"))
+    elif wanted.kind in ("date", "year") and spans.asks_since(question):
+        typed = spans.candidates(sentence, question, wanted)  # "sinds 1994", or "al 26 jaar"
+    else:
+        typed = spans.spans(sentence, wanted.kind)
     exact = np.zeros(len(first), dtype=bool)
     inside = exact.copy()
     overlap = exact.copy()
