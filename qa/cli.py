@@ -107,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     command("list", "list the indexed articles", data)
     command("graph", "print which modules of the package import which, and any cycle or upward import")
     bench = command("bench", "run the benchmark and print its figures", data, answer)
-    bench.add_argument("--set", choices=("article", "reader", "own", "whole", "xquad", "all"), default="all",
-                       help="which question set (default: all)")
+    bench.add_argument("--set", choices=("article", "reader", "factoid", "own", "whole", "xquad", "all"),
+                       default="all", help="which question set (default: all)")
     bench.add_argument("--split", choices=("tuning", "validation", "all"), default="all",
                        help="which part of each set: tune on 'tuning', quote 'validation' (default: all)")
     bench.add_argument("--xquad-dir", type=Path, default=None, metavar="DIR",

@@ -224,6 +224,8 @@ def main(settings: Settings, args) -> int:
         chosen.append(sets.article_set())
     if args.set in ("reader", "all"):
         chosen += sets.reader_sets()
+    if args.set in ("factoid", "all"):
+        chosen.append(sets.factoid_set())
     if args.set in ("own", "all"):
         chosen += sets.own_sets()
     if args.set in ("whole", "all"):

@@ -101,6 +101,12 @@ def reader_sets() -> list[QuestionSet]:
     ]
 
 
+def factoid_set() -> QuestionSet:
+    """100 factoid questions and near misses of our own over seven xquad articles that had few questions,
+    worded as XQuAD's are (sharing the article's words); tuning only, to fit on, asked over the archive."""
+    return QuestionSet("factoid, xquad", "tuning", "archive", _jsonl(DATA / "factoid.jsonl"))
+
+
 def own_sets() -> list[QuestionSet]:
     """160 factoid and near-miss questions over our own eight articles; each split asked over its own
     articles only, so tuning never sees a validation article (not even in its IDF)."""
@@ -136,7 +142,7 @@ def tuning_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
 
 
 def all_sets(xquad_dir: Path = XQUAD_DIR) -> list[QuestionSet]:
-    sets = [article_set(), *reader_sets(), *own_sets()]
+    sets = [article_set(), *reader_sets(), factoid_set(), *own_sets()]
     if (xquad_dir / "questions-dev.jsonl").exists():
         sets += xquad_sets(xquad_dir)
     return sets

@@ -39,6 +39,18 @@ def test_the_reader_set_is_shaped_like_readers_ask():
         assert all(" ".join(a.split()).lower() in flat for a in item["answers"]), item["id"]
 
 
+def test_the_factoid_set_is_tuning_data_over_tuning_articles_only():
+    question_set = sets.factoid_set()
+    items = question_set.items
+    texts = {p.name: p.read_text("utf-8") for p in (sets.XQUAD_DIR / "docs").glob("*.txt")}
+    assert question_set.split == "tuning" and len(items) >= 100
+    assert all(int(i["doc"][:2]) < sets.XQUAD_VALIDATION_FROM for i in items)
+    assert sum(not i["answers"] for i in items) >= 0.15 * len(items)
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:  # every gold answer is the article's own words, as SQuAD scores them
+        assert all(a in texts[item["doc"]] for a in item["answers"]), item["id"]
+
+
 @pytest.mark.slow
 def test_bench_runs_from_a_clone_and_labels_what_is_in_sample(tmp_path):
     result = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), "bench", "--set", "article"],
