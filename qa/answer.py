@@ -295,9 +295,8 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
                 wanted: spans.Asked, language: str = "") -> _Candidate | None:
     """The best candidate that can answer, among those scoring within TYPE_MARGIN of the best: for a
     number, a date or a quantity, it holds one of the asked type (a span itself of that type before one
-    standing in for it: "26 jaar" before "sinds 1994" for how long), and for a date, in the question's
-    language, a passage sharing a word of the event asked about (`spans.mentions_event`); for a person's
-    role or a price, its
+    standing in for it: "26 jaar" before "sinds 1994" for how long), and, in the question's language,
+    shares a word of what was asked (`spans.mentions_event`); for a person's role or a price, its
     article mentions the role or the thing priced. The best itself when the question's type decides
     nothing (no single fact, a name with no role); None when no close candidate can answer."""
     if not spans.decides(wanted) and not spans.checks_article(wanted):
@@ -319,10 +318,9 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
         found = spans.candidates(quote, question, wanted, before, passage.date)  # decides(wanted): a strict type
         if not found:
             continue
-        # A date is the date of an event: in the question's own language, its passage must tell of the event
-        # asked about: "In welk jaar stierf Luther?" is no question for "bereikten Engeland al in 1519".
-        if wanted.kind in spans.EVENT_KINDS and retriever.language_of(candidate.row) == language and (
-                not spans.mentions_event(passage.text, question)):
+        # In the question's own language, its passage must tell of what was asked, not only hold a span of
+        # its type: "In welk jaar stierf Luther?" is no question for "bereikten Engeland al in 1519".
+        if retriever.language_of(candidate.row) == language and not spans.mentions_event(passage.text, question):
             continue
         if not spans.stand_in_only(found, wanted):
             return candidate

@@ -25,9 +25,6 @@ MEASURES = ("money", "length", "area", "volume", "weight", "speed", "temperature
 # "Hoe hoog", "how big": a height, a price, a share or a number answers; the longest span of any.
 AMOUNTS = ("money", "percentage", "length", "area", "volume", "weight", "speed", "temperature", "count")
 NAMES = frozenset({"person", "place", "organisation", "title", "name"})
-# The kinds of answer told with the event they date, which a passage must name (`mentions_event`). Prices,
-# counts and measures are checked against the thing they are of instead (`candidates`, `article_mentions`).
-EVENT_KINDS = frozenset({"date", "year"})
 
 
 @dataclass(frozen=True)
