@@ -253,7 +253,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     candidates = score_sentences(ranking, retriever, question)
     if not candidates:
         return Answer(REFUSAL[language], False, language, [], 0.0)
-    best = _typed_best(candidates, retriever, question, wanted, language)
+    best = _typed_best(candidates, retriever, question, wanted)
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
         citations = _citations(candidates[0], candidates, store, question, top_k, 1)
         found = signals(candidates[0], ranking, retriever, question, language, wanted)
@@ -292,11 +292,10 @@ def _short(best: _Candidate, citation: Citation, store, question: str,
 
 
 def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, question: str,
-                wanted: spans.Asked, language: str = "") -> _Candidate | None:
+                wanted: spans.Asked) -> _Candidate | None:
     """The best candidate that can answer, among those scoring within TYPE_MARGIN of the best: for a
     number, a date or a quantity, it holds one of the asked type (a span itself of that type before one
-    standing in for it: "26 jaar" before "sinds 1994" for how long), and, in the question's language,
-    shares a word of what was asked (`spans.mentions_event`); for a person's role or a price, its
+    standing in for it: "26 jaar" before "sinds 1994" for how long); for a person's role or a price, its
     article mentions the role or the thing priced. The best itself when the question's type decides
     nothing (no single fact, a name with no role); None when no close candidate can answer."""
     if not spans.decides(wanted) and not spans.checks_article(wanted):
@@ -317,10 +316,6 @@ def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, questi
         before = passage.sentence_text(first - 1) if first > 0 else ""
         found = spans.candidates(quote, question, wanted, before, passage.date)  # decides(wanted): a strict type
         if not found:
-            continue
-        # In the question's own language, its passage must tell of what was asked, not only hold a span of
-        # its type: "In welk jaar stierf Luther?" is no question for "bereikten Engeland al in 1519".
-        if retriever.language_of(candidate.row) == language and not spans.mentions_event(passage.text, question):
             continue
         if not spans.stand_in_only(found, wanted):
             return candidate

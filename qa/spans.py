@@ -396,44 +396,6 @@ def stand_in_only(found: list[Span], wanted: Asked) -> bool:
     return wanted.kind == "duration" and bool(found) and all(s.kind != wanted.kind for s in found)
 
 
-@functools.lru_cache(maxsize=1)
-def _not_event_words() -> frozenset[str]:
-    """Words of a question that name no event: question words, auxiliaries and periods ("in welk *jaar*")."""
-    return (lang.STOPWORDS | lang.in_any_language("QUESTION_WORDS") | lang.in_any_language("AUXILIARIES")
-            | lang.in_any_language("PERIOD_WORDS"))
-
-
-@functools.lru_cache(maxsize=256)
-def event_words(question: str) -> tuple[str, ...]:
-    """The question's own words for what it asks about: its content words less its names and numbers
-    ("In welk jaar *stierf* Luther?", "How much will the *demolition* cost?")."""
-    capitalised = {fold(m) for m in re.findall(r"(?<=\w )[A-ZÀ-ÖØ-Þ][\w'’-]*", question)}
-    rest = " ".join(question.split())
-    for _, cue in _question_cues(lang.detect(words(rest))):  # "hoelang", "how much", "in welk jaar"
-        # A cue that spans the thing asked about ("how much does *a swimming lesson* cost") keeps it.
-        rest = cue.sub(lambda m: " " if len(m.group(0).split()) <= 3 else m.group(0), rest)
-    return tuple(w for w in words(rest) if w not in _not_event_words() and w not in capitalised
-                 and not any(ch.isdigit() for ch in w))
-
-
-def mentions_event(text: str, question: str) -> bool:
-    """Whether `text` (in the question's language) names anything the question asks about beyond its
-    names: one of its event words, as a stem, inside a longer word ("*open*" in "ge*open*d", "*verbod*" in
-    "sproei*verbod*") or holding one ("*bedrijven*" in "wijn*bedrijven*"). A date or a number answers the
-    event it is told with; a passage that shares none of the question's words tells of other events ("In
-    welk jaar *stierf* Luther?" is not answered by "bereikten Engeland al in 1519"). True when the question
-    has no such word."""
-    asked_words = event_words(question)
-    if not asked_words:
-        return True
-    found = words(text)
-    known = set(found) | set(content_stems(found))
-    for word, stem in zip(asked_words, content_stems(list(asked_words))):
-        if stem in known or any((len(word) > 3 and word in k) or (len(k) >= 5 and k in word) for k in known):
-            return True
-    return False
-
-
 def decides(wanted: Asked) -> bool:
     """Whether the asked type alone can rule a sentence out (see `holds_answer`)."""
     return wanted.kind in STRICT
