@@ -215,6 +215,11 @@ def name_adjective(word: str, following: str) -> bool:
     return word[:1].isupper() and bool(_adjective().search(word)) and following[:1].islower()
 
 
+def _without_first_word(text: str, start: int) -> tuple[str, int]:
+    first = text.split(" ", 1)[0]
+    return text[len(first) + 1:], start + len(first) + 1
+
+
 def names(sentence: str) -> list[Span]:
     """Capitalised runs, each told apart as a place (after "in", "uit", …), an organisation (an
     organisation word or an acronym in it), or a person; a one-word run opening the sentence is no name."""
@@ -223,13 +228,12 @@ def names(sentence: str) -> list[Span]:
     for match in _name_pattern().finditer(sentence):
         text = match.group(0).rstrip(".'’-")
         start = match.start()
-        # "De Wit-Russische president", "Het Kremlin": the article opening the sentence is no part of it.
+        # "De Wit-Russische president", "Het Kremlin": the article opening the sentence is no part of it,
+        # nor is a role opening the name ("Voorzitter Thijs Kurvers").
         while " " in text and fold(text.split(" ", 1)[0]) in lang.STOPWORDS:
-            first = text.split(" ", 1)[0]
-            text, start = text[len(first) + 1:], start + len(first) + 1
-        if " " in text and fold(text.split(" ", 1)[0]) in lang.ROLE_WORDS:  # nor is a role ("Voorzitter X")
-            first = text.split(" ", 1)[0]
-            text, start = text[len(first) + 1:], start + len(first) + 1
+            text, start = _without_first_word(text, start)
+        if " " in text and fold(text.split(" ", 1)[0]) in lang.ROLE_WORDS:
+            text, start = _without_first_word(text, start)
         following = re.match(r"\s+([^\W\d_]+)", sentence[start + len(text):])
         if " " not in text and following and name_adjective(text, following.group(1)):
             continue  # "Russische evenknie": an adjective of a name, not a name
@@ -511,8 +515,10 @@ def _counts_people(sentence: str, span: Span) -> bool:
     if not following:
         return False
     word = following[0]
-    return (word in lang.in_any_language("PEOPLE_WORDS") or bool(_person_ending().search(word))
-            or any(same_thing(content_stems([word])[0], role) for role in _role_stems()))
+    if word in lang.in_any_language("PEOPLE_WORDS") or _person_ending().search(word):
+        return True
+    stem = content_stems([word])[0]
+    return any(same_thing(stem, role) for role in _role_stems())
 
 
 def _stands_alone(sentence: str, span: Span) -> bool:
