@@ -135,13 +135,13 @@ class Answer:
     related: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages, not support
     signals: dict = field(default_factory=dict, repr=False)  # what the answerability decision saw
     short: str = ""  # the exact words that answer (a part of citation 1's quote), or "" (no single fact)
-    kind: str = ""  # "summary", "topic", "metadata", "names", "clarify" for whole-article questions; ""
-    # for a fact question (see `answer_kind`)
+    kind: str = ""  # "summary", "topic", "metadata", "names", "clarify" for whole-article questions, also
+    # "clarify" for a question that names nothing to look up; "" for a fact question (see `answer_kind`)
 
 
 def answer_kind(answer: Answer) -> str:
     """The protocol's kind of an answer: "fact", "summary", "topic", "metadata", "names", "clarify" (which
-    article?) or "refusal"."""
+    article? or what to look up?) or "refusal"."""
     if answer.kind:
         return answer.kind
     return "fact" if answer.answerable else "refusal"

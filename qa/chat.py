@@ -25,7 +25,7 @@ from qa.settings import (
     MAX_QUESTION_CHARS,
     Settings,
 )
-from qa.text import language, words
+from qa.text import content_stems, language, words
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,13 @@ class Engine:
                         yield event.text
                     else:
                         answer = event
+            yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
+            return
+        if not content_stems(words(query)):
+            # "Wie?", "???", "What?" with no question before it to lean on: any sentence would be an answer
+            # from thin air, so the engine asks back what to look up.
+            code = language(question)
+            answer = Answer(lang.get(code).LABELS["ask_something"], False, code, kind="clarify")
             yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
             return
         ranking = retriever.rank(embed(query), query, sources=sources)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from qa.answer import answer_kind
 from qa.chat import QuestionError, Turn, is_follow_up, search_query
 
 
@@ -36,6 +37,23 @@ def test_bad_questions_get_a_clear_error_in_the_questions_language(engine, quest
     with pytest.raises(QuestionError, match=message) as error:
         engine.ask(question)
     assert for_user in error.value.for_user
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wie?", "nl"), ("Waarom?", "nl"), ("de het een", "nl"), ("What?", "en"), ("?????", None), ("...", None)])
+def test_a_question_that_names_nothing_is_asked_back_not_answered(engine, question, language):
+    answer = engine.ask(question).answer
+    assert answer_kind(answer) == "clarify" and not answer.answerable
+    assert not answer.citations and not answer.related and answer.short == ""
+    if language:
+        assert answer.language == language
+
+
+def test_the_same_bare_question_after_another_one_is_answered_from_it(engine):
+    history = [Turn("user", "Wat willen de ministers van Buitenlandse Zaken van de EU?"),
+               Turn("assistant", "Sancties opleggen. [1]")]
+    answer = engine.ask("Waarom?", history).answer
+    assert answer_kind(answer) == "fact" and answer.citations
 
 
 @pytest.mark.parametrize("question, follows", [

@@ -113,6 +113,7 @@ LABELS = {
     "error": "That did not work: {}.",
     "empty_question": "empty question",
     "too_long": "question too long ({length} characters; the limit is {limit})",
+    "ask_something": "What would you like to know? Your question names nothing to look up in the article yet.",
 }
 NOTICES = {
     "stopped": "The language model stopped ({}); answered without it, quoted from the article.",

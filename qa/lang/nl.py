@@ -66,6 +66,7 @@ LABELS = {
     "error": "Dat lukte niet: {}.",
     "empty_question": "lege vraag",
     "too_long": "vraag te lang ({length} tekens; de grens is {limit})",
+    "ask_something": "Wat wil je weten? Je vraag noemt nog niets om in het artikel op te zoeken.",
 }
 NOTICES = {
     "stopped": "Het taalmodel is gestopt ({}); beantwoord zonder taalmodel, letterlijk uit het artikel.",
