@@ -202,7 +202,7 @@ def cmd_index(args, settings: Settings) -> int:
           f"-> {settings.index_dir}")
     for label, names in (("added", status.added), ("changed", status.changed), ("removed", status.removed)):
         if names and status.action == "updated":
-            print(f"  {label}: " + ", ".join(names))
+            print(terminal.printable(f"  {label}: " + ", ".join(names), one_line=True))
     return 0
 
 
@@ -222,10 +222,11 @@ def cmd_add(args, settings: Settings) -> int:
             document, passages = library.add(write)
         except (IngestError, OSError) as error:
             failed += 1
-            print(f"add: {item}: {error}", file=sys.stderr)
+            print(terminal.printable(f"add: {item}: {error}"), file=sys.stderr)
             continue
-        print(f"added {document.source}: {document.headline}" + (f" ({document.date})" if document.date else "")
-              + f", {passages} passages")
+        print(terminal.printable(f"added {document.source}: {document.headline}"
+                                 + (f" ({document.date})" if document.date else "") + f", {passages} passages",
+                                 one_line=True))
     return 1 if failed else 0
 
 
@@ -235,9 +236,9 @@ def cmd_remove(args, settings: Settings) -> int:
         (source,) = engine.resolve([args.name])
         Library(engine).remove(source)
     except (QuestionError, IngestError) as error:
-        print(f"remove: {error}", file=sys.stderr)
+        print(terminal.printable(f"remove: {error}"), file=sys.stderr)
         return 2
-    print(f"removed {source}; {len(engine.documents)} article(s) left")
+    print(terminal.printable(f"removed {source}; {len(engine.documents)} article(s) left", one_line=True))
     return 0
 
 
@@ -251,13 +252,15 @@ def cmd_list(args, settings: Settings) -> int:
     for document in engine.documents:
         # Web uploads join every run on this index folder; say which they are.
         origin = "upload" if document.source.startswith(UPLOADS_PREFIX) else ""
-        print(f"{document.source:<{width}}  {document.date or '':<10}  {len(rows.get(document.source, ())):>4} passages"
-              f"  {origin:<6}  {document.headline}")
+        print(terminal.printable(f"{document.source:<{width}}  {document.date or '':<10}  "
+                                 f"{len(rows.get(document.source, ())):>4} passages  {origin:<6}  {document.headline}", one_line=True))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(terminal.PrintableFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     args = build_parser().parse_args(argv)
     command = args.command or ("repl" if getattr(args, "repl", False) else "web")
     if command == "graph":

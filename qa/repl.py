@@ -41,7 +41,7 @@ class Session:
 
     def banner(self) -> str:
         docs = self.engine.documents
-        names = ", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3])
+        names = terminal.printable(", ".join(f"{d.headline} ({d.date})" if d.date else d.headline for d in docs[:3]))
         more = _SAY["and_more"].format(n=len(docs) - 3) if len(docs) > 3 else ""
         heading = _SAY["heading_many" if len(docs) > 1 else "heading"]
         if not docs:
@@ -82,7 +82,7 @@ class Session:
                 if waiting:
                     waiting.stop()
                 if isinstance(event, str):  # a verified sentence of a generated answer, shown at once
-                    self.out.write(event + " ")
+                    self.out.write(terminal.printable(event) + " ")
                     self.out.flush()
                     streamed = True
                 else:
@@ -99,7 +99,7 @@ class Session:
             if waiting:
                 waiting.stop()
             log.debug("answer failed", exc_info=True)
-            self.say(self.style.refusal(f"Sorry, that question failed: {error}"))
+            self.say(self.style.refusal(terminal.printable(f"Sorry, that question failed: {error}")))
             return True
         self.last = reply.answer
         self.history += [Turn("user", text), Turn("assistant", reply.answer.text)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import re
 import shutil
 import textwrap
 import threading
@@ -10,6 +13,37 @@ from qa import lang
 from qa.answer import Answer
 from qa.settings import color_allowed
 from qa.text import opening_words
+
+
+# Control characters in an article (or a file name) would be obeyed by the terminal, not shown: an escape
+# sequence can clear the screen, retitle the window or hide text, a carriage return can overwrite a line,
+# and the explicit bidirectional marks can reorder it. Each becomes U+FFFD, one character for one, so
+# offsets into the text stay right. Newlines and tabs are text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, one_line: bool = False) -> str:
+    """`text` with every character a terminal would obey rather than show replaced by U+FFFD; with
+    `one_line`, its line breaks and tabs too (a file name in a listing)."""
+    text = _CONTROL.sub("\ufffd", text)
+    return re.sub("[\n\t]", "\ufffd", text) if one_line else text
+
+
+class PrintableFormatter(logging.Formatter):
+    """Log lines name files and quote articles: shown, never obeyed (see `printable`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
+
+
+def _printable_answer(answer: Answer) -> Answer:
+    """A copy of `answer` whose every piece of text is `printable`."""
+    def clean(item):
+        return dataclasses.replace(item, **{f.name: printable(getattr(item, f.name)) for f in dataclasses.fields(item)
+                                            if isinstance(getattr(item, f.name), str)})
+
+    return dataclasses.replace(clean(answer), citations=[clean(c) for c in answer.citations],
+                               related=[clean(c) for c in answer.related])
 
 
 class Style:
@@ -75,6 +109,7 @@ def _see_also(related, language: str) -> str:
 def format_text(answer: Answer, style: Style, columns: int | None = None) -> str:
     """The answer's text alone, markers coloured, wrapped to the terminal."""
     columns = columns or width()
+    answer = _printable_answer(answer)
     if not answer.answerable:
         return style.refusal(_fill(answer.text, "", columns))
     body = _fill(answer.text, "", columns)
@@ -90,6 +125,7 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
     """The answer (unless `text` is False), then each source with its supporting sentence (or the
     whole passage when `full`), then what the language model's verifier removed, if anything."""
     columns = columns or width()
+    answer = _printable_answer(answer)
     lines = [format_text(answer, style, columns)] if text else []
     if answer.notice:
         lines.append(style.dim(_fill(answer.notice, "", columns)))

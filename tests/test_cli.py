@@ -341,3 +341,19 @@ def test_two_add_commands_at_once_add_an_article_once(tmp_path):
     refused = sum("already" in err for _, err in outs)
     assert added == 1 and refused == 1, outs
     assert len(list((tmp_path / "docs").iterdir())) == 1
+
+
+def test_an_article_or_file_name_with_control_characters_is_shown_not_obeyed(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "museum.txt").write_text("Het museum\x1b[2J in Zwolle heeft 1200 bezoekers per dag.\x1b]0;pwned\x07 "
+                                     "De directeur is Anna de Vries.\n\nHet museum opende in 1990.\n", "utf-8")
+    (docs / "twee\nregels.txt").write_text("De veerpont vaart sinds 2021 tussen Vlissingen en Breskens.\n", "utf-8")
+    flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "index")]
+    listed = run("list", *flags)
+    assert listed.returncode == 0, listed.stderr
+    assert len(listed.stdout.splitlines()) == 2  # one line an article, a name's line break shown as a mark
+    answered = run("ask", "Wie is de directeur van het museum?", *flags)
+    assert "Anna de Vries" in answered.stdout
+    for out in (listed.stdout, answered.stdout):
+        assert not any(ch in out for ch in "\x1b\x07\r")
