@@ -14,7 +14,6 @@ from qa.answer import Answer
 from qa.settings import color_allowed
 from qa.text import opening_words
 
-
 # Control characters in an article (or a file name) would be obeyed by the terminal, not shown: an escape
 # sequence can clear the screen, retitle the window or hide text, a carriage return can overwrite a line,
 # and the explicit bidirectional marks can reorder it. Each becomes U+FFFD, one character for one, so
