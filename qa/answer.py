@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -12,10 +13,10 @@ from pathlib import Path
 
 from qa import lang, spans
 from qa.answerability import AnswerabilityModel
-from qa.lang import exonyms
+from qa.lang import exonyms, frequency
 from qa.retrieval import HybridRetriever, Ranking
 from qa.short import short_answer
-from qa.text import fold
+from qa.text import STOPWORDS, fold, words
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
@@ -251,7 +252,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     store = retriever.store
     wanted = wanted or spans.asked(question)
     candidates = score_sentences(ranking, retriever, question)
-    if not candidates:
+    if not candidates or names_nothing_there(question, ranking, retriever):
         return Answer(REFUSAL[language], False, language, [], 0.0)
     best = _typed_best(candidates, retriever, question, wanted)
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
@@ -380,6 +381,38 @@ def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, ques
         "english": float(english),
         "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
     }
+
+
+def _a_word(word: str, code: str) -> bool:
+    """Whether `word` is a common word of language `code`, or two joined, perhaps by a linking "s"
+    ("wedstrijd|directeur", "veiligheid|s|regio"): it may be the translation of a word an article holds."""
+    common = functools.partial(frequency.zipf, code=code)
+    if common(word) > 0:
+        return True
+    return any(common(word[:k]) > 0 and (common(word[k:]) > 0 or (word[k] == "s" and common(word[k + 1:]) > 0))
+               for k in range(3, len(word) - 2))
+
+
+PREFIX = 5  # letters a longer word shares with a word of the articles to count as found in part
+FUZZY_WORDS = 8  # longer words compared by spelling at most: a scan of the vocabulary each
+
+
+def names_nothing_there(question: str, ranking: Ranking, retriever: HybridRetriever) -> bool:
+    """Whether none of the question's words is in the articles, even in part, by its stem or spelled
+    otherwise, and none is a common word of its language either: "xyzzy", "asdf qwer", "Wat is een
+    flurbel?". Such a question is about nothing the articles hold. A common word is spared, as it may be a
+    translation ("Who won the election?" over a Dutch article), and so is a rare one that opens an
+    article's word or resembles one ("septikemie": "septicemie"; "Loekasjenko": "Lukashenko")."""
+    code = lang.detect(words(question))
+    asking = lang.in_any_language("QUESTION_WORDS")
+    content = [w for w in words(question) if w not in STOPWORDS and w not in asking]
+    if not content or any(_a_word(w, code) or w in retriever.vocabulary for w in content):
+        return False
+    if any(stem in retriever.df for stem in ranking.query_stems(code)):
+        return False
+    longer = [w for w in content if len(w) > PREFIX][:FUZZY_WORDS]
+    return not any(retriever.starts_a_word(w[:PREFIX]) or get_close_matches(w, retriever.vocabulary, n=1, cutoff=0.7)
+                   for w in longer)
 
 
 _NAME_OR_NUMBER = re.compile(r"(?<=\w )[A-Z][\w'-]+|\d+(?:[.,]\d+)*")

@@ -50,6 +50,22 @@ def test_refuses_when_the_article_does_not_say(engine, question, language):
     assert answer.citations == []
 
 
+@pytest.mark.parametrize("question", ["xyzzy", "asdf qwer?", "Wat is een flurbel?", "a" * 1999])
+def test_a_question_of_words_found_nowhere_and_in_no_dictionary_is_refused_without_passages(engine, question):
+    answer = engine.ask(question).answer
+    assert not answer.answerable and answer.citations == [] and answer.related == []
+
+
+@pytest.mark.parametrize("question", [
+    "Who won the election?",  # common English words: they may stand translated in the Dutch article
+    "Wie is Loekasjenko?",  # another spelling of a name the article has
+    "Hoelang regeert Loekasjenko al?",
+])
+def test_words_the_article_may_hold_in_another_form_are_still_looked_up(engine, question):
+    answer = engine.ask(question).answer
+    assert answer.answerable and answer.citations
+
+
 def test_citations_point_at_the_exact_text(engine):
     raw = SEED_FILE.read_text("utf-8")
     answer = engine.ask("Waar begon de demonstratie van zaterdagochtend?").answer
