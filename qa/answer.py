@@ -403,9 +403,10 @@ def names_nothing_there(question: str, ranking: Ranking, retriever: HybridRetrie
     flurbel?". Such a question is about nothing the articles hold. A common word is spared, as it may be a
     translation ("Who won the election?" over a Dutch article), and so is a rare one that opens an
     article's word or resembles one ("septikemie": "septicemie"; "Loekasjenko": "Lukashenko")."""
-    code = lang.detect(words(question))
+    found = words(question)
+    code = lang.detect(found)
     asking = lang.in_any_language("QUESTION_WORDS")
-    content = [w for w in words(question) if w not in STOPWORDS and w not in asking]
+    content = [w for w in found if w not in STOPWORDS and w not in asking]
     if not content or any(_a_word(w, code) or w in retriever.vocabulary for w in content):
         return False
     if any(stem in retriever.df for stem in ranking.query_stems(code)):
