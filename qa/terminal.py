@@ -107,8 +107,11 @@ def _see_also(related, language: str) -> str:
 
 def format_text(answer: Answer, style: Style, columns: int | None = None) -> str:
     """The answer's text alone, markers coloured, wrapped to the terminal."""
-    columns = columns or width()
-    answer = _printable_answer(answer)
+    return _text(_printable_answer(answer), style, columns or width())
+
+
+def _text(answer: Answer, style: Style, columns: int) -> str:
+    """`format_text` of an answer already made printable."""
     if not answer.answerable:
         return style.refusal(_fill(answer.text, "", columns))
     body = _fill(answer.text, "", columns)
@@ -125,7 +128,7 @@ def format_answer(answer: Answer, style: Style, full: bool = False, columns: int
     whole passage when `full`), then what the language model's verifier removed, if anything."""
     columns = columns or width()
     answer = _printable_answer(answer)
-    lines = [format_text(answer, style, columns)] if text else []
+    lines = [_text(answer, style, columns)] if text else []
     if answer.notice:
         lines.append(style.dim(_fill(answer.notice, "", columns)))
     if answer.dropped:
