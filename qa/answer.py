@@ -231,9 +231,13 @@ def cite(n: int, store, row: int, local: int, score: float, last: int | None = N
                     title=passage.title, date=passage.date, article=store.headline(passage.source))
 
 
+READ_CANDIDATES = 8  # sentences the reader reads per question, best retrieval scores first
+
+
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
                     top_k: int = 5, model: AnswerabilityModel | None = None,
-                    min_score: float | None = None, wanted: spans.Asked | None = None) -> Answer:
+                    min_score: float | None = None, wanted: spans.Asked | None = None,
+                    reader: str | None = "e5") -> Answer:
     """Build an extractive answer from a ranking.
 
     Args:
@@ -241,19 +245,85 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         ranking: the retriever's output for it.
         language: the language of the interface text ("nl" or "en").
         top_k: citations to list at most.
-        model: the answerability model of the embedding model in use; None never refuses.
-        min_score: refusal threshold overriding the model's own (None: the model's).
-        wanted: what the question asks for (None: read from `question`); a follow-up's own words decide.
+        model: the answerability model (only without a reader): None never refuses.
+        min_score: refusal threshold overriding the fitted one (the combiner's with a reader).
+        wanted: what the question asks for (None: read from `question`); without a reader only.
+        reader: the reader (`qa.reader.get`) that finds the short answer and decides whether the
+            articles answer; None: the hand-written rules of earlier rounds.
 
     Returns:
         An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal whose
         `related` list holds the nearest passages.
     """
-    store = retriever.store
-    wanted = wanted or spans.asked(question)
     candidates = score_sentences(ranking, retriever, question)
     if not candidates or names_nothing_there(question, ranking, retriever):
         return Answer(REFUSAL[language], False, language, [], 0.0)
+    if reader is not None:
+        return _read(question, candidates, retriever, language, top_k, reader, min_score)
+    return _by_rules(question, ranking, retriever, language, top_k, model, min_score, wanted, candidates)
+
+
+def read_candidates(question: str, candidates: list[_Candidate], retriever: HybridRetriever,
+                    reader: str = "e5") -> list[tuple[_Candidate, object, dict[str, float]]]:
+    """The first READ_CANDIDATES candidates, each with its reading and the combiner's features."""
+    from qa import reader as readers
+    from qa.reader import combine
+
+    store = retriever.store
+    pool = candidates[:READ_CANDIDATES]
+    sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
+    readings = readers.get(reader).read(question, sentences)
+    top = pool[0].score
+    return [(c, r, combine.features(r, c.score, top, k)) for k, (c, r) in enumerate(zip(pool, readings))]
+
+
+def _read(question: str, candidates: list[_Candidate], retriever: HybridRetriever, language: str,
+          top_k: int, reader: str, min_score: float | None) -> Answer:
+    """The reader's answer: the candidate whose span the combiner trusts most, if it is trusted enough.
+    Citation 1 quotes that span's sentence; the span is the short answer."""
+    from qa.reader import combine
+
+    store = retriever.store
+    combiner = combine.load()
+    read = read_candidates(question, candidates, retriever, reader)
+    scored = [(combiner.probability(found), candidate, reading, found) for candidate, reading, found in read]
+    probability, best, reading, found = max(scored, key=lambda s: s[0])
+    threshold = min_score if min_score is not None else combiner.threshold
+    chosen = _Candidate(best.row, best.sentence, best.local, best.score, best.dense, best.coverage)
+    order = [chosen] + [c for c in candidates if c is not best]
+    citations = _citations_plain(order, store, top_k)
+    signals_seen = {**found, "probability": probability}
+    if probability < threshold or reading.end <= reading.start:
+        return Answer(REFUSAL[language], False, language, [], round(probability, 4), related=citations,
+                      signals=signals_seen)
+    first = citations[0]
+    quote = first.quote
+    short = quote[reading.start:reading.end].strip()
+    lead = len(quote[reading.start:reading.end]) - len(quote[reading.start:reading.end].lstrip())
+    offset = first.quote_start + reading.start + lead
+    citations[0] = replace(first, short_start=offset, short_end=offset + len(short))
+    text = f"{_clip(first.quote)} [1]"
+    return Answer(text, True, language, citations, round(probability, 4), signals=signals_seen, short=short)
+
+
+def _citations_plain(order: list[_Candidate], store, top_k: int) -> list[Citation]:
+    """One citation per passage, in `order`, each quoting its candidate sentence."""
+    citations: list[Citation] = []
+    seen = set()
+    for candidate in order:
+        if len(citations) >= top_k:
+            break
+        if candidate.row in seen:
+            continue
+        seen.add(candidate.row)
+        citations.append(cite(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
+    return citations
+
+
+def _by_rules(question, ranking, retriever, language, top_k, model, min_score, wanted, candidates) -> Answer:
+    """The hand-written answering of earlier rounds (answer-type cues, the answerability model)."""
+    store = retriever.store
+    wanted = wanted or spans.asked(question)
     best = _typed_best(candidates, retriever, question, wanted)
     if best is None:  # no candidate holds the kind of fact asked for: the article does not say
         citations = _citations(candidates[0], candidates, store, question, top_k, 1)

@@ -272,7 +272,8 @@ class Engine:
         ranking = retriever.rank(embed(query), query, sources=sources)
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
-                                 min_score=self.settings.min_answer_score, wanted=spans.asked(question))
+                                 min_score=self.settings.min_answer_score, wanted=spans.asked(question),
+                                 reader=None if self.settings.reader == "rules" else self.settings.reader)
         if answer.answerable and answer.citations and not answer.notice:
             cited = self.document(answer.citations[0].source)
             if cited is not None:  # an English question answered in Dutch words says so

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from qa import articles, bench, graph, protocol, repl, terminal, web
-from qa.bench import fit, fit_scores, fit_short, ingest, load, scale
+from qa.bench import fit, fit_reader, fit_scores, fit_short, ingest, load, scale
 from qa.chat import Engine, QuestionError
 from qa.documents import DocumentsError
 from qa.files import folder_lock
@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--fit-short", action="store_true",
                        help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json "
                             "and the word lists qa/lang/frequent-*.txt)")
+    bench.add_argument("--fit-reader", action="store_true",
+                       help="train the reader (PyTorch, a development dependency; resumes a stopped run) and write "
+                            "qa/reader/weights/")
+    bench.add_argument("--steps", type=int, default=3000, help="with --fit-reader: training steps (default 3000)")
+    bench.add_argument("--fit-reader-combiner", action="store_true",
+                       help="refit when the reader's span answers, on the tuning parts (writes qa/reader/combiner.json)")
     bench.add_argument("--ingest", action="store_true",
                        help="instead: extraction quality on sample news pages, and upload-to-first-answer times")
     bench.add_argument("--scale", action="store_true",
@@ -282,6 +288,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.load:
                 endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
                 return load.main(settings, args.url, endpoints, args.clients, args.seconds)
+            if args.fit_reader:
+                from qa.reader import train
+
+                train.fit(steps=args.steps)
+                return 0
+            if args.fit_reader_combiner:
+                return fit_reader.main(settings)
             if args.fit_scores:
                 fit_scores.main(settings)
                 return 0

@@ -42,6 +42,9 @@ class Settings:
         top_k: how many passages are cited at most.
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
+        reader: the extractive reader that finds the short answer and decides whether the articles
+            answer: "e5" (trained here, shipped in `qa/reader/weights/`), or "rules" for the hand-written
+            rules of earlier rounds (`QA_READER`).
         question_cache: how many recent questions' vectors are kept, so a question many readers ask is
             embedded once; 0 embeds every question (`QA_QUESTION_CACHE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
@@ -67,6 +70,7 @@ class Settings:
     top_k: int = 5
     min_answer_score: float | None = None
     question_cache: int = 4096
+    reader: str = "e5"
     host: str = "127.0.0.1"
     port: int = 7860
     llm: str = ""
@@ -114,6 +118,7 @@ _ENV = {
     "top_k": ("QA_TOP_K", int),
     "min_answer_score": ("QA_MIN_ANSWER_SCORE", float),
     "question_cache": ("QA_QUESTION_CACHE", int),
+    "reader": ("QA_READER", str),
     "host": ("QA_HOST", str),
     "port": ("QA_PORT", int),
     "llm": ("QA_LLM", str),

@@ -1,0 +1,190 @@
+"""Fit the reader's combiner (`python app.py bench --fit-reader-combiner`): when the reader's span answers.
+
+Cases are our own tuning questions only (the seed's reader set and first set, the reader set's tuning
+articles, our own news' tuning articles; never XQuAD, never a validation article):
+- each asked over an archive of the seed, our news and our tuning articles (answerable, or a near miss);
+- the answerable ones asked over that archive without their article (the article does not say);
+- the seed alone, asked the other articles' questions (off-topic).
+For each case the reader reads the first candidates; a candidate is right when its span matches a gold
+answer (token F1 >= 0.5). A logistic model over `qa.reader.combine.FEATURES` gives each candidate a
+probability; the threshold on the best candidate's maximises right answers plus right refusals minus
+wrong answers, on out-of-fold probabilities (folds by article). Validation is never looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from qa.bench import exact_and_f1, open_corpus, sets
+from qa.reader import combine
+from qa.settings import Settings
+
+FOLDS = 5
+WRONG_ANSWER_COST = 1.5  # a confident wrong answer is the worst failure: it costs more than a refusal gains
+
+
+def tuning_items() -> list[dict]:
+    xquad_docs = {p.name for p in (sets.XQUAD_DIR / "docs").glob("*.txt")}
+    items = []
+    for question_set in [sets.article_set(), *sets.reader_sets(), *sets.own_sets()]:
+        if question_set.split == "validation":
+            continue
+        for item in question_set.items:
+            if item.get("doc") in xquad_docs or item.get("kind") == "follow-up":
+                continue
+            items.append(item)
+    return items
+
+
+def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Path:
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    every = sets.corpus_files("all")
+    for path in every:
+        if path.name in docs and path.name not in exclude:
+            shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def _read_case(engine, question: str) -> list[dict]:
+    """The first candidates of one question, each with its features and span text ([] when none)."""
+    from qa.answer import names_nothing_there, read_candidates, score_sentences
+
+    retriever = engine.retriever
+    ranking = retriever.rank(engine.embedder.embed_question(question), question)
+    candidates = score_sentences(ranking, retriever, question)
+    if not candidates or names_nothing_there(question, ranking, retriever):
+        return []
+    out = []
+    for candidate, reading, found in read_candidates(question, candidates, retriever, engine.settings.reader):
+        sentence = retriever.store.passages[candidate.row].sentence_text(candidate.local)
+        out.append({"features": found, "span": sentence[reading.start:reading.end],
+                    "source": retriever.store.passages[candidate.row].source})
+    return out
+
+
+def collect(settings: Settings) -> list[dict]:
+    from qa.chat import Engine
+
+    items = tuning_items()
+    seed = {p.name for p in sets.SEED_DIR.glob("*.txt")}
+    news = {p.name for p in sets.NEWS_DIR.glob("*.txt")}
+    docs = seed | news | {i["doc"] for i in items}
+    cases = []
+    with tempfile.TemporaryDirectory() as scratch:
+        def engine_over(name: str, chosen: set[str]):
+            folder = _corpus(Path(scratch) / name / "docs", chosen)
+            return Engine.open(settings.replace(docs_dir=folder, index_dir=Path(scratch) / name / "index"),
+                               rebuild=True, progress=False)
+
+        full = engine_over("full", docs)
+        for item in items:
+            cases.append({"doc": item["doc"], "answers": item["answers"], "setting": "archive",
+                          "candidates": _read_case(full, item["question"])})
+        by_doc: dict[str, list[dict]] = {}
+        for item in items:
+            by_doc.setdefault(item["doc"], []).append(item)
+        for doc, asked in by_doc.items():
+            without = engine_over(f"without-{len(cases)}", docs - {doc})
+            for item in asked:
+                if item["answers"]:
+                    cases.append({"doc": doc, "answers": [], "setting": "removed",
+                                  "candidates": _read_case(without, item["question"])})
+        alone = engine_over("seed", seed)
+        for item in items:
+            if item["doc"] not in seed and item["answers"]:
+                cases.append({"doc": item["doc"], "answers": [], "setting": "off-topic",
+                              "candidates": _read_case(alone, item["question"])})
+    return cases
+
+
+def _rows(cases: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    x, y, case_of = [], [], []
+    for k, case in enumerate(cases):
+        for candidate in case["candidates"]:
+            x.append([candidate["features"][f] for f in combine.FEATURES])
+            right = bool(case["answers"]) and exact_and_f1(candidate["span"], case["answers"])[1] >= 0.5
+            y.append(int(right))
+            case_of.append(k)
+    return np.array(x, dtype=float), np.array(y), np.array(case_of)
+
+
+def _fit(x: np.ndarray, y: np.ndarray):
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0, max_iter=1000)
+    model.fit(x, y)
+    return model
+
+
+def outcome(cases: list[dict], best: list[tuple[float, str]], threshold: float) -> dict:
+    """Figures of a decision rule: each case's best candidate (probability, span) against `threshold`."""
+    right = wrong = refused_ok = refused_bad = 0
+    for case, (p, span) in zip(cases, best):
+        answers = case["answers"]
+        if p < threshold or not span:
+            refused_ok += not answers
+            refused_bad += bool(answers)
+        elif answers and exact_and_f1(span, answers)[1] >= 0.5:
+            right += 1
+        else:
+            wrong += 1
+    answerable = sum(bool(c["answers"]) for c in cases)
+    return {"right": right, "wrong": wrong, "refused_ok": refused_ok, "refused_bad": refused_bad,
+            "utility": right + refused_ok - WRONG_ANSWER_COST * wrong,
+            "false_refusals": refused_bad / max(1, answerable),
+            "unanswerable_refused": refused_ok / max(1, len(cases) - answerable)}
+
+
+def _best_per_case(cases, probabilities, case_of) -> list[tuple[float, str]]:
+    best = [(0.0, "")] * len(cases)
+    flat = [c for case in cases for c in case["candidates"]]
+    for p, k, candidate in zip(probabilities, case_of, flat):
+        if p > best[k][0]:
+            best[k] = (float(p), candidate["span"])
+    return best
+
+
+def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
+    x, y, case_of = _rows(cases)
+    docs = sorted({c["doc"] for c in cases})
+    fold_of_doc = {d: i % FOLDS for i, d in enumerate(docs)}
+    fold = np.array([fold_of_doc[cases[k]["doc"]] for k in case_of])
+    out_of_fold = np.zeros(len(y))
+    for f in range(FOLDS):
+        train, test = fold != f, fold == f
+        if test.any() and len(set(y[train])) == 2:
+            out_of_fold[test] = _fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    best = _best_per_case(cases, out_of_fold, case_of)
+    grid = [round(t, 3) for t in np.linspace(0.05, 0.95, 91)]
+    chosen = max(grid, key=lambda t: outcome(cases, best, t)["utility"])
+    model = _fit(x, y)
+    combiner = combine.Combiner({f: round(float(w), 5) for f, w in zip(combine.FEATURES, model.coef_[0])},
+                                round(float(model.intercept_[0]), 5), chosen)
+    notes = {"cases": len(cases), "candidates": int(len(y)), "folds": FOLDS,
+             "out_of_fold": outcome(cases, best, chosen),
+             "reader_alone": outcome(cases, [max(((1 / (1 + math.exp(-c["features"]["margin"])), c["span"])
+                                                  for c in case["candidates"]), default=(0.0, ""))
+                                            for case in cases], 0.5)}
+    return combiner, notes
+
+
+def main(settings: Settings, cache: Path | None = None) -> int:
+    cache = cache or Path("build") / "reader" / "combiner-cases.json"
+    if cache.exists() and cache.stat().st_mtime > combine.weights_time():
+        cases = json.loads(cache.read_text())
+    else:
+        cases = collect(settings)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(cases))
+    combiner, notes = fit(cases)
+    combine.save(combiner, {"fitted_on": notes})
+    print(json.dumps({"weights": combiner.weights, "bias": combiner.bias, "threshold": combiner.threshold,
+                      **notes}, indent=1))
+    return 0

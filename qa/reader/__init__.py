@@ -1,0 +1,48 @@
+"""The extractive reader: reads a question with candidate sentences, finds each one's best span and its
+"no answer" score. One small interface, one registry: "e5" (trained here, shipped in the repo) and any
+stand-in a test registers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from qa.reader.model import Reading
+
+
+class Reads(Protocol):
+    """A reader: `read(question, sentences)` -> one `Reading` per sentence, in order."""
+
+    def read(self, question: str, sentences: list[str]) -> list[Reading]: ...
+
+
+def _e5() -> Reads:
+    from qa.reader import model
+
+    return model.shared()
+
+
+READERS: dict[str, Callable[[], Reads]] = {"e5": _e5}
+_loaded: dict[str, Reads] = {}
+
+
+def register(name: str, factory: Callable[[], Reads]) -> None:
+    """Make a reader available under `name` (a test's stand-in, another model)."""
+    READERS[name] = factory
+    _loaded.pop(name, None)
+
+
+def get(name: str = "e5") -> Reads:
+    """The reader called `name`, loaded once per process and kept warm.
+
+    Raises:
+        KeyError: no reader has that name.
+    """
+    if name not in READERS:
+        raise KeyError(f"unknown reader {name!r}; known: {', '.join(sorted(READERS))}")
+    if name not in _loaded:
+        _loaded[name] = READERS[name]()
+    return _loaded[name]
+
+
+__all__ = ["READERS", "Reading", "Reads", "get", "register"]

@@ -1,0 +1,59 @@
+"""Weigh the reader's verdict with retrieval's: which candidate answers, and whether any does.
+
+A logistic model over a few features of each candidate (the reader's span-over-no-answer margin, its span
+score, the retrieval score relative to the best, the candidate's rank), fitted on the tuning questions by
+`python app.py bench --fit-reader-combiner` (cross-validated by article) and kept in `combiner.json`
+beside this file. The best candidate answers when its probability reaches the fitted threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.reader.model import Reading
+
+PARAMETERS = Path(__file__).with_name("combiner.json")
+FEATURES = ("margin", "span", "retrieval", "rank")
+
+
+def features(reading: Reading, retrieval: float, best_retrieval: float, rank: int) -> dict[str, float]:
+    return {"margin": reading.margin, "span": reading.span_score, "retrieval": retrieval - best_retrieval,
+            "rank": math.log1p(rank)}
+
+
+@dataclass(frozen=True)
+class Combiner:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def probability(self, found: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in found.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# Before any fit: the reader alone decides (span beats "no answer").
+UNFITTED = Combiner({"margin": 1.0}, 0.0, 0.5)
+
+
+def load(path: Path = PARAMETERS) -> Combiner:
+    if not path.exists():
+        return UNFITTED
+    data = json.loads(path.read_text("utf-8"))
+    return Combiner({k: float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                    float(data["threshold"]))
+
+
+def save(combiner: Combiner, notes: dict, path: Path = PARAMETERS) -> None:
+    data = {"weights": combiner.weights, "bias": combiner.bias, "threshold": combiner.threshold, **notes}
+    path.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+
+
+def weights_time() -> float:
+    """When the shipped reader weights were last written (cases read with older weights are stale)."""
+    from qa.reader import weights
+
+    return weights.WEIGHTS.stat().st_mtime if weights.WEIGHTS.exists() else 0.0
