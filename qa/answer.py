@@ -72,7 +72,7 @@ _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
 # What a question asks for (its cue) and what in a sentence brings it: a number, a date, a name.
 EXPECTS = [
     (lang.ASKS_NUMBER, _NUMBER),
-    (lang.ASKS_DATE, re.compile(lang.DATE.pattern + r"|\d", re.I)),
+    (lang.ASKS_DATE, re.compile(lang.DATE.pattern + r"|\d", re.IGNORECASE)),
     (lang.ASKS_NAME, _PROPER),
 ]
 

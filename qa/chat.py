@@ -181,6 +181,10 @@ class Engine:
             qa.generate.GeneratorError: the language model setting is wrong.
         """
         known: dict = {}
+        if settings.reader != "rules":
+            from qa import reader
+
+            reader.warm(settings.reader)
         with _building_for_good():
             store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)
             retriever = HybridRetriever(store, only=public_sources(store.article_rows))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
 
-from qa import lang, spans
+from qa import lang
 from qa.answer import EXPECTS, REFUSAL, Answer, cite
 from qa.generate import GeneratorError, build_messages, says_not_answered
 from qa.llm_process import ModelStopped
@@ -178,10 +178,9 @@ def _sentences_as_written(chat_model, messages, timeout: float, written: list[st
 
 
 def _typed_short(extractive: Answer, question: str) -> str:
-    """The extractive short answer when the question asks for a kind of fact (a number, a date, a name);
-    "" otherwise: the span chosen for an open question ("what did they decide?") is a guess that a
-    generated answer in other words need not repeat."""
-    return extractive.short if extractive.short and spans.asked(question).kind not in ("", "none") else ""
+    """The reader's short answer, which a generated answer must carry (else the extractive answer stands);
+    "" when there is none."""
+    return extractive.short
 
 
 def key_facts(extractive: Answer, question: str) -> list[str]:

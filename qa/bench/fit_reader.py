@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.bench import exact_and_f1, open_corpus, sets
+from qa.bench import exact_and_f1, sets
 from qa.reader import combine
 from qa.settings import Settings
 
@@ -167,7 +167,7 @@ def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
     model = _fit(x, y)
     combiner = combine.Combiner({f: round(float(w), 5) for f, w in zip(combine.FEATURES, model.coef_[0])},
                                 round(float(model.intercept_[0]), 5), chosen)
-    notes = {"cases": len(cases), "candidates": int(len(y)), "folds": FOLDS,
+    notes = {"cases": len(cases), "candidates": len(y), "folds": FOLDS,
              "out_of_fold": outcome(cases, best, chosen),
              "reader_alone": outcome(cases, [max(((1 / (1 + math.exp(-c["features"]["margin"])), c["span"])
                                                   for c in case["candidates"]), default=(0.0, ""))

@@ -4,6 +4,7 @@ stand-in a test registers."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,6 +25,7 @@ def _e5() -> Reads:
 
 READERS: dict[str, Callable[[], Reads]] = {"e5": _e5}
 _loaded: dict[str, Reads] = {}
+_loading = threading.Lock()
 
 
 def register(name: str, factory: Callable[[], Reads]) -> None:
@@ -40,9 +42,25 @@ def get(name: str = "e5") -> Reads:
     """
     if name not in READERS:
         raise KeyError(f"unknown reader {name!r}; known: {', '.join(sorted(READERS))}")
-    if name not in _loaded:
-        _loaded[name] = READERS[name]()
-    return _loaded[name]
+    with _loading:
+        if name not in _loaded:
+            _loaded[name] = READERS[name]()
+        return _loaded[name]
+
+
+def warm(name: str = "e5") -> threading.Thread:
+    """Load the reader in the background (while the index opens), so the first question does not wait
+    for all of it. A failure is left for the first question to report."""
+
+    def load():
+        try:
+            get(name)
+        except Exception:  # noqa: BLE001 - reported when a question needs the reader
+            pass
+
+    thread = threading.Thread(target=load, name="reader-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 __all__ = ["READERS", "Reading", "Reads", "get", "register"]

@@ -69,12 +69,12 @@ class Reader:
             def g(name, k=k):
                 return t[f"l{k}.{name}"]
 
-            qkv_w = np.concatenate([g("q.w"), g("k.w"), g("v.w")]).T.copy()
+            # (out, in) matrices used as transposed views: BLAS reads them so, no copy at load
+            qkv_w = np.concatenate([g("q.w"), g("k.w"), g("v.w")]).T
             qkv_b = np.concatenate([g("q.b"), g("k.b"), g("v.b")])
-            self._layers.append((qkv_w, qkv_b, g("ao.w").T.copy(), g("ao.b"), g("aln.w"), g("aln.b"),
-                                 g("fi.w").T.copy(), g("fi.b"), g("fo.w").T.copy(), g("fo.b"),
-                                 g("oln.w"), g("oln.b")))
-        self._span_w, self._span_b = t["span.w"].T.copy(), t["span.b"]
+            self._layers.append((qkv_w, qkv_b, g("ao.w").T, g("ao.b"), g("aln.w"), g("aln.b"),
+                                 g("fi.w").T, g("fi.b"), g("fo.w").T, g("fo.b"), g("oln.w"), g("oln.b")))
+        self._span_w, self._span_b = t["span.w"].T, t["span.b"]
         self._lock = threading.Lock()
 
     def read(self, question: str, sentences: list[str]) -> list[Reading]:
@@ -94,6 +94,11 @@ class Reader:
         return [self._best(start_logits[r], end_logits[r], firsts[r], spans[r]) for r in range(len(rows))]
 
     def _forward(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        logits = self._hidden(rows) @ self._span_w + self._span_b
+        return logits[..., 0], logits[..., 1]
+
+    def _hidden(self, rows: list[list[int]]) -> np.ndarray:
+        """The encoder's last hidden states, (rows, longest row, hidden); padding masked out."""
         width = max(len(r) for r in rows)
         n = len(rows)
         ids = np.full((n, width), self._e5.vocab.pad, dtype=np.int64)
@@ -107,7 +112,7 @@ class Reader:
         bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         h = x.shape[-1]
         heads, d = self._heads, h // self._heads
-        scale = 1.0 / np.sqrt(d)
+        scale = np.float32(1.0 / np.sqrt(d))
         for qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b in self._layers:
             qkv = x @ qkv_w + qkv_b
             q, k, v = (qkv[..., i * h:(i + 1) * h].reshape(n, width, heads, d).transpose(0, 2, 1, 3)
@@ -120,8 +125,7 @@ class Reader:
             x = _layer_norm(x + ctx @ ao_w + ao_b, aln_w, aln_b, self._eps)
             mid = _gelu(x @ fi_w + fi_b)
             x = _layer_norm(x + mid @ fo_w + fo_b, oln_w, oln_b, self._eps)
-        logits = x @ self._span_w + self._span_b
-        return logits[..., 0], logits[..., 1]
+        return x
 
     @staticmethod
     def _best(start: np.ndarray, end: np.ndarray, first: int, offsets: list[tuple[int, int]]) -> Reading:

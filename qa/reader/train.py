@@ -160,6 +160,36 @@ def collate(examples, e5: E5File, word_cache: dict):
             torch.tensor(starts), torch.tensor(ends))
 
 
+class TorchReads:
+    """The PyTorch model behind `qa.reader.model.Reader`'s `read` (for evaluating during training)."""
+
+    def __init__(self, model, e5: E5File, word_cache: dict):
+        from qa.reader.tokenizer import Tokenizer
+
+        self.model, self.e5, self.cache = model, e5, word_cache
+        self.tokenizer = Tokenizer(e5.vocab)
+
+    def read(self, question: str, sentences: list[str]):
+        from qa.reader.data import Example
+        from qa.reader.model import MAX_SENTENCE_TOKENS, Reader, layout
+
+        torch = _torch()
+        q_ids, _ = self.tokenizer.encode(question)
+        encoded = [self.tokenizer.encode(s) for s in sentences]
+        examples = [Example(q_ids, ids, -1, -1, "", "") for ids, _ in encoded]
+        batch = collate(examples, self.e5, self.cache)
+        device = next(self.model.parameters()).device
+        self.model.eval()
+        with torch.no_grad():
+            s, e = self.model(batch[0].to(device), batch[1].to(device))
+        self.model.train()
+        out = []
+        for r, (ids, offsets) in enumerate(encoded):
+            first = layout(q_ids, ids, 0, 0)[1]
+            out.append(Reader._best(s[r].cpu().numpy(), e[r].cpu().numpy(), first, offsets[:MAX_SENTENCE_TOKENS]))
+        return out
+
+
 def loss_of(model, batch):
     torch = _torch()
     vectors, mask, valid, starts, ends = batch
@@ -172,7 +202,7 @@ def loss_of(model, batch):
 
 def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int = 13, negatives: int = 2,
         limit: int | None = None, from_shipped: bool = False, threads: int | None = None,
-        checkpoint_every: float = 300.0, log=print) -> Path:
+        checkpoint_every: float = 300.0, evaluate_every: int = 250, log=print) -> Path:
     """Train (or resume) and export; returns the weights' folder. See the module docstring."""
     torch = _torch()
     torch.manual_seed(seed)
@@ -217,6 +247,9 @@ def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int
         history = json.loads(saved["history"])
         log(f"resumed at step {step}")
     word_cache: dict = {}
+    from qa.reader.evaluate import evaluate, validation_items
+
+    checks = validation_items()
     last_save = time.time()
     t0 = time.time()
     running = []
@@ -244,6 +277,11 @@ def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int
                 t0 = time.time()
                 history.append({"step": step, "loss": round(mean, 4), "examples": step * _mean_batch(batches)})
                 log(f"step {step}/{steps} epoch {epoch} loss {mean:.3f} {rate:.2f} s/step")
+            if step % evaluate_every == 0 or step == steps:
+                figures = evaluate(TorchReads(model, e5, word_cache), checks)
+                history.append({"step": step, "examples": step * _mean_batch(batches), "validation": figures})
+                log(f"step {step}: validation {figures}")
+                t0 = time.time()
             if time.time() - last_save > checkpoint_every or step == steps:
                 _save(state_file, model, opt, sched, step, epoch, done, history)
                 export(model, extra={"steps": step, "history": history})
