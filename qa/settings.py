@@ -48,6 +48,9 @@ class Settings:
         question_cache: how many recent questions' vectors are kept, so a question many readers ask is
             embedded once; 0 embeds every question (`QA_QUESTION_CACHE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
+        trusted_proxies: addresses of reverse proxies whose `X-Forwarded-For` is believed, comma-separated
+            (`QA_TRUSTED_PROXIES`); "" (the default) believes none, so no client can pose as another to
+            the login limit.
         llm: "" (off), "openai", "smollm2" or "gguf:<path>": who writes answers (`QA_LLM`).
         llm_base_url, llm_model: the OpenAI-compatible endpoint and model (`QA_LLM_BASE_URL`, `QA_LLM_MODEL`).
         llm_timeout: seconds the language model may take for one answer (`QA_LLM_TIMEOUT`).
@@ -73,6 +76,7 @@ class Settings:
     reader: str = "e5"
     host: str = "127.0.0.1"
     port: int = 7860
+    trusted_proxies: str = ""
     llm: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
@@ -121,6 +125,7 @@ _ENV = {
     "reader": ("QA_READER", str),
     "host": ("QA_HOST", str),
     "port": ("QA_PORT", int),
+    "trusted_proxies": ("QA_TRUSTED_PROXIES", str),
     "llm": ("QA_LLM", str),
     "llm_base_url": ("QA_LLM_BASE_URL", str),
     "llm_model": ("QA_LLM_MODEL", str),

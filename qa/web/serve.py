@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import socket
 import sys
@@ -31,6 +32,8 @@ def _port_problem(host: str, port: int) -> str:
         return f"{port} is not a port (1 to 65535): choose another with --port"
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # as uvicorn binds: a port held only by closed connections (TIME-WAIT) can be listened on
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except OSError as error:
         reason = "already in use" if error.errno == 98 else (error.strerror or str(error)).lower()
@@ -60,6 +63,9 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
     if problem:  # said in one line before the index is opened, not in Gradio's traceback after
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    # uvicorn believes X-Forwarded-For from the addresses this names (by default loopback's, where every
+    # client of a local server comes from): only the proxies the user names.
+    os.environ["FORWARDED_ALLOW_IPS"] = settings.trusted_proxies
     engine = Engine.open(settings, progress=True)
     if articles:
         print("note: --article is for ask and repl; the web chat has its own article picker", file=sys.stderr)

@@ -204,3 +204,35 @@ def test_a_name_that_rebinds_to_a_private_address_after_the_check_is_never_conne
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
     with pytest.raises(IngestError, match="local or private"):
         fetch(f"http://news.example:{port}/news", timeout=5)
+
+
+@pytest.mark.parametrize("url", ["http://example.com:99999/", "http://[::1/", "http://example.com:abc/"])
+def test_a_malformed_link_is_a_bad_link_not_a_crash(url):
+    with pytest.raises(IngestError, match="not a valid link"):
+        fetch(url, timeout=2)
+
+
+def test_a_redirect_to_a_malformed_link_is_a_bad_link(site):
+    port = site.rsplit(":", 1)[1]
+    with pytest.raises(IngestError):
+        fetch(f"{site}/redirect-to/http:\\\\127.0.0.1:{port}\\x", allow_private=True, timeout=5)
+
+
+def test_add_reports_each_malformed_link_and_adds_the_rest(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from qa.settings import PROJECT_ROOT
+
+    docs = tmp_path / "docs"
+    shutil.copytree(PROJECT_ROOT / "seeds", docs)
+    article = tmp_path / "gamma.txt"
+    article.write_text("Gamma\n\n" + " ".join(f"De haven van Gamma sloeg in week {k} een record aantal containers over."
+                                              for k in range(1, 8)), "utf-8")
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), "add", "--docs", str(docs), "--index-dir",
+                             str(tmp_path / "index"), "http://example.com:99999/", "http://[::1/", str(article)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.stderr.count("not a valid link") == 2
+    assert "Traceback" not in result.stderr
+    assert (docs / "gamma.txt").exists()

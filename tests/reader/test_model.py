@@ -85,3 +85,26 @@ def test_spans_stay_inside_their_sentence(reader):
 
 def test_an_empty_batch_reads_nothing(reader):
     assert reader.read("Wie?", []) == []
+
+
+def test_onnx_runtime_and_numpy_read_the_same_spans(reader):
+    from qa.reader.model import Reader
+
+    assert reader.runtime == "onnxruntime"
+    plain = Reader(runtime="numpy")
+    sentences = [line for line in (weights.FOLDER.parents[2] / "seeds").glob("*.txt").__next__()
+                 .read_text("utf-8").splitlines() if len(line) > 40][:6]
+    question = "Met wie had Lukashenko contact over de onlusten?"
+    for fast, slow in zip(reader.read(question, sentences), plain.read(question, sentences)):
+        assert (fast.start, fast.end) == (slow.start, slow.end)
+        assert abs(fast.margin - slow.margin) < 0.1
+
+
+def test_a_graph_that_does_not_match_its_checksum_is_refused(tmp_path):
+    from qa.reader.model import Reader
+
+    folder = tmp_path / "weights"
+    shutil.copytree(weights.FOLDER, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (folder / "reader.onnx").write_bytes((folder / "reader.onnx").read_bytes() + b"\0")
+    with pytest.raises(weights.WeightsError, match="checksum"):
+        Reader(folder)
