@@ -200,6 +200,10 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     started = time.perf_counter()
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         raise ValueError(f"--index-dir names a file, not a folder: {settings.index_dir}")
+    blocking = settings.index_dir / MANIFEST
+    if blocking.exists() and not blocking.is_file():
+        raise ValueError(f"{blocking} is a folder, where the index keeps its manifest: move it out of the "
+                         "index folder (nothing in it was changed)")
     documents = documents if documents is not None else load_articles(settings, known)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)
     previous = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,10 +120,16 @@ class _Log:
                     self.rows, dict(self.snapshot), self.snapshot_sha256)
 
 
+# The names the index gives its own files (a generation is 12 hex digits): only such files are ever
+# deleted from an index folder. A user's `sentences-notes.txt` or `vectors-backup/` is left alone.
+GENERATED = re.compile(r"(?:passages-[0-9a-f]{12}\.jsonl|sentences-[0-9a-f]{12}\.f16|vectors-[0-9a-f]{12}\.faiss)")
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # atomic_write's temporary files
+
+
 def _remove_unnamed(folder: Path, named: set[str]) -> list[str]:
-    """Delete the data files of `folder` that `named` (the manifest's files) does not hold; their names."""
-    stale = [p for pattern in ("passages*", "sentences*", "vectors*") for p in folder.glob(pattern)
-             if p.name not in named]
+    """Delete the index's own data files in `folder` that `named` (the manifest's files) does not hold;
+    their names. Nothing else is touched: not a file of another name, not a folder."""
+    stale = [p for p in folder.iterdir() if GENERATED.fullmatch(p.name) and p.name not in named and p.is_file()]
     for path in stale:
         path.unlink(missing_ok=True)
     return sorted(p.name for p in stale)
@@ -138,7 +145,7 @@ def sweep(folder: Path) -> list[str]:
         named = set(check_manifest(json.loads((folder / MANIFEST).read_text("utf-8"))).values())
     except (OSError, ValueError, CorruptIndexError):
         return []  # no readable manifest: nothing tells what is stale, so nothing is deleted
-    leftovers = [p for p in folder.glob(".*.tmp")]
+    leftovers = [p for p in folder.glob(".*.tmp") if _TEMPORARY.fullmatch(p.name) and p.is_file()]
     for path in leftovers:
         path.unlink(missing_ok=True)
     return sorted(p.name for p in leftovers) + _remove_unnamed(folder, named)
@@ -327,7 +334,8 @@ class PassageStore:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for leftover in folder.glob(".*.tmp"):  # from a save that was killed before its rename
-            leftover.unlink(missing_ok=True)
+            if _TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
+                leftover.unlink(missing_ok=True)
         log = self.log if self.log is not None and self.log.folder.resolve() == folder.resolve() else None
         articles = {source: [rows.start, len(rows)] for source, rows in self.article_rows.items()}
         new_lines = sum(n for s, (_, n) in articles.items() if log is None or s not in log.articles)

@@ -317,3 +317,38 @@ def test_an_index_of_an_older_format_is_rebuilt_and_called_older_not_damaged(fre
         rebuilt, _, status = open_index(settings, embedder=embedder, progress=False)
     assert status.action == "built" and "earlier version" in caplog.text and "damaged" not in caplog.text
     assert len(rebuilt.passages) == len(store.passages)
+
+
+def test_a_users_files_and_folders_in_the_index_folder_are_left_alone(tmp_path):
+    """Only the index's own generated files are ever deleted; a stray folder breaks nothing; a folder
+    where the manifest belongs is one clear line, not a traceback, and not re-embedding on every run."""
+    import subprocess
+    import sys
+
+    from qa.settings import PROJECT_ROOT
+    from tests.conftest import SEEDS
+
+    index = tmp_path / "index"
+    run = [sys.executable, str(PROJECT_ROOT / "app.py"), "ask", "--docs", str(SEEDS), "--index-dir", str(index)]
+    first = subprocess.run(run + ["Wat zei het Kremlin?"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    strays = [index / "sentences-notes.txt", index / "vectors.md", index / "passages-mine.jsonl"]
+    for path in strays:
+        path.write_text("mine", "utf-8")
+    (index / "vectors-backup").mkdir()
+    (index / "vectors-backup" / "keep.txt").write_text("mine", "utf-8")
+    again = subprocess.run(run + ["Wat zei het Kremlin?"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr
+    assert all(p.read_text("utf-8") == "mine" for p in strays)
+    assert (index / "vectors-backup" / "keep.txt").exists()
+    forced = subprocess.run([*run[:2], "index", "--force", *run[3:]], capture_output=True, text=True, timeout=300)
+    assert forced.returncode == 0 and "Traceback" not in forced.stderr, forced.stderr
+    assert all(p.exists() for p in strays) and (index / "vectors-backup" / "keep.txt").exists()
+
+    (index / "manifest.json").unlink()
+    (index / "manifest.json").mkdir()
+    data_files = sorted(p.name for p in index.iterdir())
+    blocked = subprocess.run(run + ["Wat zei het Kremlin?"], capture_output=True, text=True, timeout=300)
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr
+    assert "manifest.json" in blocked.stderr and len(blocked.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in index.iterdir()) == data_files  # nothing written, nothing deleted
