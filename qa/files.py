@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,18 +36,41 @@ def append_after(path: Path, keep: int, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
+_held: dict[str, list] = {}  # resolved folder -> [thread lock, depth, open lock file]
+_held_lock = threading.Lock()
+
+
 @contextmanager
 def folder_lock(index_dir: Path, wait: bool = True):
     """An exclusive lock (flock) on an index folder, held by whoever writes it (an article checked and added,
-    leftovers swept). With `wait=False` it yields False at once when another process holds it."""
+    the index brought up to date, leftovers swept). With `wait=False` it yields False at once when another
+    process or thread holds it. Re-entrant in the thread that holds it (an add that re-indexes), and
+    exclusive between the threads of one process too."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".add.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
+    key = str(index_dir.resolve())
+    with _held_lock:
+        entry = _held.setdefault(key, [threading.RLock(), 0, None])
+    if not entry[0].acquire(blocking=wait):
+        yield False
+        return
+    try:
+        if entry[1] == 0:
+            handle = open(index_dir / ".add.lock", "a")  # noqa: SIM115 - held across the yield
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                handle.close()
+                yield False
+                return
+            entry[2] = handle
+        entry[1] += 1
         try:
             yield True
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            entry[1] -= 1
+            if entry[1] == 0:
+                fcntl.flock(entry[2], fcntl.LOCK_UN)
+                entry[2].close()
+                entry[2] = None
+    finally:
+        entry[0].release()

@@ -206,35 +206,53 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
                          "index folder (nothing in it was changed)")
     documents = documents if documents is not None else load_articles(settings, known)
     embedder = embedder or embedding_models.create_embeddings(settings.embeddings)
+    wanted = {d.source: d.sha256 for d in documents}
+    previous = None if rebuild else _previous(settings, embedder, current)
+    if previous and previous[1].get("files") == wanted:
+        return previous[0], documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
+    # A writer holds the folder's lock from reading the manifest to writing the next one, so two processes
+    # on one index never build on the same manifest, and no file another process maps is cut short.
+    with folder_lock(settings.index_dir):
+        previous = None if rebuild else _previous(settings, embedder, current, sweep_leftovers=True)
+        if previous and previous[1].get("files") == wanted:  # another process brought it up to date
+            return previous[0], documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
+        return _write(settings, documents, embedder, previous, progress, started)
+
+
+def _previous(settings: Settings, embedder, current: PassageStore | None,
+              sweep_leftovers: bool = False) -> tuple[PassageStore, dict] | None:
+    """The store the index folder holds now and its manifest (`current` when it is still what the folder
+    holds), or None when there is none, it is damaged, or it was built with other settings."""
     previous = None
-    if not rebuild and current is not None and current.saved_in(settings.index_dir):
+    if current is not None and current.saved_in(settings.index_dir):
         previous = (current, current.manifest)
-    elif not rebuild:
+    else:
         try:
             previous = PassageStore.load(settings.index_dir, embedder, **_vector_options(settings))
-            with folder_lock(settings.index_dir, wait=False) as alone:
-                if alone:  # no writer is between its new files and its manifest right now
-                    swept = sweep(settings.index_dir)
-                    if swept:
-                        log.info("removed %d files an interrupted update left in %s", len(swept), settings.index_dir)
         except FileNotFoundError:
-            previous = None
+            return None
         except OutdatedIndexError as error:
             log.warning("index in %s was written by an earlier version (%s); rebuilding it", settings.index_dir,
                         error)
-            previous = None
+            return None
         except CorruptIndexError as error:
             log.warning("index in %s is damaged (%s); rebuilding it", settings.index_dir, error)
-            previous = None
-    if previous:
-        store, manifest = previous
-        same_settings = (manifest.get("model") == embedding_models.model_id(settings.embeddings)
-                         and manifest.get("splitter") == _splitter_settings(settings)
-                         and _backend_fits(settings, store))
-        if not same_settings:
-            previous = None
-        elif manifest.get("files") == {d.source: d.sha256 for d in documents}:
-            return store, documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
+            return None
+    if sweep_leftovers:  # the caller holds the folder's lock: no writer is between its files and its manifest
+        swept = sweep(settings.index_dir)
+        if swept:
+            log.info("removed %d files an interrupted update left in %s", len(swept), settings.index_dir)
+    store, manifest = previous
+    same_settings = (manifest.get("model") == embedding_models.model_id(settings.embeddings)
+                     and manifest.get("splitter") == _splitter_settings(settings)
+                     and _backend_fits(settings, store))
+    return previous if same_settings else None
+
+
+def _write(settings: Settings, documents: list[Document], embedder, previous, progress: bool,
+           started: float) -> tuple[PassageStore, list[Document], IndexStatus]:
+    """Build the store from `previous` (re-embedding only what changed) and save it; the caller holds the
+    folder's lock."""
     old_files = previous[1].get("files", {}) if previous else {}
     store, manifest, embedded = build_store(documents, embedder, settings, previous, progress)
     store.save(settings.index_dir, manifest)
