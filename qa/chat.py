@@ -116,6 +116,7 @@ def _building_for_good():
             gc.enable()
 
 
+UPDATE_WAIT_S = 1.0  # how long a question waits for an update it noticed before answering without it
 MAX_PRIVATE_RETRIEVERS = 32  # the sessions with private uploads whose retrievers are kept between questions
 
 
@@ -138,6 +139,27 @@ class Engine:
     _known: dict = field(repr=False, default_factory=dict)  # articles read, by file and its size and time
     _private: dict = field(repr=False, default_factory=dict)  # session → (public retriever, its own retriever)
     _lock_private: threading.Lock = field(repr=False, default_factory=threading.Lock)
+    _updating: threading.Thread | None = field(repr=False, default=None)  # an update started by a question
+
+    def refresh_beside(self) -> bool:
+        """Bring the index up to date beside a question, not inside it: when the articles folder changed
+        (another process added an article, a file was copied in), a background thread re-indexes while the
+        question is answered from the index as it stands. True while such an update runs."""
+        running = self._updating
+        if running is not None and running.is_alive():
+            return True
+        if self._seen is None or articles_state(self.settings) == self._seen:
+            return False
+
+        def update():
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - the next question tries again; this one is answered anyway
+                log.exception("bringing the index up to date failed")
+
+        self._updating = threading.Thread(target=update, name="index-update", daemon=True)
+        self._updating.start()
+        return True
 
     def refresh(self, announce: bool = True, wait: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
@@ -238,7 +260,7 @@ class Engine:
         """
         started = time.perf_counter()
         question = validate(question)
-        self.refresh(wait=False)
+        updating = self.refresh_beside()
         retriever = self.retriever_for(session)
         turns = [t if isinstance(t, Turn) else Turn(str(t.get("role", "")), str(t.get("content", "")))
                  for t in (history or [])]
@@ -274,10 +296,17 @@ class Engine:
             yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
             return
         ranking = retriever.rank(embed(query), query, sources=sources)
+        if updating:
+            self._updating.join(UPDATE_WAIT_S)  # a small update (one article) is waited for; a big one is not
+            if not self._updating.is_alive():
+                retriever, updating = self.retriever_for(session), False
+                ranking = retriever.rank(embed(query), query, sources=sources)
         answer = answer_question(query, ranking, retriever, language(question),
                                  top_k=self.settings.top_k, model=self.answerability,
                                  min_score=self.settings.min_answer_score, wanted=spans.asked(question),
                                  reader=None if self.settings.reader == "rules" else self.settings.reader)
+        if updating:
+            answer.notice = " ".join(filter(None, [answer.notice, lang.get(language(question)).LABELS["updating"]]))
         if answer.answerable and answer.citations and not answer.notice:
             cited = self.document(answer.citations[0].source)
             if cited is not None:  # an English question answered in Dutch words says so

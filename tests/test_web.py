@@ -810,3 +810,64 @@ def test_a_port_held_only_by_closed_connections_can_be_listened_on_again():
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         assert "already in use" in _port_problem("127.0.0.1", busy.getsockname()[1])
+
+
+def _article(topic: str, sentences: int) -> str:
+    lines = [f"{topic}\n"]
+    for k in range(1, sentences + 1):
+        lines.append(f"In week {k} sloeg {topic} {k * 37} containers over, meldde havenmeester Jansen-{k}.")
+    return "\n\n".join(" ".join(lines[i:i + 5]) for i in range(0, len(lines), 5))
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_index_keep_answering_while_a_third_process_adds(tmp_path):
+    """Two web servers share one articles folder and one index; `add` writes to it while both answer.
+    Neither dies (the SIGBUS of a file cut short under a map), nothing is lost, and afterwards both know
+    both new articles."""
+    import httpx
+
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(SEEDS, docs)
+    subprocess.run([sys.executable, APP, "index", "--docs", str(docs), "--index-dir", str(index)],
+                   check=True, capture_output=True, timeout=300)
+    ports = [free_port(), free_port()]
+    servers = [subprocess.Popen([sys.executable, APP, "--docs", str(docs), "--index-dir", str(index), "--port", str(p)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in ports]
+    try:
+        for port, server in zip(ports, servers):
+            wait_for_port(port, server)
+        first, second = tmp_path / "alpha-haven.txt", tmp_path / "beta-haven.txt"
+        first.write_text(_article("Alphahaven", 200), "utf-8")
+        second.write_text(_article("Betahaven", 60), "utf-8")
+
+        def ask(port: int, question: str, article: str | None = None) -> dict:
+            body = {"id": 1, "question": question} | ({"articles": [article]} if article else {})
+            return httpx.post(f"http://127.0.0.1:{port}/api/ask", json=body, timeout=120).json()
+
+        for item in (first, second):
+            writer = subprocess.Popen([sys.executable, APP, "add", "--docs", str(docs), "--index-dir", str(index),
+                                       str(item)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            while writer.poll() is None:  # both keep answering while the writer embeds
+                for port in ports:
+                    assert "error" not in ask(port, "Met wie had Lukashenko contact?")
+            assert writer.returncode == 0, writer.stderr.read()
+        for port, server in zip(ports, servers):
+            deadline = time.time() + 120
+            known = {}
+            while time.time() < deadline and len(known) < 2:  # each server catches up beside its questions
+                for name in ("alpha-haven.txt", "beta-haven.txt"):
+                    reply = ask(port, "Hoeveel containers werden in week 3 overgeslagen?", name)
+                    if "error" not in reply:
+                        known[name] = reply
+                time.sleep(0.5)
+            assert set(known) == {"alpha-haven.txt", "beta-haven.txt"}, f"server on {port} missed an article"
+            for name, reply in known.items():
+                cited = reply.get("citations") or reply.get("related")
+                assert cited and all(c["source"] == name for c in cited)
+            assert server.poll() is None, server.stderr.read()
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+    assert all(server.returncode in (0, -15) for server in servers)  # stopped by us, not by a bus error (-7)

@@ -52,12 +52,13 @@ def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Pa
     return folder
 
 
-def _read_case(engine, question: str) -> list[dict]:
-    """The first candidates of one question, each with its features and span text ([] when none)."""
+def _read_case(engine, question: str, sources: set[str] | None = None) -> list[dict]:
+    """The first candidates of one question (over `sources` only, if given), each with its features and
+    span text ([] when none)."""
     from qa.answer import names_nothing_there, read_candidates, score_sentences
 
     retriever = engine.retriever
-    ranking = retriever.rank(engine.embedder.embed_question(question), question)
+    ranking = retriever.rank(engine.embedder.embed_question(question), question, sources=sources)
     candidates = score_sentences(ranking, retriever, question)
     if not candidates or names_nothing_there(question, ranking, retriever):
         return []
@@ -70,6 +71,8 @@ def _read_case(engine, question: str) -> list[dict]:
 
 
 def collect(settings: Settings) -> list[dict]:
+    """Read every case (see the module docstring) over one index of the tuning archive; "without its
+    article" and "the seed alone" are the same index searched over fewer articles."""
     from qa.chat import Engine
 
     items = tuning_items()
@@ -78,29 +81,18 @@ def collect(settings: Settings) -> list[dict]:
     docs = seed | news | {i["doc"] for i in items}
     cases = []
     with tempfile.TemporaryDirectory() as scratch:
-        def engine_over(name: str, chosen: set[str]):
-            folder = _corpus(Path(scratch) / name / "docs", chosen)
-            return Engine.open(settings.replace(docs_dir=folder, index_dir=Path(scratch) / name / "index"),
-                               rebuild=True, progress=False)
-
-        full = engine_over("full", docs)
+        folder = _corpus(Path(scratch) / "docs", docs)
+        engine = Engine.open(settings.replace(docs_dir=folder, index_dir=Path(scratch) / "index"),
+                             rebuild=True, progress=False)
         for item in items:
             cases.append({"doc": item["doc"], "answers": item["answers"], "setting": "archive",
-                          "candidates": _read_case(full, item["question"])})
-        by_doc: dict[str, list[dict]] = {}
-        for item in items:
-            by_doc.setdefault(item["doc"], []).append(item)
-        for doc, asked in by_doc.items():
-            without = engine_over(f"without-{len(cases)}", docs - {doc})
-            for item in asked:
-                if item["answers"]:
-                    cases.append({"doc": doc, "answers": [], "setting": "removed",
-                                  "candidates": _read_case(without, item["question"])})
-        alone = engine_over("seed", seed)
-        for item in items:
+                          "candidates": _read_case(engine, item["question"])})
+            if item["answers"]:
+                cases.append({"doc": item["doc"], "answers": [], "setting": "removed",
+                              "candidates": _read_case(engine, item["question"], docs - {item["doc"]})})
             if item["doc"] not in seed and item["answers"]:
                 cases.append({"doc": item["doc"], "answers": [], "setting": "off-topic",
-                              "candidates": _read_case(alone, item["question"])})
+                              "candidates": _read_case(engine, item["question"], seed)})
     return cases
 
 
