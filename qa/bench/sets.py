@@ -1,6 +1,6 @@
 """Question sets of the benchmark, their corpora, and their split into tuning and validation parts.
 
-Every set is split by article: the engine's weights and its answerability model are fitted on the tuning
+Every set is split by article: the engine's weights and the reader's combiner are fitted on the tuning
 part only; the validation part is looked at only to report. Figures on a tuning part are in-sample.
 """
 

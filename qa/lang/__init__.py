@@ -28,7 +28,7 @@ def get(code: str) -> ModuleType:
 
 @functools.lru_cache(maxsize=None)
 def in_any_language(name: str) -> frozenset[str]:
-    """The words of the list `name` ("SINCE_WORDS", "WHICH_WORDS", …) of every language, together."""
+    """The words of the list `name` ("QUESTION_WORDS", "MONTHS", …) of every language, together."""
     return frozenset(w for module in LANGUAGES.values() for w in getattr(module, name))
 
 

@@ -124,112 +124,9 @@ NOTICES = {
     "missing": "The language model's answer left out what was asked ({}); here is the quoted answer.",
 }
 
-# -- What a question asks for (see the Dutch module, and qa.spans). First match wins.
-# Auxiliary and modal verbs (see the Dutch module).
-AUXILIARIES = "is are was were do does did can could will would has have had should may might must shall".split()
-ANSWER_TYPES = (
-    ("none", r"^\W*(?:and |but )?(?:why|how come|how can|how could|how does|how did|how do|how is|how was|how are|"
-             r"how were|in what way|what happened|what happens|what (?:will|would|is going to|has) happen(?:ed)?|"
-             r"what (?:does|did|do) .{0,40}\b(?:say|think|want|mean|do)\b)"),
-    # A question opening with its verb asks yes or no ("*Did* anyone die?"): no span answers it, unless a
-    # question word follows ("Is it known *who* won?").
-    ("none", rf"^\W*(?:and |but )?(?:{'|'.join(AUXILIARIES)})\b"
-             r"(?!.*\b(?:who|whom|whose|what|where|when|which|how|why)\b)"),
-    ("percentage", r"what percentage|what share|what proportion|what fraction|how many percent"),
-    ("money", r"how much (?:does|did|do|will|would|money|is|was)\b.*\b(?:cost|pay|paid|spend|spent|earn|raise|"
-              r"invest|worth)\w*|what (?:does|did) .{0,40}\bcost|how much money|what (?:is|was) the (?:price|cost)|"
-              r"how expensive|what amount"),
-    ("age", r"how old|at what age|what age"),
-    ("temperature", r"what temperature|how (?:hot|cold|warm)\b|(?:how high|what) (?:is|was|will be) the (?:\w+ )?"
-                    r"temperature"),
-    ("speed", r"how fast|what speed|how quickly"),
-    ("weight", r"how heavy|what weight|how much (?:does|did) .{0,40}\bweigh"),
-    # A height, a price, a share or a number; so is a difference ("how much *heavier*": "12%") or a part
-    # ("how much *of the* rainforest": "more than half"), whatever noun follows.
-    ("amount", r"how (?:high|big|large)\b|how (?:much|many) (?:more|less|fewer|higher|lower|larger|bigger|smaller|"
-               r"heavier|lighter|longer|shorter|costlier|cheaper|faster|slower|older|younger|warmer|colder)\b|"
-               r"how (?:much|many) of (?:the|its|their|this|these)\b|how often\b|how many times\b|"
-               r"how much\b"),  # any other "how much": an amount of some kind ("how much does the city contribute")
-    ("area", r"what (?:is|was) the (?:surface )?area|what area|how many (?:square|hectares|acres)"),
-    ("length", r"how (?:tall|deep|wide|far|long is the|long was the|long are the|long will the)\b|what (?:distance|"
-               r"height|depth|length|width)|how many (?:miles|kilometres|kilometers|meters|metres|feet)"),
-    ("year", r"(?:in|since|from|until) what year|what year|which year|what century|which century"),
-    ("duration", r"how long|how much time|how many (?:years|months|weeks|days|hours|minutes|seconds|decades)"),
-    ("date", r"\bwhen\b|on what (?:day|date)|what date|which date|in what month|which month|since when"),
-    ("count", r"how many|what number of|what is the number of|^\W*what\b.*\bnumber of\b"),
-    ("place", r"^\W*(?:and )?where\b|in (?:what|which) (?:country|city|town|place|province|region|state|village|"
-              r"continent|area)|(?:what|which) (?:country|city|town|place|province|region|state|village|river|"
-              r"continent)"),
-    ("organisation", r"(?:what|which) (?:organi[sz]ation|party|company|firm|club|agency|bank|ministry|university|"
-                     r"team|broadcaster|newspaper|institution|union|manufacturer)"),
-    ("title", r"(?:what|which) (?:book|film|movie|song|album|title|programme|program|series|opera|novel|poem)|"
-              r"what (?:is|was) the (?:title|name) of the (?:book|film|movie|song|album)"),
-    ("person", r"\bwho\b|\bwhom\b|by whom|(?:what|which) (?:person|man|woman|president|minister|politician|leader|"
-               r"mayor|architect|writer|author|artist|player|coach|director|scientist|king|queen|emperor|chairman|"
-               r"spokesman|spokeswoman|journalist|composer|inventor|actor|actress)"),
-    ("name", r"what (?:is|was) (?:the|its|his|her) name|what (?:is|was) .{0,30}\bcalled|which name"),
-)
-# The thing whose price a money question asks ("how much does *a ticket* cost", "the price *of a ticket*").
-PRICED = (r"\b(?:does|did|do|will|would)\s+(.+?)\s+cost\b|how expensive (?:is|was|are|were)\s+(.+)|"
-          r"\b(?:price|cost) of\s+(.+)")
-# A gerund names an activity, which an article tells in words of its own ("the *rebuilding*"): no focus.
-VERBAL_NOUN = r"^the \w+ing\b"
-# Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
-WHICH_WORDS = frozenset("which what how many much".split())
 # The words that stand where the answer would (its place in the question mirrors the answer's in the text).
 QUESTION_WORDS = frozenset("who whom whose what where when which how why".split())
-UNITS = {
-    "money": r"euros?|cents?|dollars?|pounds?|francs?|roubles?|€|\$|£",
-    "percentage": r"percent|per cent|percentage points?|%",
-    "temperature": r"degrees|°c|°f|°",
-    "speed": r"km/h|mph|miles per hour|kilometres per hour|kilometers per hour|knots|m/s",
-    "weight": r"kilos?|kilograms?|kg|grams?|tons?|tonnes?|pounds?|lbs?",
-    "length": r"kilometres?|kilometers?|km|metres?|meters?|m|centimetres?|centimeters?|cm|millimetres?|mm|miles?|"
-              r"feet|foot|ft|inch(?:es)?|yards?",
-    "area": r"square (?:kilometres|kilometers|miles|metres|meters)|km2|km²|m2|m²|hectares?|acres?",
-    "volume": r"litres?|liters?|gallons?|cubic (?:metres|meters)|m3|m³",
-    "duration": r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries",
-    "age": r"years?[ -]old|years?",
-}
-SCALE_WORDS = r"thousand|million|billion|trillion|mln|bn|m"
-AGE_CUES = r"(?:age of|aged|(?<=\d)-year-old)"
 PLACE_PREPOSITIONS = "in from to at near into towards".split()
-# The word before the doer of a passive sentence ("arrested *by* the riot police").
-AGENT_WORDS = ("by",)
-# Words that put a year-like number in time ("in 1984", "since 1994"): a year then, not a count.
-YEAR_PREPOSITIONS = "in since until till from before after around circa by".split()
-# Words that make a year the start of a span of time ("since 1994"), so that it can answer "how long".
-SINCE_WORDS = "since from".split()
-# Words that put what a question asks about in the past or in the future ("when *was* the bridge built", "the
-# *next* election").
-PAST_WORDS = "did was were had previous".split()
-FUTURE_WORDS = "will next upcoming".split()
-# Words before a date that place it in the past or in the future ("*last* Sunday", "*next* week"), whatever
-# year it falls in.
-PAST_MARKS = frozenset("last previous past".split())
-FUTURE_MARKS = frozenset("next coming upcoming".split())
-# Periods that a past or future mark, or "this", makes a date of ("next week").
-PERIOD_WORDS = frozenset("week month year decade century".split())
-THIS_WORDS = frozenset("this".split())
-# Words for one before a unit of time that make a span of time of it: none, as "a year" is as often a rate
-# ("twice *a year*", "1.1 million euros *a year*").
-ONE_UNIT_WORDS: tuple[str, ...] = ()
-# Words before the alternative a sentence sets aside ("in October *instead of* April"): what follows them is not the answer.
-SET_ASIDE = ("instead of", "rather than")
-# Words after a span of time that make it a step from another moment ("eight years *later*"), not how long
-# something lasts.
-STEP_WORDS = "later earlier afterwards".split()
-# Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
-# de macht is", "*for* 26 years").
-LASTING_WORDS = "for already since during over after within".split()
-# Words that count people in general, which any people counted answer ("how many *people* were arrested":
-# "thousands of *protesters*"): a word for people, a role, or a plural whose ending makes it a person's.
-PEOPLE_WORDS = frozenset("people persons".split())
-PERSON_ENDINGS = r"(?:ers|ors|ants|ents|ists|ians)$"
-# Words after a number of years that make it a moment, not an age ("twenty years *ago*").
-AGO_WORDS = ("ago",)
-# What makes a number of years an age whatever stands before it ("80 years *old*").
-AGE_MARKS = r"old"
 ORGANISATION_WORDS = ("bank party union commission ministry council university company group corporation inc "
                       "ltd association foundation institute agency fund league").split()
 # Endings of adjectives made from names ("Belarusian", "Chinese", "American"): before a noun, no name themselves.
@@ -270,9 +167,6 @@ WHOLE_LABELS = {
     "language_names": {"nl": "Dutch", "en": "English"},
     "summary": "A summary in the article's own words:",
 }
-RELATIVE_DATES = ("yesterday tomorrow today tonight spring summer autumn fall winter weekend christmas easter "
-                  "soon").split()
-TIME_FROM_NOW = "after in within".split()
 
 # The web page's own words (shown beside the Dutch ones: the page is bilingual).
 PAGE = {

@@ -77,125 +77,11 @@ NOTICES = {
     "missing": "Het antwoord van het taalmodel liet weg wat gevraagd werd ({}); hier is het letterlijke antwoord.",
 }
 
-# -- What a question asks for: its answer type (see qa.spans), from its wording. First match wins, so
-# the narrower cues come first. "none" marks questions that ask for no single fact (why, how, what
-# happened): they get the sentence, no short answer.
-# Auxiliary and modal verbs: one opening a question asks yes or no, and one right after "hoeveel" leaves
-# the thing counted unnamed ("hoeveel *waren* dat er", "hoeveel *wil* de stad besparen").
-AUXILIARIES = ("is zijn was waren wordt worden werd werden heeft hebben had hadden kan kunnen kon konden mag mogen "
-               "mocht mochten moet moeten moest moesten zal zullen zou zouden wil willen wilde wilden gaat gaan "
-               "ging gingen komt komen kwam kwamen").split()
-ANSWER_TYPES = (
-    ("none", r"^\W*(?:en |maar )?(?:waarom|hoe komt|hoe kan|hoe kon|hoe werkt|hoe ging|hoe verliep|op welke "
-             r"manier|wat gebeurde|wat gebeurt|wat is er gebeurd|wat (?:gaat|zal) er\b.*\bgebeuren|wat vind|wat vond|"
-             r"hoe reageer|hoe reageerde|"
-             r"hoe kijk|hoe keek|hoe staat|hoe stond|wat (?:zegt|zei|zeggen|zeiden|vindt|vinden|denkt|denken|"
-             r"wil|willen|betekent|houdt))"),
-    # A question opening with its verb asks yes or no ("*Werd* alleen in Minsk gedemonstreerd?"): no span
-    # answers it, unless a question word follows ("Is bekend *wie* er won?").
-    ("none", rf"^\W*(?:en |maar )?(?:{'|'.join(AUXILIARIES)}|klopt|bestaat|bestond)\b"
-             r"(?!.*\b(?:wie|wat|waar|wanneer|welke?|hoeveel|hoe|waarom)\b)"),
-    ("percentage", r"welk percentage|hoeveel procent|welk aandeel|hoe groot (?:is|was) het aandeel"),
-    ("money", r"wat (?:kost|kostte|kosten|kostten)|hoe duur|welk bedrag|hoeveel (?:geld|euro|dollar)|"
-              r"hoeveel\b.*\b(?:kost|kostte|kosten|betaal\w*|uitgegeven|opgebracht|verdien\w*|investe\w*)|"
-              r"hoe hoog (?:is|was|zijn|waren) de (?:prijs|kosten|boete|schade|investering|subsidie|omzet|winst)"),
-    ("age", r"hoe oud|op welke leeftijd|welke leeftijd"),
-    # Not "hoe heet": that asks for a name.
-    ("temperature", r"welke temperatuur|hoe (?:warm|koud)\b|(?:hoe hoog|wat) (?:is|was|wordt|werd) de (?:\w+ )?"
-                    r"temperatuur"),
-    ("speed", r"hoe snel|welke snelheid|met welke snelheid"),
-    ("weight", r"hoe zwaar|welk gewicht|hoeveel (?:weegt|woog|wegen|kilo)"),
-    # A height, a price, a share or a number; so is a difference ("hoeveel *zwaarder*": "12%") or a part
-    # ("hoeveel *van de* regenwouden": "meer dan de helft"), whatever noun follows.
-    ("amount", r"hoe (?:hoog|groot|fors|omvangrijk)\b|hoeveel (?:meer|minder|hoger|lager|groter|kleiner|zwaarder|"
-               r"lichter|langer|korter|duurder|goedkoper|sneller|trager|vaker|ouder|jonger|warmer|kouder)\b|"
-               r"hoeveel van (?:de|het|die|deze)\b|hoe (?:vaak|dikwijls)\b"),
-    ("area", r"welke oppervlakte|hoe groot is de oppervlakte|hoeveel (?:vierkante|hectare)"),
-    ("length", r"hoe (?:diep|breed|ver|dik)\b|welke (?:afstand|hoogte|diepte|lengte|breedte)|"
-               r"hoeveel (?:kilometer|meter|centimeter)"),
-    ("year", r"(?:in|sinds|vanaf|tot) welk jaar|welk jaar|welke eeuw|in welke eeuw"),
-    ("duration", r"hoe ?lang (?:al|duur\w*|geleden|heeft|hebben|had|zit|zat|regeert|regeerde|blijf\w*|moet\w*|"
-                 r"wacht\w*)|hoe ?lang\b.*\b(?:al|geleden)\b|hoeveel (?:jaar|jaren|maanden|weken|dagen|uur|"
-                 r"minuten|seconden|decennia)|hoelang|hoeveel tijd"),
-    ("length", r"hoe lang (?:is|was|zijn|waren|wordt|worden) (?:de|het)|welke lengte"),
-    ("date", r"wanneer|op welke (?:dag|datum)|in welke maand|sinds wanneer|welke datum|tot wanneer"),
-    ("count", r"hoeveel|met hoeveel|hoe veel|welk aantal|hoe groot (?:is|was) het aantal|^\W*wat\b.*\bhet aantal\b"),
-    ("place", r"^\W*(?:en )?waar(?!om|over|mee|door|voor|aan|van|bij|tegen|naar|op)\b|waar(?:heen| vandaan)|"
-              r"in welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|staat|werelddeel|gebied|wijk)|"
-              r"welk(?:e)? (?:land|stad|plaats|provincie|regio|dorp|gemeente|rivier|werelddeel)"),
-    ("organisation", r"welk(?:e)? (?:organisatie|partij|bedrijf|onderneming|club|instantie|bank|ministerie|"
-                     r"universiteit|team|omroep|krant|instelling|vakbond|ploeg|firma|fabrikant)"),
-    ("title", r"welk(?:e)? (?:boek|film|lied|album|titel|programma|serie|opera|roman|gedicht|nummer)|hoe heet (?:het|de) "
-              r"(?:boek|film|lied|album|programma|serie)"),
-    ("person", r"\bwie\b|door wie|welke (?:persoon|man|vrouw|president|minister|premier|politicus|leider|burgemeester|"
-               r"architect|schrijver|kunstenaar|speler|trainer|directeur|wetenschapper|koning|keizer|coach|"
-               r"voorzitter|woordvoerder|journalist|componist|uitvinder)|hoe heet de (?:president|minister|premier|"
-               r"leider|burgemeester|directeur|man|vrouw)"),
-    ("name", r"hoe heet|heette|wat is de naam|welke naam"),
-)
-# The thing whose price a money question asks ("hoeveel kost *een kaartje* voor het festival").
-PRICED = r"\b(?:kost|kostte|kosten|kostten|hoe duur (?:is|was|zijn|waren|wordt|worden))\s+(.+)"
-# An infinitive used as a noun names an activity, which an article tells in words of its own ("het
-# *opknappen*" of what it calls a restoration): no focus to look for.
-VERBAL_NOUN = r"^het \w+en\b"
-# Words before the noun that names the kind of thing asked for ("welke *stad*", "hoeveel *spelers*").
-WHICH_WORDS = frozenset("welk welke hoeveel".split())
 # The words that stand where the answer would (its place in the question mirrors the answer's in the text).
 QUESTION_WORDS = frozenset("wie wat waar wanneer welk welke hoeveel hoe waarom waarmee waardoor waarover "
                            "waaraan waarin waarop waarvan waaruit waarnaar hoelang".split())
-# Words of a quantity's unit, by kind (folded; regex alternatives). Numbers as digits or NUMBER_WORDS.
-UNITS = {
-    "money": r"euro|eurocent|cent|dollar|dollars|pond|gulden|frank|roebel|€|\$|£",
-    "percentage": r"procent|procentpunt|procentpunten|%",
-    "temperature": r"graden|°c|°f|°",
-    "speed": r"km/u|km/h|kilometer per uur|meter per seconde|m/s|knopen",
-    "weight": r"kilo|kilogram|kg|gram|ton|pond",
-    "length": r"kilometer|km|meter|m|centimeter|cm|millimeter|mm|mijl|voet",
-    "area": r"vierkante kilometer|vierkante meter|km2|km²|m2|m²|hectare|ha",
-    "volume": r"liter|l|kubieke meter|m3|m³",
-    "duration": r"jaar|jaren|maanden|maand|weken|week|dagen|dag|uur|uren|minuten|minuut|seconden|decennia|eeuwen",
-    "age": r"jaar oud|jarige|jaar",
-}
-SCALE_WORDS = r"duizend|miljoen|miljard|biljoen|mln|mld|mrd"
-AGE_CUES = r"(?:leeftijd van|op \d+-jarige|(?<=\d)-jarige)"
 # Words before a name that say it is a place ("in Minsk", "uit Gdańsk").
 PLACE_PREPOSITIONS = "in uit naar bij nabij vanuit rond richting".split()
-# The word before the doer of a passive sentence ("opgepakt *door* de oproerpolitie").
-AGENT_WORDS = ("door",)
-# Words that put a year-like number in time ("in 1984", "sinds 1994"): a year then, not a count.
-YEAR_PREPOSITIONS = "in sinds tot vanaf voor na rond omstreeks anno".split()
-# Words that make a year the start of a span of time ("sinds 1994"), so that it can answer "how long".
-SINCE_WORDS = "sinds sedert vanaf".split()
-# Words that put what a question asks about in the past or in the future ("wanneer *werd* de brug gebouwd",
-# "de *volgende* verkiezingen").
-PAST_WORDS = "werd werden was waren had hadden vorige vorig".split()
-FUTURE_WORDS = "zal zullen gaat gaan volgende komende".split()
-# Words before a date that place it in the past or in the future ("*afgelopen* zondag", "*volgende* week"),
-# whatever year it falls in.
-PAST_MARKS = frozenset("afgelopen vorige vorig jongstleden".split())
-FUTURE_MARKS = frozenset("volgende komende aanstaande".split())
-# Periods that a past or future mark, or "deze", makes a date of ("volgende week").
-PERIOD_WORDS = frozenset("week maand jaar decennium eeuw".split())
-THIS_WORDS = frozenset("deze dit".split())
-# Words for one (or one and a half) before a unit of time, which make a span of time of it ("moeten soms
-# *een uur* wachten", "*anderhalf* jaar").
-ONE_UNIT_WORDS = ("een", "één", "een half", "anderhalf")
-# Words before the alternative a sentence sets aside ("in oktober *in plaats van* april"): what follows them is not the answer.
-SET_ASIDE = ("in plaats van", "in tegenstelling tot")
-# Words after a span of time that make it a step from another moment ("acht jaar *later*"), not how long
-# something lasts.
-STEP_WORDS = "later eerder daarna daarvoor nadien".split()
-# Words before a number of years that make it how long something lasts, not an age ("die *al* 26 jaar aan
-# de macht is", "*for* 26 years").
-LASTING_WORDS = "al sinds sedert gedurende na over binnen".split()
-# Words that count people in general, which any people counted answer ("hoeveel *mensen* zijn opgepakt":
-# "duizenden *demonstranten*"): a word for people, a role, or a plural whose ending makes it a person's.
-PEOPLE_WORDS = frozenset("mensen personen".split())
-PERSON_ENDINGS = r"(?:ers|aars|anten|enten|isten|lingen|ici)$"
-# Words after a number of years that make it a moment, not an age ("twintig jaar *geleden*").
-AGO_WORDS = ("geleden",)
-# What makes a number of years an age whatever stands before it ("80 jaar *oud*", "65-*jarig*e").
-AGE_MARKS = r"oud|jarig"
 ORGANISATION_WORDS = ("bank partij unie commissie ministerie zaken raad universiteit bedrijf groep bond omroep "
                       "fonds agentschap nv bv instituut vereniging stichting").split()
 # Endings of adjectives made from names ("Russische", "Duitse"): before a noun, no name themselves.
@@ -239,11 +125,6 @@ WHOLE_LABELS = {
     "language_names": {"nl": "Nederlandse", "en": "Engelse"},
     "summary": "Samenvatting in de woorden van het artikel:",
 }
-# Words that say when, relative to the day of writing ("gisteren", "dit najaar"), and the prepositions of a
-# time from now ("over twee weken", "na één jaar"): answers to "wanneer" as much as a date is.
-RELATIVE_DATES = ("gisteren eergisteren morgen overmorgen vandaag vanochtend vanmiddag vanavond vannacht "
-                  "voorjaar najaar zomer winter lente herfst weekend kerst pasen binnenkort").split()
-TIME_FROM_NOW = "na over binnen na afloop van".split()
 
 # The web page's own words (shown beside the English ones: the page is bilingual).
 PAGE = {
