@@ -1,10 +1,10 @@
 """How common a word is in each language: its Zipf frequency, from wordfreq's lists (data CC BY-SA 4.0, Robyn
 Speer and contributors), kept as one small text file per language (`frequent-<code>.txt`, written by
-`python app.py bench --fit-short`).
+`python -m qa.lang.frequency`, which needs wordfreq from requirements-dev.txt).
 
-A rare word is more often an answer ("Mecanoo", "toestandsovergangen") than a common one ("bureau",
-"gebruikt"). The file holds only the common words, so that reading it costs milliseconds where loading
-wordfreq itself costs about a second; a word not in it is rare.
+A question none of whose words is in the articles nor common in its language ("xyzzy", "Wat is een
+flurbel?") is about nothing the articles hold (`qa.answer.names_nothing_there`). The file holds only the
+common words, so that reading it costs milliseconds where loading wordfreq itself costs about a second.
 """
 
 from __future__ import annotations
@@ -42,11 +42,6 @@ def zipf(word: str, code: str) -> float:
     return _table(code).get(word, 0.0)
 
 
-def rarity(word: str, code: str) -> float:
-    """How rare a folded word is, from 0 (the commonest) to 1 (rarer than every listed word)."""
-    return 1.0 - min(zipf(word, code), TOP) / TOP
-
-
 def write(code: str) -> Path:
     """Write language `code`'s list of common words from wordfreq (a fitting-time dependency only)."""
     import wordfreq
@@ -61,3 +56,10 @@ def write(code: str) -> Path:
     path.write_text("".join(f"{w} {z}\n" for w, z in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))),
                     "utf-8")
     return path
+
+
+if __name__ == "__main__":
+    from qa import lang
+
+    for code in lang.LANGUAGES:
+        print(f"wrote {write(code)}")
