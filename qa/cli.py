@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one JSON answer a line")
     command("index", "build the index, or bring it up to date, with progress", data).add_argument(
         "--force", action="store_true", help="rebuild from scratch even if nothing changed")
-    add = command("add", "add articles (files or links) to the articles folder and the index", data)
+    add = command("add", "add articles (files or links) to the articles folder and the index; links to loopback "
+                         "or private network addresses are refused unless QA_ALLOW_PRIVATE_URLS=1", data)
     add.add_argument("items", nargs="+", metavar="PATH_OR_URL", help="a .txt, .md, .html or .pdf file, or an http(s) link")
     command("remove", "remove an article from the articles folder and the index", data).add_argument(
         "name", help="its file name (as `list` shows it) or title")

@@ -450,7 +450,7 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
         assert last.startswith("⚠") and reason in last.replace("\\", ""), last
     png = tmp_path / "foto.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    assert "image or an archive" in list(add_article(library, "file", str(png)))[-1]
+    assert "it is a PNG image" in list(add_article(library, "file", str(png)))[-1]
     assert "choose a file" in list(add_article(library, "file", None))[-1]
     again = tmp_path / "gradio-temp" / "kopie.html"
     again.write_bytes((PAGES / "nos-dijken.html").read_bytes())
@@ -567,7 +567,7 @@ def test_browser_uploads_a_page_pastes_text_adds_a_link_and_asks_about_each(brow
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     page.get_by_role("tab", name="Bestand / File").click()
     _choose_file(page, picture)
-    assert "image or an archive" in _status(page, "⚠")
+    assert "it is a PNG image" in _status(page, "⚠")
 
     for question, expected, source in (("Hoeveel kost de versterking van de dijken?", "310 miljoen", "nos-dijken"),
                                        ("Hoeveel bomen worden er geplant?", "1200", "bomen-in-utrecht"),

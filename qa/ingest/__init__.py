@@ -74,12 +74,16 @@ def extract(name: str, data: bytes, url: str = "") -> Extracted:
 
 
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_KINDS = ((b"\x7fELF", "a program"), (b"MZ", "a Windows program"), (b"\x89PNG", "a PNG image"),
+          (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"), (b"PK\x03\x04", "a zip archive"),
+          (b"\x1f\x8b", "a gzip archive"), (b"%PDF", "a PDF"))
 
 
 def _text(data: bytes) -> Extracted:
-    # Images, archives and other binaries are full of control bytes that no text holds.
+    # Images, archives, programs and other binaries are full of control bytes that no text holds.
     if len(_BINARY.findall(data[:4096])) > 8:
-        raise IngestError("not a text, web page or PDF file (it looks like an image or an archive)")
+        kind = next((name for magic, name in _KINDS if data.startswith(magic)), "")
+        raise IngestError(f"not a text, web page or PDF file{f' (it is {kind})' if kind else ''}")
     text = decode(data)
     if text is None:
         raise IngestError("not text in any encoding that fits")

@@ -17,7 +17,6 @@ from qa.text import fold
 
 FOLDER = Path(__file__).parent
 COMMON = 3.5  # Zipf frequency (log10 of uses per billion words) from which a word is kept: ~15,000 a language
-TOP = 8.0  # about the highest there is ("de", "the")
 
 
 def _path(code: str) -> Path:

@@ -78,8 +78,10 @@ def test_a_pdf_without_a_text_layer_is_refused(tmp_path):
 @pytest.mark.parametrize("name, data, reason", [
     ("leeg.txt", b"", "empty"),
     ("spaties.txt", b"  \n\t\n", "empty"),
-    ("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "image or an archive"),
-    ("archief.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4, "image or an archive"),
+    ("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "it is a PNG image"),
+    ("archief.zip", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4, "it is a zip archive"),
+    ("programma", b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, "it is a program"),
+    ("ruis.bin", bytes(range(32)) * 100, r"not a text, web page or PDF file$"),
     ("kapot.pdf", b"%PDF-1.4\n1 0 obj <<>> garbage", "PDF"),
     ("menu.html", b"<html><body><nav><a href='/'>Home</a> <a href='/x'>Sport</a></nav></body></html>", "no article"),
     ("kort.txt", b"Te kort.", "too little text"),
