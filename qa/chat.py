@@ -61,7 +61,9 @@ class Reply:
 def validate(question: object) -> str:
     """Return the question stripped, or raise `QuestionError`."""
     if not isinstance(question, str) or not question.strip():
-        raise QuestionError(lang.en.LABELS["empty_question"], lang.ARTICLES.LABELS["empty_question"])
+        # An empty question has no language: it is told in both.
+        raise QuestionError(lang.en.LABELS["empty_question"],
+                            f'{lang.nl.LABELS["empty_question"]} / {lang.en.LABELS["empty_question"]}')
     if len(question) > MAX_QUESTION_CHARS:
         values = {"length": len(question), "limit": MAX_QUESTION_CHARS}
         user = lang.get(language(question[:500])).LABELS["too_long"].format(**values)

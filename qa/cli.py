@@ -8,7 +8,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from qa import articles, bench, graph, protocol, repl, terminal, web
+from qa import articles, bench, graph, lang, protocol, repl, terminal, web
 from qa.bench import fit_reader, fit_scores, ingest, load, scale
 from qa.chat import Engine, QuestionError
 from qa.documents import DocumentsError
@@ -169,8 +169,8 @@ def cmd_ask(args, settings: Settings) -> int:
         # --article scopes every line that names no articles of its own.
         protocol.serve(engine, protocol.bounded_lines(sys.stdin.buffer), write, getattr(args, "article", None))
         return 0
-    if not args.question:
-        print("ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)
+    if not (args.question or "").strip():  # no question has no language: both
+        print(f"ask: {lang.nl.LABELS['give_question']} / {lang.en.LABELS['give_question']}", file=sys.stderr)
         return 2
 
     engine = _open_engine(settings)

@@ -31,7 +31,7 @@ def test_a_standalone_question_ignores_unrelated_history():
 
 
 @pytest.mark.parametrize("question, message, for_user", [
-    ("", "empty", "lege vraag"), ("   ", "empty", "lege vraag"),
+    ("", "empty", "lege vraag / empty question"), ("   ", "empty", "lege vraag / empty question"),
     ("x" * 2001, "too long", "vraag te lang"), ("what is this? " * 200, "too long", "question too long")])
 def test_bad_questions_get_a_clear_error_in_the_questions_language(engine, question, message, for_user):
     with pytest.raises(QuestionError, match=message) as error:

@@ -111,6 +111,7 @@ LABELS = {
     "llm": "language model, every sentence checked", "quoted": "quoted from the article",
     "left_out": "sentence(s) left out",
     "error": "That did not work: {}.",
+    "give_question": "give a question, or --jsonl to read JSON lines on stdin",
     "empty_question": "empty question",
     "too_long": "question too long ({length} characters; the limit is {limit})",
     "ask_something": "What would you like to know? Your question names nothing to look up in the article yet.",

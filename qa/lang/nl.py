@@ -64,6 +64,7 @@ LABELS = {
     "llm": "taalmodel, elke zin gecontroleerd", "quoted": "letterlijk uit het artikel",
     "left_out": "zin(nen) weggelaten",
     "error": "Dat lukte niet: {}.",
+    "give_question": "geef een vraag, of --jsonl om JSON-regels van stdin te lezen",
     "empty_question": "lege vraag",
     "too_long": "vraag te lang ({length} tekens; de grens is {limit})",
     "ask_something": "Wat wil je weten? Je vraag noemt nog niets om in het artikel op te zoeken.",
