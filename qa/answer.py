@@ -11,7 +11,9 @@ from difflib import get_close_matches
 from pathlib import Path
 
 from qa import lang
+from qa import reader as readers
 from qa.lang import frequency
+from qa.reader import combine
 from qa.retrieval import HybridRetriever, Ranking
 from qa.text import STOPWORDS, words
 
@@ -244,9 +246,6 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
 def read_candidates(question: str, candidates: list[_Candidate], retriever: HybridRetriever,
                     reader: str = "e5") -> list[tuple[_Candidate, object, dict[str, float]]]:
     """The first READ_CANDIDATES candidates, each with its reading and the combiner's features."""
-    from qa import reader as readers
-    from qa.reader import combine
-
     store = retriever.store
     pool = candidates[:READ_CANDIDATES]
     sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
@@ -259,8 +258,6 @@ def _read(question: str, candidates: list[_Candidate], retriever: HybridRetrieve
           top_k: int, reader: str, min_score: float | None) -> Answer:
     """The reader's answer: the candidate whose span the combiner trusts most, if it is trusted enough.
     Citation 1 quotes that span's sentence; the span is the short answer."""
-    from qa.reader import combine
-
     store = retriever.store
     combiner = combine.load()
     read = read_candidates(question, candidates, retriever, reader)

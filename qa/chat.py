@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from qa import grounded, lang, whole
+from qa import grounded, lang, reader, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
 from qa.embeddings import QuestionCache
@@ -205,8 +205,6 @@ class Engine:
             qa.generate.GeneratorError: the language model setting is wrong.
         """
         known: dict = {}
-        from qa import reader
-
         reader.warm(settings.reader)
         with _building_for_good():
             store, documents, status = open_index(settings, rebuild=rebuild, progress=progress, known=known)

@@ -17,6 +17,7 @@ from qa.generate import GeneratorError
 from qa.index import UPLOADS_PREFIX, build_in_steps
 from qa.ingest import IngestError
 from qa.library import Library
+from qa.reader import train
 from qa.settings import Settings, from_env
 
 _COMMANDS = ("web", "repl", "ask", "index", "add", "remove", "list", "bench")
@@ -285,8 +286,6 @@ def main(argv: list[str] | None = None) -> int:
                 endpoints = list(load.ENDPOINTS) if args.endpoint == "both" else [args.endpoint]
                 return load.main(settings, args.url, endpoints, args.clients, args.seconds)
             if args.fit_reader:
-                from qa.reader import train
-
                 train.fit(steps=args.steps)
                 return 0
             if args.fit_reader_combiner:

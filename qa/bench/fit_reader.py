@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from qa.answer import names_nothing_there, read_candidates, score_sentences
 from qa.bench import exact_and_f1, sets
+from qa.chat import Engine
 from qa.reader import combine
 from qa.settings import Settings
 
@@ -42,8 +45,6 @@ def tuning_items() -> list[dict]:
 
 
 def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Path:
-    import shutil
-
     folder.mkdir(parents=True, exist_ok=True)
     every = sets.corpus_files("all")
     for path in every:
@@ -55,8 +56,6 @@ def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Pa
 def _read_case(engine, question: str, sources: set[str] | None = None) -> list[dict]:
     """The first candidates of one question (over `sources` only, if given), each with its features and
     span text ([] when none)."""
-    from qa.answer import names_nothing_there, read_candidates, score_sentences
-
     retriever = engine.retriever
     ranking = retriever.rank(engine.embedder.embed_question(question), question, sources=sources)
     candidates = score_sentences(ranking, retriever, question)
@@ -73,8 +72,6 @@ def _read_case(engine, question: str, sources: set[str] | None = None) -> list[d
 def collect(settings: Settings) -> list[dict]:
     """Read every case (see the module docstring) over one index of the tuning archive; "without its
     article" and "the seed alone" are the same index searched over fewer articles."""
-    from qa.chat import Engine
-
     items = tuning_items()
     seed = {p.name for p in sets.SEED_DIR.glob("*.txt")}
     news = {p.name for p in sets.NEWS_DIR.glob("*.txt")}

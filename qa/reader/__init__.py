@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from qa.reader import model
 from qa.reader.model import Reading
 
 
@@ -18,8 +19,6 @@ class Reads(Protocol):
 
 
 def _e5() -> Reads:
-    from qa.reader import model
-
     return model.shared()
 
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.reader import weights
 from qa.reader.model import Reading
 
 PARAMETERS = Path(__file__).with_name("combiner.json")
@@ -54,6 +55,4 @@ def save(combiner: Combiner, notes: dict, path: Path = PARAMETERS) -> None:
 
 def weights_time() -> float:
     """When the shipped reader weights were last written (cases read with older weights are stale)."""
-    from qa.reader import weights
-
     return weights.WEIGHTS.stat().st_mtime if weights.WEIGHTS.exists() else 0.0

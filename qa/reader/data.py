@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.bench.sets import corpus_files
 from qa.passages import split_sentences
 from qa.reader.tokenizer import Tokenizer
 from qa.settings import PROJECT_ROOT
@@ -131,8 +132,6 @@ def corpus_examples(tok: Tokenizer, rng: random.Random, negatives: int = 1, limi
 def own_examples(tok: Tokenizer, rng: random.Random, negatives: int = 2) -> list[Example]:
     """Examples from our own tuning questions over our own articles (never the validation split, never
     XQuAD): the answer is found in the article's text; a near miss gives only negatives."""
-    from qa.bench.sets import corpus_files
-
     files = {p.name: p for p in corpus_files("own-all") + corpus_files("seed")}
     out: list[Example] = []
     for path in OWN_SETS:

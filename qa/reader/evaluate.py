@@ -7,19 +7,17 @@ Used for the learning curve during training and by the model card; never for cho
 from __future__ import annotations
 
 import json
+import re
 
+from qa.bench import exact_and_f1, sets
 from qa.passages import split_sentences
+from qa.reader.data import OWN_SETS
 
 
 def validation_items(split: str = "validation") -> list[dict]:
     """Each of our own `split` questions (never XQuAD's articles) as (question, sentence, answers):
     the sentence holding the answer, and for every question up to two other sentences of its article
     (the ones sharing the most words with it) with no answer. Near misses give only the latter."""
-    import re
-
-    from qa.bench import sets
-    from qa.reader.data import OWN_SETS
-
     files = {p.name: p for p in sets.corpus_files("own-all") + sets.corpus_files("seed") + sets.corpus_files("archive")}
     # never XQuAD's articles; never the seed, which the tuning split's questions are about too
     xquad = {p.name for p in (sets.XQUAD_DIR / "docs").glob("*.txt")} | {p.name for p in sets.SEED_DIR.glob("*.txt")}
@@ -51,8 +49,6 @@ def validation_items(split: str = "validation") -> list[dict]:
 
 def evaluate(reader, items: list[dict] | None = None) -> dict:
     """Figures of `reader` (anything with `read(question, sentences)`) on `items`."""
-    from qa.bench import exact_and_f1
-
     items = items if items is not None else validation_items()
     em = f1 = abstain_right = abstain_wrong = 0.0
     positives = [i for i in items if i["answers"]]

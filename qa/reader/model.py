@@ -8,11 +8,17 @@ spans. All candidates of a question are read in one batch.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from qa.reader import onnx_graph, weights
+from qa.reader.e5file import E5File
+from qa.reader.tokenizer import Tokenizer
 
 MAX_QUESTION_TOKENS = 40
 MAX_SENTENCE_TOKENS = 110
@@ -53,10 +59,6 @@ class Reader:
     """Load once (about 0.3 s), then `read(question, sentences)`; thread-safe."""
 
     def __init__(self, folder: Path | None = None, e5_path: Path | None = None, runtime: str = "auto"):
-        from qa.reader import weights
-        from qa.reader.e5file import E5File
-        from qa.reader.tokenizer import Tokenizer
-
         self._e5 = E5File(e5_path)
         self.tokenizer = Tokenizer(self._e5.vocab)
         t = weights.load_tensors(folder or weights.FOLDER)
@@ -84,11 +86,6 @@ class Reader:
     def _onnx(self, tensors: dict[str, np.ndarray], folder: Path):
         """An ONNX Runtime session over the shipped graph, its weights bound once; None without
         onnxruntime or the graph."""
-        import hashlib
-        import os
-
-        from qa.reader import onnx_graph, weights
-
         graph = folder / onnx_graph.GRAPH.name
         try:
             import onnxruntime as ort

@@ -15,6 +15,7 @@ import json
 import numpy as np
 
 from qa.reader import weights
+from qa.reader.e5file import E5File
 
 GRAPH = weights.FOLDER / "reader.onnx"
 
@@ -86,8 +87,6 @@ def build(shapes: dict[str, tuple[int, ...]], layers: int, heads: int, hidden: i
 
 def write() -> None:
     """Write `reader.onnx` beside the shipped weights and its checksum into their meta.json."""
-    from qa.reader.e5file import E5File
-
     e5 = E5File()
     tensors = weights.load_tensors()
     shapes = {name: value.shape for name, value in weight_inputs(tensors, e5.layers).items()}

@@ -17,8 +17,13 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.reader import onnx_graph
 from qa.reader import weights as shipped
+from qa.reader.data import Example, corpus_examples, own_examples
 from qa.reader.e5file import E5File
+from qa.reader.evaluate import evaluate, validation_items
+from qa.reader.model import MAX_SENTENCE_TOKENS, Reader, layout
+from qa.reader.tokenizer import Tokenizer
 from qa.settings import PROJECT_ROOT
 
 WORK = PROJECT_ROOT / "build" / "reader"
@@ -135,8 +140,6 @@ def _batches(examples, batch_tokens: int, rng: random.Random):
 def collate(examples, e5: E5File, word_cache: dict):
     """Token ids laid out as the reader reads them (see `qa.reader.model.layout`), padded, as tensors."""
     torch = _torch()
-    from qa.reader.model import layout
-
     rows = [layout(ex.question, ex.sentence, e5.vocab.bos, e5.vocab.eos) for ex in examples]
     width = max(len(ids) for ids, _ in rows)
     ids = np.full((len(rows), width), e5.vocab.pad, dtype=np.int64)
@@ -164,15 +167,10 @@ class TorchReads:
     """The PyTorch model behind `qa.reader.model.Reader`'s `read` (for evaluating during training)."""
 
     def __init__(self, model, e5: E5File, word_cache: dict):
-        from qa.reader.tokenizer import Tokenizer
-
         self.model, self.e5, self.cache = model, e5, word_cache
         self.tokenizer = Tokenizer(e5.vocab)
 
     def read(self, question: str, sentences: list[str]):
-        from qa.reader.data import Example
-        from qa.reader.model import MAX_SENTENCE_TOKENS, Reader, layout
-
         torch = _torch()
         q_ids, _ = self.tokenizer.encode(question)
         encoded = [self.tokenizer.encode(s) for s in sentences]
@@ -211,14 +209,9 @@ def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int
     device = "cuda" if torch.cuda.is_available() else "cpu"
     WORK.mkdir(parents=True, exist_ok=True)
     e5 = E5File()
-    from qa.reader.data import corpus_examples, own_examples
-    from qa.reader.tokenizer import Tokenizer
-
     cache = WORK / f"examples-{negatives}-{limit}.jsonl"
     if cache.exists():
         rows = [json.loads(line) for line in cache.read_text().splitlines()]
-        from qa.reader.data import Example
-
         examples = [Example(**row) for row in rows]
     else:
         tok = Tokenizer(e5.vocab)
@@ -247,8 +240,6 @@ def fit(steps: int = 3000, batch_tokens: int = 2048, lr: float = 8e-5, seed: int
         history = json.loads(saved["history"])
         log(f"resumed at step {step}")
     word_cache: dict = {}
-    from qa.reader.evaluate import evaluate, validation_items
-
     checks = validation_items()
     last_save = time.time()
     t0 = time.time()
@@ -362,8 +353,6 @@ def export(model, extra: dict | None = None) -> Path:
     """Write the model's weights (fp16, no word table) and their checksum to the shipped folder."""
     tensors = model_tensors(model)
     folder = shipped.save_tensors(tensors, extra or {})
-    from qa.reader import onnx_graph
-
     onnx_graph.write()
     return folder
 
