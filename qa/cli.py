@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -18,7 +19,7 @@ from qa.index import UPLOADS_PREFIX, build_in_steps
 from qa.ingest import IngestError
 from qa.library import Library
 from qa.reader import train
-from qa.settings import Settings, from_env
+from qa.settings import Settings, from_env, index_for
 
 _COMMANDS = ("web", "repl", "ask", "index", "add", "remove", "list", "bench")
 
@@ -143,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     settings = from_env()
-    return settings.replace(
+    settings = settings.replace(
         docs_dir=getattr(args, "docs", None), index_dir=getattr(args, "index_dir", None),
         uploads_dir=getattr(args, "uploads_dir", None), private_uploads=getattr(args, "private_uploads", None),
         embeddings=getattr(args, "embeddings", None), host=getattr(args, "host", None),
@@ -151,6 +152,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         port=getattr(args, "port", None), llm=getattr(args, "llm", None),
         llm_base_url=getattr(args, "llm_base_url", None), llm_model=getattr(args, "llm_model", None),
         llm_timeout=getattr(args, "llm_timeout", None))
+    if getattr(args, "index_dir", None) is None and not os.environ.get("QA_INDEX_DIR"):
+        settings = settings.replace(index_dir=index_for(settings.docs_dir))  # each articles folder its own
+    return settings
 
 
 def _open_engine(settings: Settings, rebuild: bool = False):
@@ -257,6 +261,8 @@ def cmd_list(args, settings: Settings) -> int:
         origin = "upload" if document.source.startswith(UPLOADS_PREFIX) else ""
         print(terminal.printable(f"{document.source:<{width}}  {document.date or '':<10}  "
                                  f"{len(rows.get(document.source, ())):>4} passages  {origin:<6}  {document.headline}", one_line=True))
+    print(terminal.printable(f"{len(engine.documents)} article(s) in {settings.docs_dir}, indexed in "
+                             f"{settings.index_dir}", one_line=True))
     return 0
 
 

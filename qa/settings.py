@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,8 @@ class Settings:
 
     Attributes:
         docs_dir: folder of articles: `.txt`, `.md`, `.html`/`.htm` saved pages, `.pdf` (`QA_DOCS`, `--docs`).
-        index_dir: where the built index lives (`QA_INDEX_DIR`, `--index-dir`).
+        index_dir: where the built index lives (`QA_INDEX_DIR`, `--index-dir`); the command line's default
+            is the articles folder's own (`index_for`).
         uploads_dir: where articles added in the web chat are kept; None: `uploads/` in the index folder
             (`QA_UPLOADS`, `--uploads-dir`).
         private_uploads: an upload is seen only by the web session that made it (`--private-uploads`).
@@ -96,6 +99,15 @@ class Settings:
     def replace(self, **changes) -> "Settings":
         """Return a copy with `changes` applied; `None` values are ignored (an unset flag)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def index_for(docs_dir: Path) -> Path:
+    """The default index folder of an articles folder: its own, under `index/`, named after the folder and
+    a hash of its resolved path (`index/seeds-1a2b3c4d`), so that switching folders never throws another
+    folder's index away, nor re-indexes on every switch."""
+    resolved = Path(docs_dir).expanduser().resolve()
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", resolved.name).strip("-.")[:40] or "articles"
+    return PROJECT_ROOT / "index" / f"{name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:8]}"
 
 
 def _flag(raw: str) -> bool:

@@ -357,3 +357,24 @@ def test_an_article_or_file_name_with_control_characters_is_shown_not_obeyed(tmp
     assert "Anna de Vries" in answered.stdout
     for out in (listed.stdout, answered.stdout):
         assert not any(ch in out for ch in "\x1b\x07\r")
+
+
+def test_each_articles_folder_has_its_own_index_by_default(tmp_path, monkeypatch):
+    from qa.cli import build_parser, settings_from_args
+    from qa.settings import PROJECT_ROOT
+
+    monkeypatch.delenv("QA_INDEX_DIR", raising=False)
+    (tmp_path / "mynews").mkdir()
+
+    def settings(*argv):
+        return settings_from_args(build_parser().parse_args(list(argv)))
+
+    seed = settings("list").index_dir
+    mine = settings("list", "--docs", str(tmp_path / "mynews")).index_dir
+    assert seed.parent == mine.parent == PROJECT_ROOT / "index"
+    assert seed != mine and mine.name.startswith("mynews-")
+    assert settings("list", "--docs", str(tmp_path / "mynews" / ".." / "mynews")).index_dir == mine
+    assert settings("list", "--docs", str(tmp_path / "mynews"), "--index-dir", str(tmp_path / "i")).index_dir \
+        == tmp_path / "i"
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "env"))
+    assert settings("list", "--docs", str(tmp_path / "mynews")).index_dir == tmp_path / "env"
