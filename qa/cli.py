@@ -33,7 +33,7 @@ def _data_flags() -> argparse.ArgumentParser:
     common.add_argument("--uploads-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where articles added in the web chat go (default: uploads/ in the index folder; QA_UPLOADS)")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
-                        help="where the index is kept (default: index/; QA_INDEX_DIR)")
+                        help="where the index is kept (default: the articles folder's own, under index/; QA_INDEX_DIR)")
     common.add_argument("--vector-index", choices=("auto", "exact", "ann", "milvus"), default=argparse.SUPPRESS,
                         help="vector index backend (default auto: FAISS exact, approximate past 200k passages; QA_VECTOR_INDEX)")
     common.add_argument("--milvus-uri", default=argparse.SUPPRESS, metavar="URI",
@@ -266,11 +266,36 @@ def cmd_list(args, settings: Settings) -> int:
     return 0
 
 
+def _check_flags(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Name an unknown flag, and the closest real one, in the usage of the command it was given to:
+    argparse would take the value after `--dcos` for the command, or print the global usage for
+    `ask --question`. Exits with status 2, as argparse does."""
+    import difflib
+
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    given = next((t for t in argv if t in commands), None)
+    target = commands[given] if given else parser
+    known = {o for a in target._actions for o in a.option_strings}
+    known |= {o for a in parser._actions for o in a.option_strings}
+    for token in argv:
+        if token == "--":
+            break
+        if not token.startswith("--"):
+            continue
+        name = token.split("=", 1)[0]
+        if name in known or sum(o.startswith(name) for o in known) == 1:  # argparse takes unique prefixes
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+        target.error(f"unknown flag {name}" + (f" (did you mean {close[0]}?)" if close else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(terminal.PrintableFormatter("%(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _check_flags(parser, sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
     command = args.command or ("repl" if getattr(args, "repl", False) else "web")
     if command == "graph":
         return graph.main()

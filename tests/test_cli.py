@@ -378,3 +378,21 @@ def test_each_articles_folder_has_its_own_index_by_default(tmp_path, monkeypatch
         == tmp_path / "i"
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "env"))
     assert settings("list", "--docs", str(tmp_path / "mynews")).index_dir == tmp_path / "env"
+
+
+@pytest.mark.parametrize("argv, command, named", [
+    (["--dcos", "seeds", "ask", "x"], "ask", "unknown flag --dcos (did you mean --docs?)"),
+    (["ask", "--question", "x"], "ask", "unknown flag --question"),
+    (["list", "--index-drr", "i"], "list", "did you mean --index-dir?"),
+])
+def test_an_unknown_flag_is_named_with_the_closest_real_one_in_its_commands_usage(argv, command, named):
+    import subprocess
+    import sys
+
+    from qa.settings import PROJECT_ROOT
+
+    result = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), *argv], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert named in result.stderr
+    assert f"usage: app.py {command}" in result.stderr and "--share" not in result.stderr
