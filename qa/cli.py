@@ -271,8 +271,6 @@ def _check_flags(parser: argparse.ArgumentParser, argv: list[str]) -> None:
     """Name an unknown flag, and the closest real one, in the usage of the command it was given to:
     argparse would take the value after `--dcos` for the command, or print the global usage for
     `ask --question`. Exits with status 2, as argparse does."""
-    import difflib
-
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
     given = next((t for t in argv if t in commands), None)
     target = commands[given] if given else parser
