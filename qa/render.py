@@ -131,7 +131,7 @@ def article_view(documents: list[Document], answer: Answer | None) -> str:
             return f'<div class="qa-article"><ul class="qa-muted">{items}</ul></div>'
     parts = ['<div class="qa-article">']
     for document in shown:
-        title = document.title or document.source
+        title = document.title or document.headline  # what a reader knows it by, not its file name
         parts.append(f"<h3>{html.escape(title)}</h3>")
         if document.date:
             parts.append(f'<p class="qa-muted">{html.escape(document.date)}</p>')

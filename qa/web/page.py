@@ -199,7 +199,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
         return status, picker(request, ALL if status.startswith("✓") else scope), heading(request)
 
     def on_scope(scope):
-        return gr.update(interactive=removable(scope))
+        return gr.update(visible=removable(scope))  # shown only when it can act
 
     def on_load(request: gr.Request):
         return picker(request), heading(request)
@@ -224,7 +224,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
                 with gr.Row():
                     reset = gr.Button(labels["reset"], variant="secondary", elem_id="qa-reset")
                     remove = gr.Button(labels["remove"], variant="secondary", elem_id="qa-remove",
-                                       interactive=False)
+                                       visible=False)
                 # Over an empty folder the page opens on adding an article: there is nothing to ask yet.
                 with gr.Accordion(labels["add"], open=not engine.documents, elem_id="qa-add"):
                     with gr.Tab(labels["file"]):

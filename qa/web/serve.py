@@ -92,5 +92,7 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
         server_name=settings.host, server_port=settings.port, share=share,
         auth=guard.check if guard else None, app_kwargs={"routes": api_routes(engine, guard), "middleware": middleware},
         css=render.CSS, theme=theme, show_error=False, quiet=True,
+        # Gradio's "Use via API" documents Gradio's own endpoints, not POST /api/ask: not shown.
+        footer_links=["gradio", "settings"],
         max_file_size=settings.max_upload_bytes)  # Gradio refuses larger uploads before they reach the disk
     return 0
