@@ -195,6 +195,9 @@ def test_browser_cited_answer_with_marker_and_highlighted_source(page):
     assert "alinea 3" in page.locator("#qa-source-1").inner_text()
     page.get_by_role("tab", name="Artikel / Article").click()
     assert "26 jaar" in page.locator("#qa-article mark.qa-quote").inner_text()
+    heading = page.locator("#qa-article h3").first.inner_text()
+    assert "Lukashenko" in heading and not heading.endswith(".txt")  # the article, not its file name
+    assert page.get_by_text("Use via API").count() == 0  # Gradio's endpoints are not ours to advertise
     page.get_by_role("tab", name="Bronnen / Sources").click()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "cited-answer.png"), full_page=True)
