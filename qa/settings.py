@@ -51,6 +51,8 @@ class Settings:
         question_cache: how many recent questions' vectors are kept, so a question many readers ask is
             embedded once; 0 embeds every question (`QA_QUESTION_CACHE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).
+        body_timeout: seconds a request's body may take to arrive, whole (`QA_BODY_TIMEOUT`): a client that
+            declares a body and sends it slowly is answered 408 and let go.
         trusted_proxies: addresses of reverse proxies whose `X-Forwarded-For` is believed, comma-separated
             (`QA_TRUSTED_PROXIES`); "" (the default) believes none, so no client can pose as another to
             the login limit.
@@ -80,6 +82,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     trusted_proxies: str = ""
+    body_timeout: float = 30.0
     llm: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
@@ -138,6 +141,7 @@ _ENV = {
     "host": ("QA_HOST", str),
     "port": ("QA_PORT", int),
     "trusted_proxies": ("QA_TRUSTED_PROXIES", str),
+    "body_timeout": ("QA_BODY_TIMEOUT", float),
     "llm": ("QA_LLM", str),
     "llm_base_url": ("QA_LLM_BASE_URL", str),
     "llm_model": ("QA_LLM_MODEL", str),

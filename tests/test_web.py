@@ -874,3 +874,75 @@ def test_two_servers_on_one_index_keep_answering_while_a_third_process_adds(tmp_
         for server in servers:
             server.wait(timeout=30)
     assert all(server.returncode in (0, -15) for server in servers)  # stopped by us, not by a bus error (-7)
+
+
+def test_a_body_sent_too_slowly_is_answered_408_and_the_server_goes_on(tmp_path):
+    import socket
+
+    import httpx
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, APP, "--docs", str(SEEDS), "--index-dir", str(tmp_path / "i"),
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "QA_BODY_TIMEOUT": "2"})
+    try:
+        wait_for_port(port, process)
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as half:
+            half.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 900000\r\n\r\n" + b" " * 500_000)
+            started = time.perf_counter()
+            answer = half.recv(4096)
+            waited = time.perf_counter() - started
+        assert answer.startswith(b"HTTP/1.1 408") and waited < 15
+        reply = httpx.post(f"http://127.0.0.1:{port}/api/ask", json={"id": 1, "question": "Wat zei het Kremlin?"},
+                           timeout=60)
+        assert reply.status_code == 200 and "error" not in reply.json()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_bodies_in_flight_are_capped_and_requests_without_one_pass():
+    import asyncio
+
+    from qa.web.limits import BodyLimits
+
+    async def app(scope, receive, send):
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def run():
+        limits = BodyLimits(app, deadline=5, in_flight=2)
+        gate = asyncio.Event()
+        sent: dict[int, list] = {}
+
+        async def request(k: int, body: bool):
+            headers = [(b"content-length", b"10")] if body else []
+            first = True
+
+            async def receive():
+                nonlocal first
+                if first and body:
+                    first = False
+                    await gate.wait()
+                    return {"type": "http.request", "body": b"x" * 5, "more_body": True}
+                return {"type": "http.request", "body": b"x" * 5, "more_body": False}
+
+            async def send(message):
+                sent.setdefault(k, []).append(message)
+
+            await limits({"type": "http", "method": "POST", "headers": headers}, receive, send)
+
+        tasks = [asyncio.create_task(request(k, True)) for k in range(2)]
+        await asyncio.sleep(0.05)
+        await request(2, True)  # a third body while two are being received: refused at once
+        await request(3, False)  # no body: not counted
+        gate.set()
+        await asyncio.gather(*tasks)
+        return {k: v[0]["status"] for k, v in sent.items()}, limits.receiving
+
+    statuses, left = asyncio.run(run())
+    assert statuses == {0: 200, 1: 200, 2: 503, 3: 200}
+    assert left == 0

@@ -14,6 +14,7 @@ from qa.library import Library
 from qa.settings import Settings
 from qa.web.api import api_routes
 from qa.web.auth import LoginGuard, LoginLimit, SessionCookie, Sessions
+from qa.web.limits import BodyLimits
 from qa.web.page import build_app
 
 
@@ -78,7 +79,7 @@ def main(settings: Settings, share: bool = False, auth: str | None = None, artic
     app = build_app(engine, sessions)
     from starlette.middleware import Middleware
 
-    middleware = [Middleware(SessionCookie, sessions=sessions)]
+    middleware = [Middleware(BodyLimits, deadline=settings.body_timeout), Middleware(SessionCookie, sessions=sessions)]
     if guard:
         middleware.append(Middleware(LoginLimit, guard=guard))
     print(f"Chat about {len(engine.documents)} article(s) on http://{settings.host}:{settings.port}", flush=True)
