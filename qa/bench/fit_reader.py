@@ -153,7 +153,9 @@ def _best_per_case(cases, probabilities, case_of) -> list[tuple[float, dict | No
     return best
 
 
-def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
+def _out_of_fold(cases: list[dict]) -> tuple[float, dict, list]:
+    """The best threshold on out-of-fold probabilities (folds by article), its figures, and the per-case
+    best candidates."""
     x, y, case_of = _rows(cases)
     docs = sorted({c["doc"] for c in cases})
     fold_of_doc = {d: i % FOLDS for i, d in enumerate(docs)}
@@ -168,14 +170,26 @@ def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
     # The most utility: a wrong answer costs more than a refusal of an answerable question (0) or a right
     # refusal gains. A hard bound on refusals alone was tried: it answered most near misses, wrongly.
     chosen = max(grid, key=lambda t: outcome(cases, best, t)["utility"])
+    return chosen, outcome(cases, best, chosen), best
+
+
+def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
+    chosen, figures, _ = _out_of_fold(cases)
+    x, y, _ = _rows(cases)
     model = _fit(x, y)
     combiner = combine.Combiner({f: round(float(w), 5) for f, w in zip(combine.FEATURES, model.coef_[0])},
                                 round(float(model.intercept_[0]), 5), chosen)
-    notes = {"cases": len(cases), "candidates": len(y), "folds": FOLDS,
-             "out_of_fold": outcome(cases, best, chosen),
+    # How many candidates need reading: the same fit over only the first k of each case (latency grows
+    # with k; qa.answer.READ_CANDIDATES is chosen from this, on tuning cases only).
+    by_count = {}
+    for k in (3, 4, 5, 6, 8):
+        fewer = [dict(case, candidates=case["candidates"][:k]) for case in cases]
+        by_count[k] = _out_of_fold(fewer)[1]
+    notes = {"cases": len(cases), "candidates": int(len(y)), "folds": FOLDS, "out_of_fold": figures,
              "reader_alone": outcome(cases, [max(((1 / (1 + math.exp(-c["features"]["margin"])), c)
                                                   for c in case["candidates"]), key=lambda pc: pc[0],
-                                                 default=(0.0, None)) for case in cases], 0.5)}
+                                                 default=(0.0, None)) for case in cases], 0.5),
+             "by_candidates_read": by_count}
     return combiner, notes
 
 
