@@ -251,7 +251,8 @@ def read_candidates(question: str, candidates: list[_Candidate], retriever: Hybr
     sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
     readings = readers.get(reader).read(question, sentences)
     top = pool[0].score
-    return [(c, r, combine.features(r, c.score, top, k)) for k, (c, r) in enumerate(zip(pool, readings))]
+    return [(c, r, combine.features(r, c.score, top, k, c.dense, c.coverage))
+            for k, (c, r) in enumerate(zip(pool, readings))]
 
 
 def _read(question: str, candidates: list[_Candidate], retriever: HybridRetriever, language: str,

@@ -1,7 +1,8 @@
 """Weigh the reader's verdict with retrieval's: which candidate answers, and whether any does.
 
 A logistic model over a few features of each candidate (the reader's span-over-no-answer margin, its span
-score, the retrieval score relative to the best, the candidate's rank), fitted on the tuning questions by
+score, the retrieval score relative to the best and the best's own, the candidate's rank, its cosine and
+word coverage), fitted on the tuning questions by
 `python app.py bench --fit-reader-combiner` (cross-validated by article) and kept in `combiner.json`
 beside this file. The best candidate answers when its probability reaches the fitted threshold.
 """
@@ -17,12 +18,16 @@ from qa.reader import weights
 from qa.reader.model import Reading
 
 PARAMETERS = Path(__file__).with_name("combiner.json")
-FEATURES = ("margin", "span", "retrieval", "rank")
+FEATURES = ("margin", "span", "retrieval", "rank", "top", "dense", "coverage")
 
 
-def features(reading: Reading, retrieval: float, best_retrieval: float, rank: int) -> dict[str, float]:
+def features(reading: Reading, retrieval: float, best_retrieval: float, rank: int, dense: float = 0.0,
+             coverage: float = 0.0) -> dict[str, float]:
+    """The combiner's view of one candidate: the reader's margin and span score, its retrieval score
+    relative to the best and the best's own (how near the articles come at all), its rank, its sentence's
+    cosine with the question and the share of the question's words (IDF-weighted) it holds."""
     return {"margin": reading.margin, "span": reading.span_score, "retrieval": retrieval - best_retrieval,
-            "rank": math.log1p(rank)}
+            "rank": math.log1p(rank), "top": best_retrieval, "dense": dense, "coverage": coverage}
 
 
 @dataclass(frozen=True)
