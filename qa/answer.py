@@ -217,7 +217,9 @@ def cite(n: int, store, row: int, local: int, score: float, last: int | None = N
                     title=passage.title, date=passage.date, article=store.headline(passage.source))
 
 
-READ_CANDIDATES = 8  # sentences the reader reads per question, best retrieval scores first
+# Sentences the reader reads per question, best candidate scores first. The combiner's fit showed the
+# same out-of-fold figures for 3 to 8 on the tuning cases (docs/benchmark.md); each one read costs time.
+READ_CANDIDATES = 4
 
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
@@ -244,10 +246,10 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
 
 
 def read_candidates(question: str, candidates: list[_Candidate], retriever: HybridRetriever,
-                    reader: str = "e5") -> list[tuple[_Candidate, object, dict[str, float]]]:
-    """The first READ_CANDIDATES candidates, each with its reading and the combiner's features."""
+                    reader: str = "e5", count: int = READ_CANDIDATES) -> list[tuple[_Candidate, object, dict[str, float]]]:
+    """The first `count` candidates, each with its reading and the combiner's features."""
     store = retriever.store
-    pool = candidates[:READ_CANDIDATES]
+    pool = candidates[:count]
     sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
     readings = readers.get(reader).read(question, sentences)
     top = pool[0].score

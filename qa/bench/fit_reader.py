@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer import names_nothing_there, read_candidates, score_sentences
+from qa.answer import READ_CANDIDATES, names_nothing_there, read_candidates, score_sentences
 from qa.bench import exact_and_f1, sets
 from qa.chat import Engine
 from qa.reader import combine
@@ -59,6 +59,9 @@ def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Pa
     return folder
 
 
+CASE_CANDIDATES = 8  # read per case whatever the engine reads, so that the fit can compare counts
+
+
 def _read_case(engine, question: str, sources: set[str] | None = None) -> list[dict]:
     """The first candidates of one question (over `sources` only, if given), each with its features and
     span text ([] when none)."""
@@ -68,7 +71,8 @@ def _read_case(engine, question: str, sources: set[str] | None = None) -> list[d
     if not candidates or names_nothing_there(question, ranking, retriever):
         return []
     out = []
-    for candidate, reading, found in read_candidates(question, candidates, retriever, engine.settings.reader):
+    for candidate, reading, found in read_candidates(question, candidates, retriever, engine.settings.reader,
+                                                      CASE_CANDIDATES):
         sentence = retriever.store.passages[candidate.row].sentence_text(candidate.local)
         out.append({"features": found, "span": sentence[reading.start:reading.end], "sentence": sentence,
                     "source": retriever.store.passages[candidate.row].source})
@@ -179,7 +183,11 @@ def _out_of_fold(cases: list[dict]) -> tuple[float, dict, list]:
     return chosen, outcome(cases, best, chosen), best
 
 
-def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
+def fit(cases: list[dict], read: int | None = None) -> tuple[combine.Combiner, dict]:
+    """Fit the combiner on the first `read` candidates of each case (default: as many as the engine
+    reads, `qa.answer.READ_CANDIDATES`)."""
+    every = cases
+    cases = [dict(case, candidates=case["candidates"][:read or READ_CANDIDATES]) for case in cases]
     chosen, figures, _ = _out_of_fold(cases)
     x, y, _ = _rows(cases)
     model = _fit(x, y)
@@ -189,7 +197,7 @@ def fit(cases: list[dict]) -> tuple[combine.Combiner, dict]:
     # with k; qa.answer.READ_CANDIDATES is chosen from this, on tuning cases only).
     by_count = {}
     for k in (3, 4, 5, 6, 8):
-        fewer = [dict(case, candidates=case["candidates"][:k]) for case in cases]
+        fewer = [dict(case, candidates=case["candidates"][:k]) for case in every]
         by_count[k] = _out_of_fold(fewer)[1]
     notes = {"cases": len(cases), "candidates": int(len(y)), "folds": FOLDS, "out_of_fold": figures,
              "reader_alone": outcome(cases, [max(((1 / (1 + math.exp(-c["features"]["margin"])), c)
