@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from difflib import get_close_matches
@@ -12,10 +13,10 @@ from pathlib import Path
 
 from qa import lang
 from qa import reader as readers
-from qa.lang import frequency
+from qa.lang import exonyms, frequency
 from qa.reader import combine
 from qa.retrieval import HybridRetriever, Ranking
-from qa.text import STOPWORDS, words
+from qa.text import STOPWORDS, fold, words
 
 REFUSAL = {code: module.REFUSAL for code, module in lang.LANGUAGES.items()}
 MAX_ANSWER_CHARS = 300
@@ -253,7 +254,9 @@ def read_candidates(question: str, candidates: list[_Candidate], retriever: Hybr
     sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
     readings = readers.get(reader).read(question, sentences)
     top = pool[0].score
-    return [(c, r, combine.features(r, c.score, top, k, c.dense, c.coverage))
+    names = names_and_numbers(question)
+    return [(c, r, combine.features(r, c.score, top, k, c.dense, c.coverage,
+                                    missing_share(names, retriever.paragraph_words(c.row))))
             for k, (c, r) in enumerate(zip(pool, readings))]
 
 
@@ -329,3 +332,32 @@ def names_nothing_there(question: str, ranking: Ranking, retriever: HybridRetrie
     longer = [w for w in content if len(w) > PREFIX][:FUZZY_WORDS]
     return not any(retriever.starts_a_word(w[:PREFIX]) or get_close_matches(w, retriever.vocabulary, n=1, cutoff=0.7)
                    for w in longer)
+
+
+_NAME_OR_NUMBER = re.compile(r"(?<=\w )[A-Z][\w'-]+|\d+(?:[.,]\d+)*")
+
+
+def names_and_numbers(question: str) -> list[str]:
+    """Capitalised words (not the first) and numbers of a question, folded."""
+    return [fold(m.group(0)).rstrip(".,") for m in _NAME_OR_NUMBER.finditer(question)]
+
+
+def missing_share(names: list[str], known: set[str], fuzzy: bool = True,
+                  starts: Callable[[str], bool] | None = None) -> float:
+    """Share of `names` not among the words `known`; `fuzzy` allows other spellings ("Putin", "Poetin").
+
+    A name counts as known in its form in the other language too: "Belarusian" as "Wit-Russische",
+    "Saturday" as "zaterdag", "Rusland" as "Russia" (`qa.lang.exonyms.other_forms`, whose forms start words; each
+    part of "wit-rus" starts one, as words are split at hyphens). `starts` tells whether a known word
+    starts so (a scan of `known` when None: for a large vocabulary, give a faster one)."""
+    if not names:
+        return 0.0
+    starts = starts or (lambda prefix: any(word.startswith(prefix) for word in known))
+    missing = 0
+    for name in names:
+        if name in known or any(all(starts(part) for part in form.split("-") if part)
+                                for form in exonyms.other_forms(name)) or (
+                fuzzy and not name[0].isdigit() and get_close_matches(name, known, n=1, cutoff=0.7)):
+            continue
+        missing += 1
+    return missing / len(names)

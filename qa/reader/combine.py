@@ -18,16 +18,18 @@ from qa.reader import weights
 from qa.reader.model import Reading
 
 PARAMETERS = Path(__file__).with_name("combiner.json")
-FEATURES = ("margin", "span", "retrieval", "rank", "top", "dense", "coverage")
+FEATURES = ("margin", "span", "retrieval", "rank", "top", "dense", "coverage", "missing_names")
 
 
 def features(reading: Reading, retrieval: float, best_retrieval: float, rank: int, dense: float = 0.0,
-             coverage: float = 0.0) -> dict[str, float]:
+             coverage: float = 0.0, missing_names: float = 0.0) -> dict[str, float]:
     """The combiner's view of one candidate: the reader's margin and span score, its retrieval score
     relative to the best and the best's own (how near the articles come at all), its rank, its sentence's
-    cosine with the question and the share of the question's words (IDF-weighted) it holds."""
+    cosine with the question, the share of the question's words (IDF-weighted) it holds, and the share of
+    the question's names and numbers its passage lacks ("Frankrijk" in an article about Minsk)."""
     return {"margin": reading.margin, "span": reading.span_score, "retrieval": retrieval - best_retrieval,
-            "rank": math.log1p(rank), "top": best_retrieval, "dense": dense, "coverage": coverage}
+            "rank": math.log1p(rank), "top": best_retrieval, "dense": dense, "coverage": coverage,
+            "missing_names": missing_names}
 
 
 @dataclass(frozen=True)
