@@ -44,12 +44,16 @@ _held_lock = threading.Lock()
 def folder_lock(index_dir: Path, wait: bool = True):
     """An exclusive lock (flock) on an index folder, held by whoever writes it (an article checked and added,
     the index brought up to date, leftovers swept). With `wait=False` it yields False at once when another
-    process or thread holds it. Re-entrant in the thread that holds it (an add that re-indexes), and
-    exclusive between the threads of one process too."""
+    process or thread holds it, this one included (whoever holds it may be between its new files and its
+    manifest). A waiting call is re-entrant in the thread that holds it (an add that re-indexes), and the
+    lock is exclusive between the threads of one process too."""
     index_dir.mkdir(parents=True, exist_ok=True)
     key = str(index_dir.resolve())
     with _held_lock:
         entry = _held.setdefault(key, [threading.RLock(), 0, None])
+    if not wait and entry[1] > 0:  # held already, by this thread or another: someone is writing
+        yield False
+        return
     if not entry[0].acquire(blocking=wait):
         yield False
         return

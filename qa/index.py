@@ -209,6 +209,9 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
     wanted = {d.source: d.sha256 for d in documents}
     previous = None if rebuild else _previous(settings, embedder, current)
     if previous and previous[1].get("files") == wanted:
+        with folder_lock(settings.index_dir, wait=False) as alone:
+            if alone:  # no writer is between its new files and its manifest right now
+                _sweep(settings)
         return previous[0], documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
     # A writer holds the folder's lock from reading the manifest to writing the next one, so two processes
     # on one index never build on the same manifest, and no file another process maps is cut short.
@@ -217,6 +220,13 @@ def open_index(settings: Settings, embedder=None, documents: list[Document] | No
         if previous and previous[1].get("files") == wanted:  # another process brought it up to date
             return previous[0], documents, IndexStatus("loaded", 0, len(documents), 0, time.perf_counter() - started)
         return _write(settings, documents, embedder, previous, progress, started)
+
+
+def _sweep(settings: Settings) -> None:
+    """Delete what an interrupted update left (the caller holds the folder's lock)."""
+    swept = sweep(settings.index_dir)
+    if swept:
+        log.info("removed %d files an interrupted update left in %s", len(swept), settings.index_dir)
 
 
 def _previous(settings: Settings, embedder, current: PassageStore | None,
@@ -239,9 +249,7 @@ def _previous(settings: Settings, embedder, current: PassageStore | None,
             log.warning("index in %s is damaged (%s); rebuilding it", settings.index_dir, error)
             return None
     if sweep_leftovers:  # the caller holds the folder's lock: no writer is between its files and its manifest
-        swept = sweep(settings.index_dir)
-        if swept:
-            log.info("removed %d files an interrupted update left in %s", len(swept), settings.index_dir)
+        _sweep(settings)
     store, manifest = previous
     same_settings = (manifest.get("model") == embedding_models.model_id(settings.embeddings)
                      and manifest.get("splitter") == _splitter_settings(settings)

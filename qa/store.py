@@ -122,7 +122,7 @@ class _Log:
 
 # The names the index gives its own files (a generation is 12 hex digits): only such files are ever
 # deleted from an index folder. A user's `sentences-notes.txt` or `vectors-backup/` is left alone.
-GENERATED = re.compile(r"(?:passages-[0-9a-f]{12}\.jsonl|sentences-[0-9a-f]{12}\.f16|vectors-[0-9a-f]{12}\.faiss)")
+GENERATED = re.compile(r"(?:passages-[0-9a-z]{12}\.jsonl|sentences-[0-9a-z]{12}\.f16|vectors-[0-9a-z]{12}\.faiss)")
 _TEMPORARY = re.compile(r"\.(?:passages|sentences|vectors|manifest)[^/]*\.tmp")  # atomic_write's, of index files
 
 

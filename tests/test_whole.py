@@ -117,8 +117,8 @@ def test_the_conversation_or_the_question_says_which_article(archive):
 def test_an_english_question_about_a_dutch_article_says_the_quotes_are_dutch(archive):
     answer = archive.ask("Can you give me a summary in English?", articles=[SEED]).answer
     assert answer_kind(answer) == "summary" and answer.notice == "Quoted from the Dutch article."
-    fact = archive.ask("How long has Lukashenko been in power?", articles=[SEED]).answer
-    assert fact.short == "26 jaar" and fact.notice == "Quoted from the Dutch article."
+    fact = archive.ask("What share of the vote did the incumbent president get?", articles=[SEED]).answer
+    assert "80 procent" in fact.short and fact.notice == "Quoted from the Dutch article."
 
 
 def test_names_are_grouped_and_cited(archive):
