@@ -17,18 +17,21 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from qa.answer import READ_CANDIDATES, names_nothing_there, read_candidates, score_sentences
-from qa.bench import exact_and_f1, sets
+from qa.answer import (
+    READ_CANDIDATES,
+    names_nothing_there,
+    read_candidates,
+    score_sentences,
+)
+from qa.bench import _contains, exact_and_f1, sets
 from qa.chat import Engine
 from qa.reader import combine
 from qa.settings import Settings
-from qa.text import fold
 
 FOLDS = 5
 WRONG_ANSWER_COST = 1.5  # a confident wrong answer is the worst failure: it costs more than a refusal gains
@@ -48,15 +51,6 @@ def tuning_items() -> list[dict]:
                 continue
             items.append(item)
     return items
-
-
-def _corpus(folder: Path, docs: set[str], exclude: set[str] = frozenset()) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    every = sets.corpus_files("all")
-    for path in every:
-        if path.name in docs and path.name not in exclude:
-            shutil.copyfile(path, folder / path.name)
-    return folder
 
 
 CASE_CANDIDATES = 8  # read per case whatever the engine reads, so that the fit can compare counts
@@ -88,7 +82,8 @@ def collect(settings: Settings) -> list[dict]:
     docs = seed | news | {i["doc"] for i in items}
     cases = []
     with tempfile.TemporaryDirectory() as scratch:
-        folder = _corpus(Path(scratch) / "docs", docs)
+        every = {p.name for p in sets.corpus_files("all")}
+        folder = sets.materialise("all", Path(scratch) / "docs", exclude=every - docs)
         engine = Engine.open(settings.replace(docs_dir=folder, index_dir=Path(scratch) / "index"),
                              rebuild=True, progress=False)
         for item in items:
@@ -134,7 +129,7 @@ def outcome(cases: list[dict], best: list[tuple[float, dict | None]], threshold:
             refused_bad += bool(answers)
         elif answers and exact_and_f1(candidate["span"], answers)[1] >= 0.5:
             right += 1
-        elif answers and any(_folded(a) in _folded(candidate["sentence"]) for a in answers):
+        elif answers and any(_contains(candidate["sentence"], a) for a in answers):
             half += 1
         else:
             wrong += 1
@@ -143,10 +138,6 @@ def outcome(cases: list[dict], best: list[tuple[float, dict | None]], threshold:
             "refused_bad": refused_bad, "utility": right + 0.5 * half + refused_ok - WRONG_ANSWER_COST * wrong,
             "false_refusals": refused_bad / max(1, answerable),
             "unanswerable_refused": refused_ok / max(1, len(cases) - answerable)}
-
-
-def _folded(text: str) -> str:
-    return " ".join(fold(text).split())
 
 
 def _best_per_case(cases, probabilities, case_of) -> list[tuple[float, dict | None]]:

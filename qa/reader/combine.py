@@ -9,6 +9,7 @@ beside this file. The best candidate answers when its probability reaches the fi
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -47,7 +48,9 @@ class Combiner:
 UNFITTED = Combiner({"margin": 1.0}, 0.0, 0.5)
 
 
+@functools.lru_cache(maxsize=4)
 def load(path: Path = PARAMETERS) -> Combiner:
+    """The fitted combiner, read once per process (not once per question)."""
     if not path.exists():
         return UNFITTED
     data = json.loads(path.read_text("utf-8"))
@@ -58,6 +61,7 @@ def load(path: Path = PARAMETERS) -> Combiner:
 def save(combiner: Combiner, notes: dict, path: Path = PARAMETERS) -> None:
     data = {"weights": combiner.weights, "bias": combiner.bias, "threshold": combiner.threshold, **notes}
     path.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+    load.cache_clear()
 
 
 def weights_time() -> float:
