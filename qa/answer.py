@@ -224,7 +224,7 @@ READ_CANDIDATES = 4
 
 
 def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever, language: str,
-                    top_k: int = 5, min_score: float | None = None, reader: str = "e5") -> Answer:
+                    top_k: int = 5, min_score: float | None = None, reader: str | readers.Reads = "e5") -> Answer:
     """Build an extractive answer from a ranking.
 
     Args:
@@ -233,8 +233,8 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
         language: the language of the interface text ("nl" or "en").
         top_k: citations to list at most.
         min_score: refusal threshold overriding the combiner's fitted one (a probability).
-        reader: the reader (`qa.reader.get`) that finds the short answer and, with the combiner,
-            decides whether the articles answer.
+        reader: the reader (a name for `qa.reader.get`, or a reader such as `qa.reader.Remembering`)
+            that finds the short answer and, with the combiner, decides whether the articles answer.
 
     Returns:
         An `Answer`: the best sentence with a `[1]` marker and its citations, or a refusal whose
@@ -247,12 +247,12 @@ def answer_question(question: str, ranking: Ranking, retriever: HybridRetriever,
 
 
 def read_candidates(question: str, candidates: list[_Candidate], retriever: HybridRetriever,
-                    reader: str = "e5", count: int = READ_CANDIDATES) -> list[tuple[_Candidate, object, dict[str, float]]]:
+                    reader: str | readers.Reads = "e5", count: int = READ_CANDIDATES) -> list[tuple[_Candidate, object, dict[str, float]]]:
     """The first `count` candidates, each with its reading and the combiner's features."""
     store = retriever.store
     pool = candidates[:count]
     sentences = [store.passages[c.row].sentence_text(c.local) for c in pool]
-    readings = readers.get(reader).read(question, sentences)
+    readings = (readers.get(reader) if isinstance(reader, str) else reader).read(question, sentences)
     top = pool[0].score
     names = names_and_numbers(question)
     return [(c, r, combine.features(r, c.score, top, k, c.dense, c.coverage,
@@ -261,7 +261,7 @@ def read_candidates(question: str, candidates: list[_Candidate], retriever: Hybr
 
 
 def _read(question: str, candidates: list[_Candidate], retriever: HybridRetriever, language: str,
-          top_k: int, reader: str, min_score: float | None) -> Answer:
+          top_k: int, reader: str | readers.Reads, min_score: float | None) -> Answer:
     """The reader's answer: the candidate whose span the combiner trusts most, if it is trusted enough.
     Citation 1 quotes that span's sentence; the span is the short answer."""
     store = retriever.store

@@ -142,6 +142,10 @@ class Engine:
     _private: dict = field(repr=False, default_factory=dict)  # session → (public retriever, its own retriever)
     _lock_private: threading.Lock = field(repr=False, default_factory=threading.Lock)
     _updating: threading.Thread | None = field(repr=False, default=None)  # an update started by a question
+    _reader: object = field(init=False, repr=False, default=None)  # reads, remembering recent readings
+
+    def __post_init__(self):  # four sentences are read per question
+        self._reader = reader.Remembering(self.settings.reader, 4 * self.settings.question_cache)
 
     def refresh_beside(self) -> bool:
         """Bring the index up to date beside a question, not inside it: when the articles folder changed
@@ -296,7 +300,7 @@ class Engine:
                 retriever, updating = self.retriever_for(session), False
                 ranking = retriever.rank(embed(query), query, sources=sources)
         answer = answer_question(query, ranking, retriever, language(question), top_k=self.settings.top_k,
-                                 min_score=self.settings.min_answer_score, reader=self.settings.reader)
+                                 min_score=self.settings.min_answer_score, reader=self._reader)
         if updating:
             answer.notice = " ".join(filter(None, [answer.notice, lang.get(language(question)).LABELS["updating"]]))
         if answer.answerable and answer.citations and not answer.notice:

@@ -5,6 +5,7 @@ stand-in a test registers."""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Protocol
 
@@ -62,4 +63,39 @@ def warm(name: str = "e5") -> threading.Thread:
     return thread
 
 
-__all__ = ["READERS", "Reading", "Reads", "get", "register"]
+class Remembering:
+    """A reader that remembers its recent readings, so a question many readers ask about the same
+    sentences is read once (as `QuestionCache` embeds it once). A reading depends only on its question
+    and its sentence, so each pair is remembered on its own.
+
+    Args:
+        name: the reader (`get(name)`), loaded on the first read.
+        size: how many (question, sentence) readings are kept, least recently used forgotten first;
+            0 reads every time.
+    """
+
+    def __init__(self, name: str = "e5", size: int = 16384):
+        self.name, self.size = name, size
+        self._memory: OrderedDict[tuple[str, str], Reading] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def read(self, question: str, sentences: list[str]) -> list[Reading]:
+        if self.size <= 0:
+            return get(self.name).read(question, sentences)
+        with self._lock:
+            known = {s: self._memory[(question, s)] for s in sentences if (question, s) in self._memory}
+            for s in known:
+                self._memory.move_to_end((question, s))
+        missing = list(dict.fromkeys(s for s in sentences if s not in known))
+        if missing:
+            fresh = dict(zip(missing, get(self.name).read(question, missing)))
+            with self._lock:
+                for s, reading in fresh.items():
+                    self._memory[(question, s)] = reading
+                while len(self._memory) > self.size:
+                    self._memory.popitem(last=False)
+            known.update(fresh)
+        return [known[s] for s in sentences]
+
+
+__all__ = ["READERS", "Reading", "Reads", "Remembering", "get", "register"]

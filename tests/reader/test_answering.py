@@ -126,3 +126,20 @@ def test_the_engine_uses_the_reader_setting(engine, stand_ins):
     answer = chosen.ask("Hoeveel procent van de stemmen kreeg de zittende president?").answer
     assert answer.short.isdigit()
     assert stand_ins.calls
+
+
+def test_a_remembered_reading_is_not_read_again_and_size_zero_remembers_nothing(stand_ins):
+    remembering = readers.Remembering("first-number", size=3)
+    first = remembering.read("Hoeveel?", ["Er waren 12 mensen.", "Geen getal hier."])
+    assert [r.start for r in first] == [9, 0]
+    again = remembering.read("Hoeveel?", ["Geen getal hier.", "Er waren 12 mensen.", "Nu 7 anderen."])
+    assert again[1] == first[0] and again[0] == first[1] and again[2].start == 3
+    assert stand_ins.calls[-1] == ("Hoeveel?", ["Nu 7 anderen."])  # only the new sentence was read
+    remembering.read("Anders?", ["Er waren 12 mensen."])  # a new question is a new reading
+    assert stand_ins.calls[-1] == ("Anders?", ["Er waren 12 mensen."])
+    assert len(remembering._memory) == 3  # the least recently used reading was forgotten
+    forgetful = readers.Remembering("first-number", size=0)
+    calls = len(stand_ins.calls)
+    forgetful.read("Hoeveel?", ["Er waren 12 mensen."])
+    forgetful.read("Hoeveel?", ["Er waren 12 mensen."])
+    assert len(stand_ins.calls) == calls + 2
