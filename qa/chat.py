@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from qa import grounded, lang, reader, whole
 from qa.answer import Answer, answer_question
 from qa.documents import Document
-from qa.embeddings import QuestionCache
+from qa.embeddings import QuestionCache, reading
 from qa.generate import create_chat_model
 from qa.index import IndexStatus, articles_state, open_index
 from qa.library import own_sources, public_sources, visible_to
@@ -62,12 +62,11 @@ def validate(question: object) -> str:
     """Return the question stripped, or raise `QuestionError`."""
     if not isinstance(question, str) or not question.strip():
         # An empty question has no language: it is told in both.
-        raise QuestionError(lang.en.LABELS["empty_question"],
-                            f'{lang.nl.LABELS["empty_question"]} / {lang.en.LABELS["empty_question"]}')
+        raise QuestionError(lang.INTERFACE.LABELS["empty_question"], lang.both("LABELS", "empty_question"))
     if len(question) > MAX_QUESTION_CHARS:
         values = {"length": len(question), "limit": MAX_QUESTION_CHARS}
         user = lang.get(language(question[:500])).LABELS["too_long"].format(**values)
-        raise QuestionError(lang.en.LABELS["too_long"].format(**values), user)
+        raise QuestionError(lang.INTERFACE.LABELS["too_long"].format(**values), user)
     return question.strip()
 
 
@@ -299,8 +298,9 @@ class Engine:
             if not self._updating.is_alive():
                 retriever, updating = self.retriever_for(session), False
                 ranking = retriever.rank(embed(query), query, sources=sources)
-        answer = answer_question(query, ranking, retriever, language(question), top_k=self.settings.top_k,
-                                 min_score=self.settings.min_answer_score, reader=self._reader)
+        with reading():  # an article being added pauses while the reader reads
+            answer = answer_question(query, ranking, retriever, language(question), top_k=self.settings.top_k,
+                                     min_score=self.settings.min_answer_score, reader=self._reader)
         if updating:
             answer.notice = " ".join(filter(None, [answer.notice, lang.get(language(question)).LABELS["updating"]]))
         if answer.answerable and answer.citations and not answer.notice:

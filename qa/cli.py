@@ -10,7 +10,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from qa import articles, bench, graph, lang, protocol, repl, terminal, web
+from qa import articles, bench, graph, lang, protocol, repl, terminal, vectors, web
 from qa.bench import fit_reader, fit_scores, ingest, load, scale
 from qa.chat import Engine, QuestionError
 from qa.documents import DocumentsError
@@ -35,7 +35,7 @@ def _data_flags() -> argparse.ArgumentParser:
                         help="where articles added in the web chat go (default: uploads/ in the index folder; QA_UPLOADS)")
     common.add_argument("--index-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                         help="where the index is kept (default: the articles folder's own, under index/; QA_INDEX_DIR)")
-    common.add_argument("--vector-index", choices=("auto", "exact", "ann", "milvus"), default=argparse.SUPPRESS,
+    common.add_argument("--vector-index", choices=vectors.kinds(), default=argparse.SUPPRESS,
                         help="vector index backend (default auto: FAISS exact, approximate past 200k passages; QA_VECTOR_INDEX)")
     common.add_argument("--milvus-uri", default=argparse.SUPPRESS, metavar="URI",
                         help="with --vector-index milvus: http://host:19530 or a milvus-lite file (QA_MILVUS_URI)")
@@ -176,7 +176,7 @@ def cmd_ask(args, settings: Settings) -> int:
         protocol.serve(engine, protocol.bounded_lines(sys.stdin.buffer), write, getattr(args, "article", None))
         return 0
     if not (args.question or "").strip():  # no question has no language: both
-        print(f"ask: {lang.nl.LABELS['give_question']} / {lang.en.LABELS['give_question']}", file=sys.stderr)
+        print(f"ask: {lang.both('LABELS', 'give_question')}", file=sys.stderr)
         return 2
 
     engine = _open_engine(settings)

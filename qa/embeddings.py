@@ -84,6 +84,7 @@ class E5Embeddings(Embedder):
             check_cancelled()
             while self._waiting:
                 time.sleep(0.001)
+            _yield_to_readers()
             with self._lock:
                 part = list(texts[start:start + PASSAGE_SLICE])
                 slices.append(np.asarray(self._model.passage(part), dtype=np.float32).reshape(len(part), -1))
@@ -112,6 +113,30 @@ class E5Embeddings(Embedder):
                 for waiting, vector in zip(batch, vectors.reshape(len(batch), -1)):
                     waiting.vector = vector
         return slot.vector
+
+
+_reading = [0]  # questions being read (by the reader, after their embedding) in this process
+_reading_lock = threading.Lock()
+MAX_YIELD_S = 0.5  # a slice of passages waits at most this long for questions being read: an add still ends
+
+
+@contextmanager
+def reading():
+    """While inside, an article being added waits between its slices (up to `MAX_YIELD_S` each), so a
+    question's reading does not share the cores with it."""
+    with _reading_lock:
+        _reading[0] += 1
+    try:
+        yield
+    finally:
+        with _reading_lock:
+            _reading[0] -= 1
+
+
+def _yield_to_readers() -> None:
+    deadline = time.monotonic() + MAX_YIELD_S
+    while _reading[0] and time.monotonic() < deadline:
+        time.sleep(0.002)
 
 
 class Cancelled(Exception):

@@ -78,7 +78,7 @@ def _highlighted(citation: Citation) -> str:
 
 def sources_panel(answer: Answer | None) -> str:
     """The sources beside the chat: each cited passage with its supporting sentence highlighted."""
-    language = answer.language if answer else "nl"
+    language = answer.language if answer else lang.ARTICLES.CODE
     labels = lang.get(language).LABELS
     if answer is None:
         return f'<div class="qa-sources"><p class="qa-muted">{labels["empty"]}</p></div>'

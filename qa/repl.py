@@ -12,8 +12,8 @@ from qa.settings import Settings, history_file
 
 log = logging.getLogger(__name__)
 
-COMMANDS = lang.en.COMMANDS
-_SAY, _ZEG = lang.en.TERMINAL, lang.nl.TERMINAL
+COMMANDS = lang.INTERFACE.COMMANDS
+_SAY = lang.INTERFACE.TERMINAL
 _ALIASES = {":bronnen": ":sources", ":help": ":help", ":h": ":help", "?": ":help", "quit": "exit", ":quit": "exit",
             ":exit": "exit", ":q": "exit"}
 
@@ -55,7 +55,7 @@ class Session:
         lines[0] = lines[0].replace(heading, self.style.bold(heading), 1)
         if self.engine.chat_model is not None:  # in words a reader knows, not the generator's tag
             lines += [self.style.dim(line) for line in wrap(_SAY["llm"])]
-        lines += wrap(f"{_ZEG['ask_in']} / {_SAY['ask_in']}")
+        lines += wrap(lang.both("TERMINAL", "ask_in"))
         lines += [self.style.dim(line) for line in wrap(_SAY["keys"])]
         return "\n".join(lines)
 
@@ -120,7 +120,7 @@ class Session:
                 self.say(terminal.format_answer(self.last, self.style, full=True))
         elif command == ":reset":
             self.history, self.last = [], None
-            self.say(f"{_SAY['forgotten']} / {_ZEG['forgotten']}")
+            self.say(lang.both("TERMINAL", "forgotten"))
         else:
             self.say(_SAY["unknown"].format(command=command) + ", ".join(COMMANDS))
 

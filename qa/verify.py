@@ -20,15 +20,14 @@ from qa.text import fold, language, stems, words
 SUPPORT_THRESHOLD = 0.83
 # A Dutch claim over a Dutch passage must also reuse most of its content words.
 MIN_WORD_COVERAGE = 0.8
-_META = re.compile(r"\b(the|this|these|de|deze|die) (" + "|".join(
-    w for m in lang.LANGUAGES.values() for w in m.META_WORDS) + r")\b", re.IGNORECASE)
+_META = re.compile(r"\b(" + "|".join(lang.in_any_language("DETERMINERS")) + r") (" + "|".join(
+    lang.in_any_language("META_WORDS")) + r")\b", re.IGNORECASE)
 _NEGATIONS = frozenset().union(*(m.NEGATIONS for m in lang.LANGUAGES.values()))
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'-]+")
-_COMMON_CAPITALS = {"i", "the", "a", "an", "in", "on", "de", "het", "een", "dit", "dat", "deze", "he", "she",
-                    "they", "it", "his", "her", "their", "according", "volgens"}
+_NOT_NAMES = lang.STOPWORDS | lang.in_any_language("NOT_NAMES")  # capitalised at a sentence's start
 
 
 @dataclass
@@ -67,7 +66,7 @@ def _names(sentence: str) -> set[str]:
     for word in _NAME.findall(sentence):
         word = re.sub(r"['’]s$", "", word)
         # "EU-ministers": each part of a hyphenated name is looked up on its own.
-        names |= {part for part in word.split("-") if part[:1].isupper() and fold(part) not in _COMMON_CAPITALS}
+        names |= {part for part in word.split("-") if part[:1].isupper() and fold(part) not in _NOT_NAMES}
     return names
 
 
@@ -82,7 +81,7 @@ def name_occurs(name: str, passage: str) -> bool:
 
 
 def check_facts(sentence: str, passage: str) -> str:
-    """"" when every number and name of `sentence` occurs in `passage` and, in Dutch, most of its
+    """"" when every number and name of `sentence` occurs in `passage` and, in the articles' language, most of its
     words do, with the same polarity; else why not."""
     plain = strip_markers(sentence)
     missing = _numbers(plain) - _numbers(passage)
@@ -93,7 +92,7 @@ def check_facts(sentence: str, passage: str) -> str:
             return f"name {name} not in the cited passage"
     if bool(_NEGATIONS & set(words(plain))) and not _NEGATIONS & set(words(passage)):
         return "denies what the cited passage does not"
-    if language(plain) == "nl":
+    if language(plain) == lang.ARTICLES.CODE:  # a sentence in the articles' language shares their words
         claim = set(stems(plain))
         if claim and len(claim & set(stems(passage))) / len(claim) < MIN_WORD_COVERAGE:
             return "words not in the cited passage"

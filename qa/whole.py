@@ -20,8 +20,8 @@ MIN_SENTENCE_CHARS = 40  # shorter "sentences" are headings, captions' stubs or 
 NAMES_PER_GROUP = 8
 
 # Lines that are page furniture or credits, not the article's own telling: never in a summary.
-_FURNITURE = re.compile(r"(?i)^\W*(?:foto|beeld|video|bron|door|by|photo|image|credit|lees ook|read more|"
-                        r"reacties?|comments?)\b|©|\(anp\)|\(ap\)|\(reuters\)|https?://")
+_FURNITURE = re.compile(r"(?i)^\W*(?:" + "|".join(lang.in_any_language("CAPTION_WORDS")) +
+                        r")\b|©|\(anp\)|\(ap\)|\(reuters\)|https?://")
 
 
 @functools.lru_cache(maxsize=None)

@@ -68,6 +68,23 @@ def test_a_question_is_embedded_between_the_slices_of_an_article_being_embedded(
     article.join()
 
 
+def test_an_article_being_embedded_waits_while_a_question_is_read(embedder, monkeypatch):
+    import threading
+
+    from qa import embeddings
+
+    monkeypatch.setattr(embeddings, "MAX_YIELD_S", 60.0)
+    sentences = [f"Het waterschap meldde in week {n} een hogere stand van de rivier." for n in range(12)]
+    done = threading.Event()
+    article = threading.Thread(target=lambda: (embedder.embed_passages(sentences), done.set()))
+    with embeddings.reading():
+        article.start()
+        # The article stands before its first slice for as long as the question is read.
+        assert not done.wait(1.0) and not embedder.busy
+    article.join(timeout=60)
+    assert done.is_set()
+
+
 def test_the_question_cache_embeds_a_repeated_question_once_and_forgets_the_oldest():
     from qa.embeddings import QuestionCache
 

@@ -902,7 +902,7 @@ def test_a_body_sent_too_slowly_is_answered_408_and_the_server_goes_on(tmp_path)
         process.wait(timeout=30)
 
 
-def test_bodies_in_flight_are_capped_and_requests_without_one_pass():
+def test_large_bodies_in_flight_are_capped_and_questions_and_requests_without_a_body_pass():
     import asyncio
 
     from qa.web.limits import BodyLimits
@@ -918,8 +918,8 @@ def test_bodies_in_flight_are_capped_and_requests_without_one_pass():
         gate = asyncio.Event()
         sent: dict[int, list] = {}
 
-        async def request(k: int, body: bool):
-            headers = [(b"content-length", b"10")] if body else []
+        async def request(k: int, body: bool, length: bytes = b"100000"):
+            headers = [(b"content-length", length)] if body else []
             first = True
 
             async def receive():
@@ -939,6 +939,8 @@ def test_bodies_in_flight_are_capped_and_requests_without_one_pass():
         await asyncio.sleep(0.05)
         await request(2, True)  # a third body while two are being received: refused at once
         await request(3, False)  # no body: not counted
+        tasks.append(asyncio.create_task(request(4, True, b"300")))  # a question's small body: not counted
+        await asyncio.sleep(0.05)
         gate.set()
         await asyncio.gather(*tasks)
         return {k: v[0]["status"] for k, v in sent.items()}, limits.receiving
@@ -946,5 +948,5 @@ def test_bodies_in_flight_are_capped_and_requests_without_one_pass():
     # A loop of its own, in a thread of its own: a browser test may have left one running in this thread.
     with ThreadPoolExecutor(1) as pool:
         statuses, left = pool.submit(lambda: asyncio.run(run())).result(timeout=30)
-    assert statuses == {0: 200, 1: 200, 2: 503, 3: 200}
+    assert statuses == {0: 200, 1: 200, 2: 503, 3: 200, 4: 200}
     assert left == 0

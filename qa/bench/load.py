@@ -101,6 +101,7 @@ def run(base: str, endpoint: str, clients: int = 50, seconds: float = 30.0,
     lock = threading.Lock()
     latencies: list[float] = []
     counts = {"requests": 0, "errors": 0, "wrong": 0, "crossed": 0}
+    kinds: dict[str, int] = {}  # each error message, how often
     deadline = time.perf_counter() + seconds
 
     def client(number: int) -> None:
@@ -120,6 +121,7 @@ def run(base: str, endpoint: str, clients: int = 50, seconds: float = 30.0,
                     latencies.append(elapsed)
                     if "error" in result:
                         counts["errors"] += 1
+                        kinds[str(result["error"])[:80]] = kinds.get(str(result["error"])[:80], 0) + 1
                     elif result.get("answer") != expected[question]:
                         counts["wrong"] += 1
                         counts["crossed"] += answers_of.get(result.get("answer"), question) != question
@@ -130,6 +132,8 @@ def run(base: str, endpoint: str, clients: int = 50, seconds: float = 30.0,
         thread.start()
     for thread in threads:
         thread.join()
+    for message, count in sorted(kinds.items(), key=lambda kv: -kv[1]):
+        print(f"  {endpoint}: {count} × {message}", file=sys.stderr)
     return LoadResult(endpoint, clients, time.perf_counter() - started, counts["requests"], counts["errors"],
                       counts["wrong"], counts["crossed"], latencies)
 

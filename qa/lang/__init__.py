@@ -1,6 +1,7 @@
 """Languages: what the engine knows about each language, one module per language; `get(code)`, `detect(text)`.
 
-A third language is one new module here with the same names, added to `LANGUAGES`.
+A third language is one new module with the same names as `en`, passed to `register` before the engine
+loads (the tables built from every language, below, are built again then).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from qa.lang import en, nl
 
 LANGUAGES: dict[str, ModuleType] = {"nl": nl, "en": en}
 ARTICLES = nl  # the language the articles are written in, and the default when a question is unclear
+INTERFACE = en  # the language of the terminal's help and commands, and of errors in the protocol
 
-STOPWORDS = frozenset().union(*(m.STOPWORDS for m in LANGUAGES.values()))
 
-# The web page speaks both languages at once: "Bronnen / Sources".
-WEB_LABELS = {key: f"{nl.PAGE[key]} / {en.PAGE[key]}" if nl.PAGE[key] != en.PAGE[key] else nl.PAGE[key]
-              for key in nl.PAGE}
+
+def both(table: str, key: str) -> str:
+    """One message in every language, "nl / en" (where no language is known): `both("LABELS", "too_long")`.
+    A message the languages spell alike is given once."""
+    return " / ".join(dict.fromkeys(getattr(m, table)[key] for m in LANGUAGES.values()))
 
 
 def get(code: str) -> ModuleType:
@@ -61,31 +64,46 @@ def other_forms(name: str) -> list[str]:
             and english != name]
 
 
-# The words of people's roles in every language ("mayor", "burgemeester").
-ROLE_WORDS = frozenset(en.ROLES) | frozenset(en.ROLES.values())
-# The words of kinds of organisation in every language ("party", "partij").
-ORGANISATION_KINDS = frozenset(en.ORGANISATIONS) | frozenset(en.ORGANISATIONS.values())
-# English places, roles and counted things in the form the (Dutch) articles use ("volunteers" → "vrijwilligers").
-FORMS_IN_ARTICLES: dict[str, str] = en.DUTCH_FORMS
-
-
-_TO_ARTICLES = {**dict(zip(en.MONTHS + en.WEEKDAYS, nl.MONTHS + nl.WEEKDAYS)), **en.DUTCH_FORMS}
-
-
 def _alternation(words) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
-
-
-NUMBER = re.compile(r"\d|\b(" + _alternation(w for m in LANGUAGES.values() for w in m.NUMBER_WORDS) + r")\b",
-                    re.IGNORECASE)
-DATE = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b|\b(" + _alternation(
-    w for m in LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS + list(m.DATE_WORDS)) + r")\b", re.IGNORECASE)
-ANAPHORA = re.compile(r"^\W*(" + _alternation(w for m in LANGUAGES.values() for w in m.ANAPHORA) + r")\b",
-                      re.IGNORECASE)
 
 
 def _cue(name: str) -> re.Pattern:
     return re.compile(r"\b(" + "|".join(getattr(m, name) for m in LANGUAGES.values()) + r")\b", re.IGNORECASE)
 
 
-ASKS_NUMBER, ASKS_DATE, ASKS_NAME = _cue("ASKS_NUMBER"), _cue("ASKS_DATE"), _cue("ASKS_NAME")
+def _derive() -> None:
+    """Build the tables made from every language (again, after `register`)."""
+    global STOPWORDS, WEB_LABELS, ROLE_WORDS, ORGANISATION_KINDS, FORMS_IN_ARTICLES, _TO_ARTICLES
+    global NUMBER, DATE, ANAPHORA, ASKS_NUMBER, ASKS_DATE, ASKS_NAME
+    others = [m for m in LANGUAGES.values() if m is not ARTICLES]
+    STOPWORDS = frozenset().union(*(m.STOPWORDS for m in LANGUAGES.values()))
+    # The web page speaks every language at once: "Bronnen / Sources".
+    WEB_LABELS = {key: both("PAGE", key) for key in ARTICLES.PAGE}
+    # The words of people's roles and of kinds of organisation in every language ("mayor", "burgemeester"),
+    # from each other language's table of them with their form in the articles' language.
+    ROLE_WORDS = frozenset(w for m in others for pair in m.ROLES.items() for w in pair)
+    ORGANISATION_KINDS = frozenset(w for m in others for pair in m.ORGANISATIONS.items() for w in pair)
+    # Places, roles and counted things in the form the articles use ("volunteers" → "vrijwilligers").
+    FORMS_IN_ARTICLES = {k: v for m in others for k, v in m.ARTICLE_FORMS.items()}
+    _TO_ARTICLES = {**{k: v for m in others for k, v in zip(m.MONTHS + m.WEEKDAYS, ARTICLES.MONTHS + ARTICLES.WEEKDAYS)},
+                    **FORMS_IN_ARTICLES}
+    NUMBER = re.compile(r"\d|\b(" + _alternation(w for m in LANGUAGES.values() for w in m.NUMBER_WORDS) + r")\b",
+                        re.IGNORECASE)
+    DATE = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b|\b(" + _alternation(
+        w for m in LANGUAGES.values() for w in m.MONTHS + m.WEEKDAYS + list(m.DATE_WORDS)) + r")\b", re.IGNORECASE)
+    ANAPHORA = re.compile(r"^\W*(" + _alternation(w for m in LANGUAGES.values() for w in m.ANAPHORA) + r")\b",
+                          re.IGNORECASE)
+    ASKS_NUMBER, ASKS_DATE, ASKS_NAME = _cue("ASKS_NUMBER"), _cue("ASKS_DATE"), _cue("ASKS_NAME")
+    in_any_language.cache_clear()
+    _markers.cache_clear()
+
+
+def register(module: ModuleType) -> None:
+    """Add a language pack: a module with the names `en` has (`CODE`, `STOPWORDS`, `LABELS`, …). Register
+    it before the engine's modules are imported: some of them build their tables from every language once."""
+    LANGUAGES[module.CODE] = module
+    _derive()
+
+
+_derive()

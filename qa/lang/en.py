@@ -85,7 +85,7 @@ ORGANISATIONS = {
 # English names of places and peoples that Dutch writes differently (exonyms), with the start of the
 # Dutch form, a name check looks for both; then the roles and counted things above. People's names are
 # matched by spelling similarity (Putin, Poetin), not listed.
-DUTCH_FORMS = {
+ARTICLE_FORMS = {
     "belarus": "wit-rus", "belarusian": "wit-rus", "belarusians": "wit-rus", "russia": "rus", "russian": "rus",
     "moscow": "moskou", "germany": "duits", "german": "duits", "france": "frankrijk", "french": "fran",
     "netherlands": "nederland", "dutch": "nederland", "belgium": "belgi", "brussels": "brussel",
@@ -213,3 +213,14 @@ FURNITURE = {
     "relative_time": r"\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|yesterday|just now",
     "footer": r"all rights reserved|newsletter|subscribe|sign up|cookies?\b|privacy policy",
 }
+
+# Words that start a sentence with a capital and are no name (beside the stopwords): "According to …".
+NOT_NAMES = frozenset({"according"})
+# "the passage", "these passages": a generated sentence that speaks of the prompt (with META_WORDS).
+DETERMINERS = ("the", "this", "these")
+# How a caption, credit or byline line begins, or what it holds: not the article's own sentence.
+CAPTION_WORDS = ("by", "photo", "image", "credit", "read more", "comments?")
+# The endings a country's name drops in its adjective: "Kenya" → "Kenyan" keeps it all.
+NAME_ENDINGS = ()
+# The endings of peoples and adjectives made from a country's name: "Kenya*n*", "Brazil*ian*".
+PEOPLE_ENDINGS = r"ian|ean|an|n|ese|ish|i"

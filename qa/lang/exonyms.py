@@ -4,7 +4,7 @@
 Each English word maps to the start of its Dutch form, cut where Dutch adjectives and peoples part from
 the name ("Brazilië" → "brazili", as in "Braziliaanse"; "Zwitserland" → "zwitser", as in "Zwitserse");
 a language's name stands for its people's ("Swedish" → "zweeds"). The hand-written forms of
-`qa.lang.en.DUTCH_FORMS` come first ("Belarus" → "wit-rus", where CLDR says "Belarus").
+`qa.lang.en.ARTICLE_FORMS` come first ("Belarus" → "wit-rus", where CLDR says "Belarus").
 """
 
 from __future__ import annotations
@@ -15,16 +15,21 @@ import re
 from qa import lang
 from qa.text import fold
 
-# English endings of peoples and adjectives made from a country's name: "Kenya*n*", "Brazil*ian*".
-_PEOPLE = re.compile(r"(?:ian|ean|an|n|ese|ish|i)$")
 MIN_PREFIX = 4  # shorter starts match too many words
 
 
-def _dutch_start(name: str) -> str:
-    """The start a Dutch country's adjective shares with it: no final "-land", "e" or "a" ("Europa" →
-    "europ", as in "Europese")."""
+def _people() -> re.Pattern:
+    # The endings of peoples and adjectives made from a country's name in each question language
+    # ("Kenya*n*", "Brazil*ian*").
+    return re.compile("(?:" + "|".join(m.PEOPLE_ENDINGS for m in lang.LANGUAGES.values()
+                                       if m is not lang.ARTICLES) + ")$")
+
+
+def _articles_start(name: str) -> str:
+    """The start an articles' language country's adjective shares with it: without the endings it drops
+    (Dutch: "-land", "e", "a": "Europa" → "europ", as in "Europese")."""
     folded = fold(name)
-    for ending in ("land", "e", "a"):
+    for ending in lang.ARTICLES.NAME_ENDINGS:
         if folded.endswith(ending) and len(folded) - len(ending) >= MIN_PREFIX:
             return folded[:-len(ending)]
     return folded
@@ -32,27 +37,32 @@ def _dutch_start(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def table() -> dict[str, str]:
-    """English folded word → the start of its Dutch form: single-word names of territories and languages."""
+    """A question language's folded word → the start of its form in the articles' language: single-word
+    names of territories and languages."""
     from babel import Locale  # CLDR's names; about 70 ms to load, so only when a name is not found as it is
 
-    english, dutch = Locale("en"), Locale("nl")
+    articles = Locale(lang.ARTICLES.CODE)
     found: dict[str, str] = {}
-    for names, dutch_names, cut in ((english.territories, dutch.territories, _dutch_start),
-                                    (english.languages, dutch.languages, fold)):
-        for code, name in names.items():
-            other = dutch_names.get(code, "")
-            if " " in name or "-" in code or not other or " " in other:
-                continue  # one word each way: a question's names are matched word by word
-            found.setdefault(fold(name), cut(other))
+    for code in lang.LANGUAGES:
+        if code == lang.ARTICLES.CODE:
+            continue
+        other = Locale(code)
+        for names, article_names, cut in ((other.territories, articles.territories, _articles_start),
+                                          (other.languages, articles.languages, fold)):
+            for key, name in names.items():
+                form = article_names.get(key, "")
+                if " " in name or "-" in key or not form or " " in form:
+                    continue  # one word each way: a question's names are matched word by word
+                found.setdefault(fold(name), cut(form))
     return found
 
 
-def dutch_start(word: str) -> str:
-    """The start of the Dutch form of a folded English name or people ("kenyan" → "keni"); "" if none."""
+def articles_start(word: str) -> str:
+    """The start of the articles' form of a folded name or people ("kenyan" → "keni"); "" if none."""
     known = table()
     if word in known:
         return known[word]
-    stem = _PEOPLE.sub("", word)
+    stem = _people().sub("", word)
     if len(stem) >= MIN_PREFIX:
         for name, start in known.items():
             if name.startswith(stem) and len(name) - len(stem) <= 2:
@@ -67,7 +77,7 @@ def other_forms(name: str) -> list[str]:
     written = lang.other_forms(name)
     if written or name in lang.FORMS_IN_ARTICLES:
         return written
-    dutch = dutch_start(name)
-    if dutch:
-        return [dutch] if dutch != name else []
+    form = articles_start(name)
+    if form:
+        return [form] if form != name else []
     return [english for english, start in table().items() if name.startswith(start) and english != name]

@@ -172,3 +172,14 @@ FURNITURE = {
     "relative_time": r"\d+\s+(?:seconden?|minuut|minuten|uur|dagen?|weken?|maanden?)\s+geleden|gisteren|zojuist",
     "footer": r"alle rechten voorbehouden|nieuwsbrief|abonneer|meld je aan|cookies?\b|privacyverklaring",
 }
+
+# Words that start a sentence with a capital and are no name (beside the stopwords): "Volgens de politie …".
+NOT_NAMES = frozenset({"volgens"})
+# "de passage", "deze tekst": a generated sentence that speaks of the prompt (with META_WORDS).
+DETERMINERS = ("de", "het", "deze", "die", "dit")
+# How a caption, credit or byline line begins, or what it holds: not the article's own sentence.
+CAPTION_WORDS = ("foto", "beeld", "video", "bron", "door", "lees ook", "reacties?")
+# The endings a country's name drops in its adjective: "Zwitserland" → "Zwitserse", "Europa" → "Europese".
+NAME_ENDINGS = ("land", "e", "a")
+# The endings of peoples and adjectives made from a country's name (a regular expression).
+PEOPLE_ENDINGS = r"ers?|se|s"

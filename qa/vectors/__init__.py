@@ -13,14 +13,35 @@ from pathlib import Path
 import numpy as np
 
 from qa.vectors.base import BackendUnavailable, VectorIndex
-from qa.vectors.faiss_ann import DEFAULT_NPROBE, FaissANN
+from qa.vectors.faiss_ann import FaissANN
 from qa.vectors.faiss_exact import FaissExact
-from qa.vectors.milvus import COLLECTION, MilvusIndex
+from qa.vectors.milvus import MilvusIndex
 
-__all__ = ["BackendUnavailable", "VectorIndex", "create", "backend", "resolve", "passage_id", "passage_ids"]
+__all__ = ["BACKENDS", "BackendUnavailable", "VectorIndex", "backend", "create", "kinds", "passage_id",
+           "passage_ids", "register", "resolve"]
 
-KINDS = ("auto", "exact", "ann", "milvus")
+# The one registry of backends, by the name the `QA_VECTOR_INDEX` setting gives them. The command line's
+# choices, `backend` and `create` all read it; a new backend is one `register` call.
+BACKENDS: dict[str, type[VectorIndex]] = {}
 ANN_FROM = 200_000  # passages; exact search over more takes longer than a question should (see bench --scale)
+
+
+def register(cls: type[VectorIndex]) -> type[VectorIndex]:
+    """Make a backend class available under its `kind` (usable as a class decorator)."""
+    BACKENDS[cls.kind] = cls
+    return cls
+
+
+for _cls in (FaissExact, FaissANN, MilvusIndex):
+    register(_cls)
+
+
+def kinds() -> tuple[str, ...]:
+    """Every setting `QA_VECTOR_INDEX` takes: "auto" and each registered backend."""
+    return ("auto", *BACKENDS)
+
+
+KINDS = kinds()  # as the command line offers them
 
 
 def resolve(kind: str, passages: int) -> str:
@@ -29,8 +50,8 @@ def resolve(kind: str, passages: int) -> str:
     Raises:
         ValueError: an unknown kind.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown vector index {kind!r}: use one of {', '.join(KINDS)}")
+    if kind not in kinds():
+        raise ValueError(f"unknown vector index {kind!r}: use one of {', '.join(kinds())}")
     if kind == "auto":
         return "ann" if passages >= ANN_FROM else "exact"
     return kind
@@ -38,34 +59,24 @@ def resolve(kind: str, passages: int) -> str:
 
 def backend(kind: str) -> type[VectorIndex]:
     """The class of a (resolved) kind."""
-    if kind == "exact":
-        return FaissExact
-    if kind == "ann":
-        return FaissANN
-    if kind == "milvus":
-        return MilvusIndex
-    raise ValueError(f"unknown vector index {kind!r}")
+    if kind not in BACKENDS:
+        raise ValueError(f"unknown vector index {kind!r}")
+    return BACKENDS[kind]
 
 
 def create(kind: str, dim: int, folder: Path | None = None, milvus_uri: str = "", nprobe: int | None = None,
            collection: str = "") -> VectorIndex:
-    """A new, empty index of a resolved kind.
+    """A new, empty index of a resolved kind (each backend's `new` takes the options it uses).
 
     Args:
-        kind: "exact", "ann" or "milvus".
+        kind: a registered backend: "exact", "ann", "milvus", …
         dim: the vector size.
         folder: the index folder (a milvus-lite file goes there when no URI is given).
         milvus_uri: a Milvus server (`http://host:19530`) or milvus-lite file.
         nprobe: groups searched by "ann".
         collection: the Milvus collection name.
     """
-    if kind == "milvus":
-        index = MilvusIndex(dim, milvus_uri or str(Path(folder) / "milvus.db"), collection or COLLECTION)
-        index.drop()  # a new index starts empty; an old collection of that name is replaced
-        return MilvusIndex(dim, index.uri, index.collection)
-    if kind == "ann":
-        return FaissANN(dim, nprobe=nprobe or DEFAULT_NPROBE)
-    return backend(kind)(dim)
+    return backend(kind).new(dim, folder=folder, milvus_uri=milvus_uri, nprobe=nprobe, collection=collection)
 
 
 def passage_id(passage_key: str) -> int:

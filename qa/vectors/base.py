@@ -56,6 +56,11 @@ class VectorIndex(ABC):
         """Persist to `folder` (file names starting with `name`); returns the files written."""
 
     @classmethod
+    def new(cls, dim: int, **options) -> "VectorIndex":
+        """A new, empty index; `options` are the `qa.vectors.create` ones, each backend taking what it uses."""
+        return cls(dim)
+
+    @classmethod
     @abstractmethod
     def load(cls, folder: Path, name: str, dim: int, **options) -> "VectorIndex":
         """Open what `save` wrote. Raises `ValueError` when it is damaged."""

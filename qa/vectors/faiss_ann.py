@@ -27,6 +27,10 @@ class FaissANN(FaissIndex):
 
     kind = "ann"
 
+    @classmethod
+    def new(cls, dim: int, nprobe: int | None = None, **options) -> "FaissANN":
+        return cls(dim, nprobe=nprobe or DEFAULT_NPROBE)
+
     def __init__(self, dim: int, index=None, nprobe: int = DEFAULT_NPROBE):
         super().__init__(dim, index)
         self.nprobe = nprobe

@@ -28,6 +28,14 @@ class MilvusIndex(VectorIndex):
 
     kind = "milvus"
 
+    @classmethod
+    def new(cls, dim: int, folder=None, milvus_uri: str = "", collection: str = "", **options) -> "MilvusIndex":
+        """A new, empty collection: an old collection of that name is replaced. A milvus-lite file in
+        `folder` when no URI is given."""
+        index = cls(dim, milvus_uri or str(Path(folder) / "milvus.db"), collection or COLLECTION)
+        index.drop()
+        return cls(dim, index.uri, index.collection)
+
     def __init__(self, dim: int, uri: str, collection: str = COLLECTION, token: str = ""):
         from pymilvus import MilvusClient
 

@@ -8,13 +8,15 @@ import json
 import time
 
 BODY_DEADLINE_S = 30.0  # from a request's first byte of body to its last
-BODIES_IN_FLIGHT = 32  # request bodies being received at once; more are answered 503 at once
+BODIES_IN_FLIGHT = 32  # large request bodies being received at once; more are answered 503 at once
+SMALL_BODY = 65_536  # bytes: a body declared no larger (a question) is not counted against the cap
 
 
 class BodyLimits:
     """ASGI middleware: a request with a body must send all of it within `deadline` seconds (else the
-    app sees the client as gone and the client gets 408), and at most `in_flight` bodies are received at
-    once (the next gets 503 with Retry-After). Requests without a body pass untouched."""
+    app sees the client as gone and the client gets 408), and at most `in_flight` bodies larger than
+    `SMALL_BODY` (or of unknown length) are received at once (the next gets 503 with Retry-After).
+    Requests without a body pass untouched; a question's small body only has the deadline."""
 
     def __init__(self, app, deadline: float = BODY_DEADLINE_S, in_flight: int = BODIES_IN_FLIGHT):
         self.app, self.deadline, self.in_flight = app, deadline, in_flight
@@ -23,9 +25,10 @@ class BodyLimits:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not _has_body(scope):
             return await self.app(scope, receive, send)
-        if self.receiving >= self.in_flight:
+        counted = not _is_small(scope)
+        if counted and self.receiving >= self.in_flight:
             return await _plain(send, 503, "too many uploads at once; try again in a moment", [(b"retry-after", b"5")])
-        self.receiving += 1
+        self.receiving += counted
         started = time.monotonic()
         state = {"done": False, "late": False, "answered": False}
 
@@ -37,11 +40,11 @@ class BodyLimits:
                 message = await asyncio.wait_for(receive(), max(left, 0.001))
             except asyncio.TimeoutError:
                 state["done"] = state["late"] = True
-                self.receiving -= 1
+                self.receiving -= counted
                 return {"type": "http.disconnect"}  # the app stops reading, as for a client that left
             if message["type"] != "http.request" or not message.get("more_body", False):
                 state["done"] = True
-                self.receiving -= 1
+                self.receiving -= counted
             return message
 
         async def watched_send(message):
@@ -56,7 +59,7 @@ class BodyLimits:
                 raise
         finally:
             if not state["done"]:
-                self.receiving -= 1
+                self.receiving -= counted
         if state["late"] and not state["answered"]:
             await _plain(send, 408, f"the request body did not arrive within {self.deadline:g} s")
 
@@ -65,6 +68,12 @@ def _has_body(scope) -> bool:
     headers = dict(scope.get("headers", []))
     length = headers.get(b"content-length", b"0").strip()
     return (length.isdigit() and int(length) > 0) or b"transfer-encoding" in headers
+
+
+def _is_small(scope) -> bool:
+    headers = dict(scope.get("headers", []))
+    length = headers.get(b"content-length", b"").strip()
+    return b"transfer-encoding" not in headers and length.isdigit() and int(length) <= SMALL_BODY
 
 
 async def _plain(send, status: int, message: str, headers: list | None = None) -> None:

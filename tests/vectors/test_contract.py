@@ -10,7 +10,7 @@ from qa.documents import parse
 from qa.passages import split_document
 from qa.text import stems
 
-KINDS = ["exact", "ann", "milvus"]
+KINDS = list(vectors.BACKENDS)  # every registered backend passes the same contract
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +125,24 @@ def test_at_a_size_where_the_approximate_index_probes_a_few_of_its_lists_it_stil
         recall.append(len(expected & {i for i, _ in index.search(question, 10)}) / 10)
     assert np.mean(recall) >= 0.95
     index.close()
+
+
+def test_one_registry_feeds_create_backend_and_the_command_lines_choices(tmp_path):
+    """A backend registered once is offered by `--vector-index`, made by `create` and found by `backend`."""
+    from qa import cli
+    from qa.vectors.faiss_exact import FaissExact
+
+    class Plain(FaissExact):
+        kind = "plain-test"
+
+    vectors.register(Plain)
+    try:
+        assert "plain-test" in vectors.kinds() and vectors.backend("plain-test") is Plain
+        made = vectors.create("plain-test", 4, tmp_path)
+        assert isinstance(made, Plain) and len(made) == 0
+        assert cli.build_parser().parse_args(["--vector-index", "plain-test", "list"]).vector_index == "plain-test"
+    finally:
+        vectors.BACKENDS.pop("plain-test")
+    assert "plain-test" not in vectors.kinds()
+    with pytest.raises(ValueError, match="unknown vector index"):
+        vectors.create("plain-test", 4, tmp_path)
