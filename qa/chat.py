@@ -146,15 +146,22 @@ class Engine:
     def __post_init__(self):  # four sentences are read per question
         self._reader = reader.Remembering(self.settings.reader, 4 * self.settings.question_cache)
 
-    def refresh_beside(self) -> bool:
+    def refresh_beside(self) -> str:
         """Bring the index up to date beside a question, not inside it: when the articles folder changed
         (another process added an article, a file was copied in), a background thread re-indexes while the
-        question is answered from the index as it stands. True while such an update runs."""
+        question is answered from the index as it stands.
+
+        Returns:
+            "" when the index is current; "started" when this call started the update (a question may
+            wait a moment for it: one small article is quickly done); "running" when one was already
+            under way (an article being added in this process, or an earlier question's update), which
+            a question does not wait for.
+        """
         running = self._updating
-        if running is not None and running.is_alive():
-            return True
+        if running is not None and running.is_alive() or self._lock.locked():
+            return "running"
         if self._seen is None or articles_state(self.settings) == self._seen:
-            return False
+            return ""
 
         def update():
             try:
@@ -164,7 +171,7 @@ class Engine:
 
         self._updating = threading.Thread(target=update, name="index-update", daemon=True)
         self._updating.start()
-        return True
+        return "started"
 
     def refresh(self, announce: bool = True, wait: bool = True) -> bool:
         """Re-index what changed in the articles folder since the last look (a stat of each file, so
@@ -293,10 +300,10 @@ class Engine:
             yield Reply(answer, (time.perf_counter() - started) * 1000, question, query)
             return
         ranking = retriever.rank(embed(query), query, sources=sources)
-        if updating:
+        if updating == "started":
             self._updating.join(UPDATE_WAIT_S)  # a small update (one article) is waited for; a big one is not
             if not self._updating.is_alive():
-                retriever, updating = self.retriever_for(session), False
+                retriever, updating = self.retriever_for(session), ""
                 ranking = retriever.rank(embed(query), query, sources=sources)
         with reading():  # an article being added pauses while the reader reads
             answer = answer_question(query, ranking, retriever, language(question), top_k=self.settings.top_k,

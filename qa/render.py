@@ -23,6 +23,13 @@ CSS = """
 .qa-article p {margin: 0 0 0.9em 0; line-height: 1.55;}
 .qa-article .qa-n {color: #8c959f; font-size: 0.8em; margin-right: 6px;}
 .qa-sources strong.qa-short {background: #ffd33d; padding: 0 2px;}
+.qa-inline {margin-top: 6px; font-size: 0.92em;}
+.qa-inline .qa-inline-source {border-left: 3px solid #e3a008; padding: 2px 8px; margin: 4px 0;}
+.qa-inline mark {background: #fff3b0; color: inherit; padding: 0 2px;}
+/* On a wide screen the sources stand beside the chat; on a phone, under each answer (in the chat). */
+@media (min-width: 641px) {
+  #qa-chat .qa-inline {display: none;}
+}
 @media (max-width: 640px) {
   #qa-chat {height: 52vh !important; min-height: 240px;}
   #qa-input textarea {font-size: 16px;}
@@ -45,8 +52,23 @@ def chat_message(answer: Answer) -> str:
     for c in answer.citations:
         text = text.replace(f"\\[{c.n}\\]", f"[\\[{c.n}\\]](#qa-source-{c.n})")
     if answer.short:  # the exact words first, in bold; the sentence that says them below
-        return f"**{escape_markdown(answer.short)}**\n\n{text}"
-    return text
+        text = f"**{escape_markdown(answer.short)}**\n\n{text}"
+    return text + "\n\n" + inline_sources(answer)
+
+
+def inline_sources(answer: Answer) -> str:
+    """The answer's cited passages, folded under it in the chat: what a phone shows instead of the panel
+    beside the chat (which a narrow screen would put far below)."""
+    labels = lang.get(answer.language).LABELS
+    cited = [c for c in answer.citations if f"[{c.n}]" in answer.text]
+    if not cited:
+        return ""
+    parts = [f'<details class="qa-inline"><summary>{html.escape(labels["sources"])} ({len(cited)})</summary>']
+    for c in cited:
+        where = f"{c.article or c.title or c.source} · {labels['paragraph']} {c.paragraph}"
+        parts.append(f'<div class="qa-inline-source" data-n="{c.n}"><div class="qa-head">[{c.n}] '
+                     f'{html.escape(where)}</div><div class="qa-text">{_highlighted(c)}</div></div>')
+    return "".join(parts) + "</details>"
 
 
 def generator_note(answer: Answer, generator: str) -> str:

@@ -82,3 +82,24 @@ def test_a_huge_history_is_answered_quickly_or_refused_clearly(engine):
     assert time.perf_counter() - started < 5 and "vrijdag" in reply.answer.text  # not minutes
     with pytest.raises(QuestionError, match="history too long"):
         engine.ask("Wanneer?", [Turn("user", "x")] * 101)
+
+
+def test_a_question_during_an_add_in_this_process_answers_at_once_from_the_archive_as_it_is(
+        docs_dir, tmp_path, embedder):
+    """An article being added here holds the engine's lock; a question then neither starts a second
+    update nor waits for this one: it is answered from the archive as it stands, and says so."""
+    from qa import lang
+    from qa.chat import Engine
+    from qa.settings import Settings
+
+    engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
+    with engine._lock:  # as `Library.add` holds it while it embeds
+        (docs_dir / "2026-12-haven.txt").write_text("Haven breidt uit\n\nDe haven van Delfzijl kreeg 40 "
+                                                    "nieuwe kranen in week 3.", "utf-8")
+        assert engine.refresh_beside() == "running" and engine._updating is None
+        reply = engine.ask("Hoeveel procent van de stemmen kreeg de zittende president?")
+    assert "2026-12-haven.txt" not in {d.source for d in engine.documents}  # not waited for
+    assert lang.get("nl").LABELS["updating"] in (reply.answer.notice or "")
+    assert engine.refresh_beside() == "started"  # with the lock free, a question starts the update
+    engine._updating.join(60)
+    assert "2026-12-haven.txt" in {d.source for d in engine.documents}

@@ -243,7 +243,7 @@ def build_app(engine: Engine, sessions: "Sessions | None" = None):
                     # Shown only while an article is being added.
                     cancel = gr.Button(labels["cancel"], variant="secondary", size="sm", elem_id="qa-cancel",
                                        visible=False)
-            with gr.Column(scale=2):
+            with gr.Column(scale=2, elem_id="qa-side"):
                 with gr.Tab(labels["sources"]):
                     sources = gr.HTML(render.sources_panel(None), elem_id="qa-sources")
                 with gr.Tab(labels["article"]):
