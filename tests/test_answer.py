@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.answer import MAX_ANSWER_CHARS, REFUSAL
+from qa.answering.answer import MAX_ANSWER_CHARS, REFUSAL
 from tests.conftest import SEED_FILE
 
 KNOWN = [
@@ -113,7 +113,7 @@ def test_a_subheading_is_never_the_answer(engine):
 def test_the_sentence_score_weights_come_from_the_file_their_fit_writes(engine):
     import json
 
-    from qa import answer
+    from qa.answering import answer
 
     fitted = json.loads(answer.SCORES_FILE.read_text("utf-8"))
     assert answer.fitted_weights() == (fitted["lexical"], fitted["passage"], fitted["type"])

@@ -2,12 +2,12 @@
 
 import pytest
 
-from qa import articles
-from qa.documents import read_article as real_read
+from qa.answering.chat import Engine, QuestionError
+from qa.archive import articles
+from qa.archive.documents import read_article as real_read
+from qa.archive.ingest import IngestError
+from qa.archive.library import Library
 from qa.bench.ingest import PAGES
-from qa.chat import Engine, QuestionError
-from qa.library import Library
-from qa.ingest import IngestError
 from qa.settings import Settings
 from tests.ingest.test_ingest_formats import make_pdf
 
@@ -174,13 +174,13 @@ def test_an_article_that_only_opens_like_another_is_not_taken_for_it(library):
 
 
 def test_adding_an_article_reads_neither_the_index_nor_the_unchanged_articles_again(library, monkeypatch):
-    from qa.store import PassageStore
+    from qa.archive.store import PassageStore
 
     def no_reading(*args, **kwargs):
         raise AssertionError("read again")
 
     monkeypatch.setattr(PassageStore, "load", no_reading)
-    monkeypatch.setattr("qa.documents.read_article", lambda path, *rest: no_reading() if "uploads" not in
+    monkeypatch.setattr("qa.archive.documents.read_article", lambda path, *rest: no_reading() if "uploads" not in
                         str(path) else real_read(path, *rest))
     document, passages = library.add(lambda existing: articles.add_file(
         library.settings.uploads, PAGE.name, PAGE.read_bytes(), existing, library.settings))
@@ -189,7 +189,7 @@ def test_adding_an_article_reads_neither_the_index_nor_the_unchanged_articles_ag
 
 
 def test_an_index_written_by_someone_else_meanwhile_is_read_again_before_an_update(library, tmp_path):
-    from qa.index import open_index
+    from qa.archive.index import open_index
 
     # Another process adds an article to the same folders and index.
     (library.settings.docs_dir / "brug.txt").write_text("De brug bij Arnhem kost 90 miljoen euro. Hij is in 2027 klaar.")
@@ -215,8 +215,8 @@ def test_what_an_update_replaces_is_freed(library):
 def test_removing_a_link_removes_the_link_and_an_article_under_two_names_is_indexed_once(tmp_path):
     import os
 
-    from qa.articles import remove
-    from qa.documents import load_documents
+    from qa.archive.articles import remove
+    from qa.archive.documents import load_documents
     from tests.conftest import SEED_FILE
 
     docs = tmp_path / "docs"

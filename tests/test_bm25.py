@@ -3,11 +3,12 @@
 import bm25s
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from qa.bm25 import BM25
-from qa.documents import load_documents
-from qa.passages import split_document
+from qa.archive.bm25 import BM25
+from qa.archive.documents import load_documents
+from qa.archive.passages import split_document
 from qa.text import stems
 from tests.conftest import SEEDS
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.answer import answer_kind
-from qa.chat import QuestionError, Turn, is_follow_up, search_query
+from qa.answering.answer import answer_kind
+from qa.answering.question import QuestionError, Turn, is_follow_up, parse, search_query
 
 
 def test_follow_up_is_answered_from_the_conversation(engine):
@@ -89,7 +89,7 @@ def test_a_question_during_an_add_in_this_process_answers_at_once_from_the_archi
     """An article being added here holds the engine's lock; a question then neither starts a second
     update nor waits for this one: it is answered from the archive as it stands, and says so."""
     from qa import lang
-    from qa.chat import Engine
+    from qa.answering.chat import Engine
     from qa.settings import Settings
 
     engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
@@ -103,3 +103,28 @@ def test_a_question_during_an_add_in_this_process_answers_at_once_from_the_archi
     assert engine.refresh_beside() == "started"  # with the lock free, a question starts the update
     engine._updating.join(60)
     assert "2026-12-haven.txt" in {d.source for d in engine.documents}
+
+
+def test_a_question_is_parsed_once_into_one_value():
+    earlier = [Turn("user", "Wat willen de ministers van Buitenlandse Zaken van de EU?"), Turn("assistant", "Sancties.")]
+    asked = parse("  En wanneer?  ", earlier)
+    assert asked.text == "En wanneer?" and asked.language == "nl" and asked.follow_up
+    assert asked.query.startswith("Wat willen de ministers") and asked.query.endswith("En wanneer?")
+    assert asked.words == ("en", "wanneer") and asked.turns == tuple(earlier) and not asked.names_nothing
+    english = parse("How long has Lukashenko been in power?", [{"role": "user", "content": "Wie won?"}])
+    assert english.language == "en" and not english.about_article and not english.follow_up
+    assert english.query == english.text and english.turns == (Turn("user", "Wie won?"),)
+    assert parse("What is this article about?").about_article
+    assert parse("???").names_nothing
+    with pytest.raises(QuestionError):
+        parse("   ")
+
+
+def test_the_engine_detects_a_questions_language_once(engine, monkeypatch):
+    from qa.answering import question
+
+    calls = []
+    real = question.language
+    monkeypatch.setattr(question, "language", lambda text: calls.append(text) or real(text))
+    engine.ask("Hoe lang is Lukashenko al aan de macht?")
+    assert calls == ["Hoe lang is Lukashenko al aan de macht?"]

@@ -107,7 +107,7 @@ def test_environment_variables_are_settings(tmp_path, data_flags):
 
 def test_default_start_does_not_import_torch_gradio_pymilvus_or_the_ingest_libraries(data_flags):
     heavy = ("torch", "gradio", "sentence_transformers", "pymilvus", "trafilatura", "pypdf")
-    code = ("import sys, qa.cli; qa.cli.main(['ask', 'Wat zei het Kremlin?', *sys.argv[1:]]); "
+    code = ("import sys, qa.faces.cli; qa.faces.cli.main(['ask', 'Wat zei het Kremlin?', *sys.argv[1:]]); "
             f"print([m for m in {heavy!r} if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code, *data_flags], capture_output=True, text=True,
                             cwd=PROJECT_ROOT, timeout=60)
@@ -363,7 +363,7 @@ def test_an_article_or_file_name_with_control_characters_is_shown_not_obeyed(tmp
 
 
 def test_each_articles_folder_has_its_own_index_by_default(tmp_path, monkeypatch):
-    from qa.cli import build_parser, settings_from_args
+    from qa.faces.cli import build_parser, settings_from_args
     from qa.settings import PROJECT_ROOT
 
     monkeypatch.delenv("QA_INDEX_DIR", raising=False)

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from qa.documents import DocumentsError, load_documents, parse
+from qa.archive.documents import DocumentsError, load_documents, parse
 from tests.conftest import SEEDS
 
 
@@ -109,7 +109,7 @@ def test_a_link_back_up_the_folder_does_not_loop(docs_dir):
 def test_an_unchanged_article_is_not_read_again(docs_dir, monkeypatch):
     known: dict = {}
     first = load_documents(docs_dir, known=known)
-    monkeypatch.setattr("qa.documents.read_article", lambda *args: pytest.fail("read again"))
+    monkeypatch.setattr("qa.archive.documents.read_article", lambda *args: pytest.fail("read again"))
     assert load_documents(docs_dir, known=known) == first
     (docs_dir / "nieuw.txt").write_text("Een nieuw artikel over de brug bij Arnhem.")
     monkeypatch.undo()
@@ -130,7 +130,7 @@ def test_a_link_to_a_folder_outside_is_not_walked(docs_dir, caplog):
     import os
     import time
 
-    from qa.documents import folder_state
+    from qa.archive.documents import folder_state
 
     os.symlink("/", docs_dir / "root")
     os.symlink("/proc", docs_dir / "proc")

@@ -1,10 +1,10 @@
 """Embedding backends: the bundled multilingual e5 (default) and sentence-transformers."""
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 import pytest
+from langchain_core.embeddings import Embeddings
 
-from qa.embeddings import E5Embeddings, create_embeddings
+from qa.archive.embeddings import E5Embeddings, create_embeddings
 
 
 def test_bundled_e5_gives_unit_vectors_and_ranks_dutch_and_english(embedder):
@@ -28,7 +28,7 @@ def test_unknown_backend_is_a_clear_error():
 
 def test_sentence_transformers_backend_builds_and_answers(tmp_path, docs_dir, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights come inside a pip package
-    from qa.chat import Engine
+    from qa.answering.chat import Engine
     from qa.settings import Settings
 
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "st-index", embeddings="st:minilm")
@@ -71,7 +71,7 @@ def test_a_question_is_embedded_between_the_slices_of_an_article_being_embedded(
 def test_an_article_being_embedded_waits_while_a_question_is_read(embedder, monkeypatch):
     import threading
 
-    from qa import embeddings
+    from qa.archive import embeddings
 
     monkeypatch.setattr(embeddings, "MAX_YIELD_S", 60.0)
     sentences = [f"Het waterschap meldde in week {n} een hogere stand van de rivier." for n in range(12)]
@@ -86,7 +86,7 @@ def test_an_article_being_embedded_waits_while_a_question_is_read(embedder, monk
 
 
 def test_the_question_cache_embeds_a_repeated_question_once_and_forgets_the_oldest():
-    from qa.embeddings import QuestionCache
+    from qa.archive.embeddings import QuestionCache
 
     calls = []
 
@@ -114,7 +114,7 @@ def any_model(request, embedder, monkeypatch_module):
         return embedder
     model = create_embeddings("st:minilm")
     if request.param == "langchain":
-        from qa.embeddings import LangChainAdapter, register
+        from qa.archive.embeddings import LangChainAdapter, register
 
         class PlainLangChain(Embeddings):  # only the two methods LangChain defines
             def embed_documents(self, texts):
@@ -137,7 +137,7 @@ def monkeypatch_module():
 
 
 def test_every_embedding_backend_keeps_the_same_contract(any_model):
-    from qa.embeddings import dimension
+    from qa.archive.embeddings import dimension
 
     texts = ["De ministers van de EU willen sancties opleggen.", "Het weer in Amsterdam was zonnig."]
     passages = any_model.embed_passages(texts)

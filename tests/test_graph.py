@@ -1,4 +1,5 @@
-"""The module graph: read from the source, with no cycle and no import pointing up at a face."""
+"""The module graph: read from the source, with no cycle, no import pointing up a layer, and faces that
+reach the archive only through its doors."""
 
 import subprocess
 import sys
@@ -7,16 +8,21 @@ from qa import graph
 from qa.settings import PROJECT_ROOT
 
 
-def test_the_package_has_no_cycle_and_nothing_below_the_faces_imports_them():
+def test_the_package_has_no_cycle_no_upward_import_and_its_faces_use_the_archives_doors():
     imports = graph.imports()
-    assert "qa.web.page" in imports and "qa.chat" in imports["qa.web.page"]
+    assert "qa.faces.web.page" in imports and "qa.answering.chat" in imports["qa.faces.web.page"]
     assert graph.cycles(imports) == []
     assert graph.upward(imports) == []
+    assert graph.past_the_doors(imports) == []
+    # The web face adds and removes articles through the library alone.
+    assert {m for m in imports["qa.faces.web.page"] if m.startswith("qa.archive")} == {"qa.archive.library"}
+    layers = {graph.layer(m) for m in imports}
+    assert layers == {0, 1, 2, 3}  # every layer holds modules: faces, answering, archive, languages
 
 
 def test_only_the_slow_libraries_are_imported_inside_functions():
     late = graph.late_imports()
-    assert ("qa.web.page", "gradio") in {(module, imported) for module, _, imported in late}
+    assert ("qa.faces.web.page", "gradio") in {(module, imported) for module, _, imported in late}
     assert graph.unexplained(late) == []
 
 
@@ -33,10 +39,14 @@ def test_an_import_hidden_in_a_function_is_found_and_a_slow_library_is_let_throu
 
 
 def test_a_cycle_and_an_upward_import_are_found():
-    toy = {"qa.store": {"qa.vectorstore"}, "qa.vectorstore": {"qa.embeddings", "qa.store"},
-           "qa.embeddings": set(), "qa.answer": {"qa.web.page"}, "qa.web.page": {"qa.answer"}}
-    assert sorted(graph.cycles(toy)) == [["qa.answer", "qa.web.page"], ["qa.store", "qa.vectorstore"]]
-    assert graph.upward(toy) == [("qa.answer", "qa.web.page")]
+    toy = {"qa.archive.store": {"qa.archive.vectorstore"}, "qa.archive.vectorstore": {"qa.archive.embeddings", "qa.archive.store"},
+           "qa.archive.embeddings": set(), "qa.answering.answer": {"qa.faces.web.page"}, "qa.faces.web.page": {"qa.answering.answer"}}
+    assert sorted(graph.cycles(toy)) == [["qa.answering.answer", "qa.faces.web.page"], ["qa.archive.store", "qa.archive.vectorstore"]]
+    assert graph.upward(toy) == [("qa.answering.answer", "qa.faces.web.page")]
+    toy = {"qa.archive.index": {"qa.answering.chat"}, "qa.faces.web.page": {"qa.archive.index", "qa.archive.library"},
+           "qa.faces.cli": {"qa.archive.index"}, "qa.answering.chat": {"qa.archive.index"}}
+    assert graph.upward(toy) == [("qa.archive.index", "qa.answering.chat")]
+    assert graph.past_the_doors(toy) == [("qa.faces.web.page", "qa.archive.index")]
 
 
 def test_imports_inside_functions_and_relative_ones_count(tmp_path):
@@ -56,5 +66,5 @@ def test_the_graph_command_prints_every_module_and_says_none_for_cycles():
     out = subprocess.run([sys.executable, str(PROJECT_ROOT / "app.py"), "graph"], capture_output=True, text=True,
                          timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "cycles: none" in out.stdout and "qa.cli" in out.stdout and "qa.web.serve" in out.stdout
+    assert "cycles: none" in out.stdout and "up a layer: none" in out.stdout and "qa.faces.cli" in out.stdout and "qa.faces.web.serve" in out.stdout
     assert "(LATE_IMPORTS): none" in out.stdout

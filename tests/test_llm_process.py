@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.llm_process import LocalChat, ModelProcess, how_it_ended
+from qa.answering.llm_process import LocalChat, ModelProcess, how_it_ended
 from tests.conftest import descendants
 from tests.test_grounded import HAS_LLAMA, needs_llama, with_model
 
@@ -49,7 +49,7 @@ class KilledMidAnswer(LocalChat):
     """The real model process, killed by `sig` as soon as its answer has begun to arrive."""
 
     def __init__(self, process, settings, sig):
-        from qa.generate import openai_chat
+        from qa.answering.generate import openai_chat
 
         super().__init__(process, settings, openai_chat)
         self.sig, self.kills = sig, 0
@@ -64,7 +64,7 @@ class KilledMidAnswer(LocalChat):
 
 
 def smollm2_process() -> ModelProcess:
-    from qa.generate import _smollm2_path
+    from qa.answering.generate import _smollm2_path
 
     return ModelProcess(_smollm2_path())
 

@@ -1,7 +1,7 @@
 """Splitting articles into citable passages and sentences."""
 
-from qa.documents import load_documents, parse
-from qa.passages import split_document, split_sentences
+from qa.archive.documents import load_documents, parse
+from qa.archive.passages import split_document, split_sentences
 from tests.conftest import SEEDS
 
 

@@ -4,9 +4,10 @@ import json
 import subprocess
 import sys
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from qa.protocol import dumps, handle_line
+from qa.faces.protocol import dumps, handle_line
 from qa.settings import PROJECT_ROOT
 
 KILLERS = [
@@ -58,8 +59,8 @@ def test_fuzzed_lines_always_get_exactly_one_strict_json_object(engine, line):
 def test_an_articles_filter_limits_the_answer_and_a_bad_one_is_an_error(engine, docs_dir, tmp_path, embedder):
     import shutil
 
+    from qa.answering.chat import Engine
     from qa.bench.sets import OWN_DIR
-    from qa.chat import Engine
 
     shutil.copy(OWN_DIR / "docs" / "2025-06-veerpont-zeeland.txt", docs_dir)
     two = Engine.open(engine.settings.replace(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
@@ -78,7 +79,7 @@ def test_an_articles_filter_limits_the_answer_and_a_bad_one_is_an_error(engine, 
 
 
 def test_the_short_answer_and_its_offsets_stand_in_the_file(engine, settings):
-    from qa.protocol import handle_request
+    from qa.faces.protocol import handle_request
 
     out = handle_request(engine, {"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"})
     assert out["short"] == "26 jaar" and out["kind"] == "fact"
@@ -95,7 +96,7 @@ def test_the_short_answer_and_its_offsets_stand_in_the_file(engine, settings):
 
 
 def test_a_question_for_a_kind_of_fact_the_article_lacks_is_refused_with_related_passages(engine):
-    from qa.protocol import handle_request
+    from qa.faces.protocol import handle_request
 
     out = handle_request(engine, {"id": 1, "question": "Hoeveel euro steun geeft Rusland aan Minsk?"})
     assert not out["answerable"] and out["kind"] == "refusal" and out["short"] == ""
@@ -104,7 +105,7 @@ def test_a_question_for_a_kind_of_fact_the_article_lacks_is_refused_with_related
 
 
 def test_an_answer_does_not_hinge_on_which_number_the_sentence_holds(tmp_path, embedder):
-    from qa.protocol import handle_request
+    from qa.faces.protocol import handle_request
     from qa.settings import Settings
     from tests.conftest import SEED_FILE
 
@@ -114,7 +115,7 @@ def test_an_answer_does_not_hinge_on_which_number_the_sentence_holds(tmp_path, e
         docs = tmp_path / years
         docs.mkdir()
         (docs / SEED_FILE.name).write_text(text.replace("26 jaar", f"{years} jaar"), encoding="utf-8")
-        from qa.chat import Engine
+        from qa.answering.chat import Engine
 
         engine = Engine.open(Settings(docs_dir=docs, index_dir=tmp_path / f"idx-{years}"), progress=False)
         out = handle_request(engine, {"id": 1, "question": "Hoe lang is Lukashenko al aan de macht?"})

@@ -119,7 +119,7 @@ def test_piped_questions_answer_without_prompts_or_colour(repl_env):
 def test_repl_prints_verified_sentences_as_they_come(engine):
     import io
 
-    from qa.repl import Session
+    from qa.faces.repl import Session
     from tests.test_grounded import scripted, with_model
 
     model = scripted("Lukashenko is al 26 jaar aan de macht [1]. Hij is 90 jaar oud [1].")

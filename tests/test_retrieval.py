@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from qa.retrieval import HybridRetriever
+from qa.archive.retrieval import HybridRetriever
 
 
 def _paragraphs(engine, question, retriever=None):
@@ -46,7 +46,7 @@ def test_split_dutch_verbs_find_their_joined_form():
 
 
 def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_same(engine):
-    from qa.retrieval import HybridRetriever
+    from qa.archive.retrieval import HybridRetriever
 
     old = engine.retriever
     new = HybridRetriever(old.store, previous=old)
@@ -62,8 +62,8 @@ def test_a_new_retriever_reuses_the_analysis_of_unchanged_text_and_ranks_the_sam
 
 
 def test_a_retriever_updated_by_an_added_and_a_removed_article_equals_one_built_afresh(tmp_path, docs_dir, embedder):
-    from qa.index import open_index
-    from qa.retrieval import HybridRetriever
+    from qa.archive.index import open_index
+    from qa.archive.retrieval import HybridRetriever
     from qa.settings import Settings
 
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index")
@@ -86,10 +86,10 @@ def test_a_retriever_updated_by_an_added_and_a_removed_article_equals_one_built_
 
 
 def test_an_articles_analysis_read_sentence_by_sentence_equals_reading_each_paragraph_whole(tmp_path):
+    from qa.archive.documents import load_documents
+    from qa.archive.passages import split_document
+    from qa.archive.retrieval import ArticleAnalysis
     from qa.bench import sets
-    from qa.documents import load_documents
-    from qa.passages import split_document
-    from qa.retrieval import ArticleAnalysis
     from qa.text import stems, words
 
     folder = sets.materialise("archive", tmp_path / "archive")
@@ -108,7 +108,7 @@ def test_an_articles_analysis_read_sentence_by_sentence_equals_reading_each_para
 
 
 def test_each_article_is_stemmed_in_its_own_language(tmp_path, docs_dir, embedder):
-    from qa.index import open_index
+    from qa.archive.index import open_index
     from qa.settings import Settings
 
     (docs_dir / "vote.txt").write_text(

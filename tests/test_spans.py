@@ -1,6 +1,6 @@
 """Names in a sentence: people, places, organisations and quoted titles, as the whole-article answers list them."""
 
-from qa.spans import names
+from qa.answering.spans import names
 
 
 def _texts(sentence: str, kind: str | None = None) -> list[str]:

@@ -6,9 +6,15 @@ import logging
 import numpy as np
 import pytest
 
-from qa.index import open_index
+from qa.archive.index import open_index
+from qa.archive.store import (
+    MANIFEST,
+    PASSAGES,
+    SENTENCE_VECTORS,
+    CorruptIndexError,
+    PassageStore,
+)
 from qa.settings import Settings
-from qa.store import MANIFEST, PASSAGES, SENTENCE_VECTORS, CorruptIndexError, PassageStore
 
 
 def data_file(settings, kind):
@@ -102,7 +108,7 @@ def test_a_crash_while_saving_a_changed_index_leaves_the_old_one_loadable(fresh,
         raise KeyboardInterrupt("power cut")
 
     # The data files are written; the power goes before the manifest is.
-    monkeypatch.setattr("qa.store.file_sha256", crash)
+    monkeypatch.setattr("qa.archive.store.file_sha256", crash)
     with pytest.raises(KeyboardInterrupt):
         changed.save(settings.index_dir, {"model": "x", "splitter": {}, "files": {}})
     monkeypatch.undo()
@@ -134,7 +140,7 @@ def test_store_speaks_langchain_vectorstore(fresh):
     from langchain_core.vectorstores import VectorStore
 
     _, store, _ = fresh
-    from qa.vectorstore import PassageVectorStore
+    from qa.archive.vectorstore import PassageVectorStore
 
     langchain = PassageVectorStore(store)
     assert isinstance(langchain, VectorStore)
@@ -172,8 +178,8 @@ def test_leftovers_of_a_killed_save_are_cleaned_up_by_the_next(fresh):
 @pytest.mark.parametrize("kind", ["exact", "ann", "milvus"])
 def test_adding_changing_and_removing_an_article_updates_only_that_article_in_every_backend(
         tmp_path, docs_dir, embedder, kind):
-    from qa.chat import Engine
-    from qa.retrieval import HybridRetriever
+    from qa.answering.chat import Engine
+    from qa.archive.retrieval import HybridRetriever
 
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", vector_index=kind)
     store, _, status = open_index(settings, embedder=embedder, progress=False)
@@ -235,7 +241,7 @@ def test_files_a_killed_removal_left_beside_its_new_manifest_go_at_the_next_open
 
 
 def test_nothing_is_swept_while_a_writer_holds_the_folder(fresh, embedder):
-    from qa.files import folder_lock
+    from qa.archive.files import folder_lock
 
     settings, store, _ = fresh
     new_generation = settings.index_dir / "passages-n3wn3wn3wn3w.jsonl"  # a writer's, before its manifest
@@ -253,7 +259,7 @@ def test_an_update_killed_before_its_manifest_leaves_the_old_index_and_the_next_
     def power_cut(path, write):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr("qa.store.atomic_write", power_cut)  # the data is appended; the manifest is not
+    monkeypatch.setattr("qa.archive.store.atomic_write", power_cut)  # the data is appended; the manifest is not
     with pytest.raises(KeyboardInterrupt):
         open_index(settings, embedder=embedder, progress=False)
     monkeypatch.undo()
@@ -290,7 +296,7 @@ def test_files_holding_more_dead_passages_than_live_ones_are_written_anew(fresh,
 @pytest.mark.parametrize("snapshot_after", [0, 10_000])
 def test_the_vector_index_file_is_brought_up_to_date_on_load_or_written_anew_after_drift(
         tmp_path, docs_dir, embedder, monkeypatch, kind, snapshot_after):
-    monkeypatch.setattr("qa.store.SNAPSHOT_AFTER", snapshot_after)
+    monkeypatch.setattr("qa.archive.store.SNAPSHOT_AFTER", snapshot_after)
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", vector_index=kind)
     open_index(settings, embedder=embedder, progress=False)
     first = json.loads((settings.index_dir / MANIFEST).read_text())["data_files"].get("vectors")

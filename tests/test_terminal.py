@@ -2,8 +2,8 @@
 
 import re
 
-from qa.answer import Answer, Citation
-from qa.terminal import Style, format_answer, printable
+from qa.answering.answer import Answer, Citation
+from qa.faces.terminal import Style, format_answer, printable
 
 HOSTILE = "Het museum\x1b[2J in Zwolle.\x1b]0;pwned\x07 De directeur is\r Anna\u202e de Vries."
 

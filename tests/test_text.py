@@ -2,7 +2,8 @@
 
 import unicodedata
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.text import fold, stems
 

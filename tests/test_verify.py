@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.verify import Verifier, check_facts, split_generated
+from qa.answering.verify import Verifier, check_facts, split_generated
 
 
 @pytest.fixture(scope="module")

@@ -258,7 +258,7 @@ def test_browser_overlong_and_empty_messages(page):
 
 
 def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
-    from qa.web.page import respond
+    from qa.faces.web.page import respond
     from tests.test_grounded import prompt_number, scripted, with_model
 
     question = "Wat willen de ministers van Buitenlandse Zaken van de EU?"
@@ -330,7 +330,7 @@ def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
 
 
 def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
-    from qa.web.serve import is_loopback
+    from qa.faces.web.serve import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.7")
@@ -342,7 +342,7 @@ def test_binding_beyond_loopback_without_auth_prints_a_warning(tmp_path):
 
 
 def test_an_empty_message_adds_nothing_to_the_chat(engine):
-    from qa.web.page import respond
+    from qa.faces.web.page import respond
 
     for message in ("", "   "):
         updates = list(respond(engine, message, []))
@@ -350,7 +350,7 @@ def test_an_empty_message_adds_nothing_to_the_chat(engine):
 
 
 def test_the_question_shows_at_once_with_a_sign_of_work(engine):
-    from qa.web.page import respond
+    from qa.faces.web.page import respond
 
     first = next(respond(engine, "Wat zei het Kremlin?", []))
     chat = first[1]
@@ -359,8 +359,8 @@ def test_the_question_shows_at_once_with_a_sign_of_work(engine):
 
 
 def test_the_heading_names_the_articles_not_their_lead_sentences(tmp_path):
-    from qa.documents import load_documents
-    from qa.render import title_html
+    from qa.archive.documents import load_documents
+    from qa.faces.render import title_html
 
     (tmp_path / "a.txt").write_text("Stroom wordt duurder\n\nDe prijs van stroom stijgt volgend jaar.\n")
     (tmp_path / "b.txt").write_text("Nieuwe brug open\n\nDe brug over de Waal is vandaag geopend.\n")
@@ -414,7 +414,7 @@ def test_an_ipv6_loopback_host_serves_instead_of_crashing(tmp_path, host):
 
 
 def test_a_large_archive_does_not_travel_with_every_answer(engine, monkeypatch):
-    from qa import render
+    from qa.faces import render
 
     answer = engine.ask("Hoe lang is Lukashenko al aan de macht?").answer
     whole = render.article_view(engine.documents, answer)
@@ -429,11 +429,11 @@ def test_a_large_archive_does_not_travel_with_every_answer(engine, monkeypatch):
 # -- adding articles ---------------------------------------------------------------------------
 
 def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_path, docs_dir):
+    from qa.answering.chat import Engine
+    from qa.archive.library import Library
     from qa.bench.ingest import PAGES
-    from qa.chat import Engine
+    from qa.faces.web.page import add_article, remove_article, scope_choices
     from qa.settings import Settings
-    from qa.library import Library
-    from qa.web.page import add_article, remove_article, scope_choices
 
     engine = Engine.open(Settings(docs_dir=docs_dir, index_dir=tmp_path / "index"), progress=False)
     library = Library(engine)
@@ -479,10 +479,10 @@ def test_a_slow_link_being_fetched_holds_up_no_other_upload(tmp_path, docs_dir):
     import http.server
     import threading
 
-    from qa.chat import Engine
-    from qa.library import Library
+    from qa.answering.chat import Engine
+    from qa.archive.library import Library
+    from qa.faces.web.page import add_article
     from qa.settings import Settings
-    from qa.web.page import add_article
     from tests.ingest.test_ingest_links import Handler
 
     site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # its /drip sends a byte a second
@@ -796,7 +796,7 @@ def test_a_port_held_only_by_closed_connections_can_be_listened_on_again():
     (SO_REUSEADDR), so the start-up check must too, or a restart is refused as "already in use"."""
     import socket
 
-    from qa.web.serve import _port_problem
+    from qa.faces.web.serve import _port_problem
 
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -905,7 +905,7 @@ def test_a_body_sent_too_slowly_is_answered_408_and_the_server_goes_on(tmp_path)
 def test_large_bodies_in_flight_are_capped_and_questions_and_requests_without_a_body_pass():
     import asyncio
 
-    from qa.web.limits import BodyLimits
+    from qa.faces.web.limits import BodyLimits
 
     async def app(scope, receive, send):
         while (await receive()).get("more_body"):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from qa.answer import answer_kind
-from qa.chat import Engine
-from qa.whole import asked_about_article
+from qa.answering.answer import answer_kind
+from qa.answering.chat import Engine
+from qa.answering.whole import asked_about_article
 
 
 @pytest.mark.parametrize("question, kind", [

@@ -13,9 +13,9 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from qa.answering.chat import Engine
 from qa.bench import sets
-from qa.chat import Engine
-from qa.protocol import handle_request
+from qa.faces.protocol import handle_request
 from qa.settings import PROJECT_ROOT, Settings
 from qa.text import fold
 

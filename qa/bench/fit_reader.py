@@ -6,7 +6,7 @@ articles, our own news' tuning articles; never XQuAD, never a validation article
 - the answerable ones asked over that archive without their article (the article does not say);
 - the seed alone, asked the other articles' questions (off-topic).
 For each case the reader reads the first candidates; a candidate is right when its span matches a gold
-answer (token F1 >= 0.5). A logistic model over `qa.reader.combine.FEATURES` gives each candidate a
+answer (token F1 >= 0.5). A logistic model over `qa.answering.reader.combine.FEATURES` gives each candidate a
 probability. The threshold on the best candidate's is the equal-error point of the out-of-fold
 probabilities (folds by article): the share of answerable questions refused equals the share of
 unanswerable ones answered. It also prints the utility (right answers, half for the right sentence with
@@ -22,15 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer import (
+from qa.answering.answer import (
     READ_CANDIDATES,
     names_nothing_there,
     read_candidates,
     score_sentences,
 )
+from qa.answering.chat import Engine
+from qa.answering.reader import combine
 from qa.bench import _contains, exact_and_f1, sets
-from qa.chat import Engine
-from qa.reader import combine
 from qa.settings import Settings
 
 FOLDS = 5
@@ -176,7 +176,7 @@ def _out_of_fold(cases: list[dict]) -> tuple[float, dict, list]:
 
 def fit(cases: list[dict], read: int | None = None) -> tuple[combine.Combiner, dict]:
     """Fit the combiner on the first `read` candidates of each case (default: as many as the engine
-    reads, `qa.answer.READ_CANDIDATES`)."""
+    reads, `qa.answering.answer.READ_CANDIDATES`)."""
     every = cases
     cases = [dict(case, candidates=case["candidates"][:read or READ_CANDIDATES]) for case in cases]
     chosen, figures, _ = _out_of_fold(cases)
@@ -185,7 +185,7 @@ def fit(cases: list[dict], read: int | None = None) -> tuple[combine.Combiner, d
     combiner = combine.Combiner({f: round(float(w), 5) for f, w in zip(combine.FEATURES, model.coef_[0])},
                                 round(float(model.intercept_[0]), 5), chosen)
     # How many candidates need reading: the same fit over only the first k of each case (latency grows
-    # with k; qa.answer.READ_CANDIDATES is chosen from this, on tuning cases only).
+    # with k; qa.answering.answer.READ_CANDIDATES is chosen from this, on tuning cases only).
     by_count = {}
     for k in (3, 4, 5, 6, 8):
         fewer = [dict(case, candidates=case["candidates"][:k]) for case in every]

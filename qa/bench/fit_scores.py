@@ -2,10 +2,10 @@
 
 The score of a candidate sentence is its cosine with the question plus `lexical` × its IDF-weighted word
 coverage, `passage` × its passage's rank score (relative to the best) and `type` × whether it brings the
-kind of fact asked for (`qa.answer.score_sentences`). The score orders the candidates the reader reads.
+kind of fact asked for (`qa.answering.answer.score_sentences`). The score orders the candidates the reader reads.
 Each tuning question is retrieved once; then every point of a 3 × 3 × 3 grid orders its candidates and is
 scored by hit@1 of the first (its passage holds the gold answer), averaged over the tuning sets. Written to
-`qa/scores.json`, which `qa.answer` reads. No validation question is read, and no XQuAD question.
+`qa/answering/scores.json`, which `qa.answering.answer` reads. No validation question is read, and no XQuAD question.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from qa import answer
+from qa.answering import answer
 from qa.bench import is_hit, open_corpus, sets
 from qa.settings import Settings
 

@@ -8,12 +8,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from qa import articles
+from qa.answering.chat import Engine
+from qa.archive import articles
+from qa.archive.ingest import extract
+from qa.archive.library import Library
+from qa.archive.passages import split_sentences
 from qa.bench import print_table, sets
-from qa.chat import Engine
-from qa.ingest import extract
-from qa.library import Library
-from qa.passages import split_sentences
 from qa.settings import Settings
 
 PAGES = sets.DATA / "pages"

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from qa import articles
+from qa.answering.chat import Engine
+from qa.archive import articles
+from qa.archive.library import Library
 from qa.bench import _percentile, print_table, sets
-from qa.chat import Engine
-from qa.library import Library
 from qa.settings import PROJECT_ROOT, Settings
 
 ENDPOINTS = ("gradio", "json")

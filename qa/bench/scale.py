@@ -29,15 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import vectors
-from qa.articles import add_text
+from qa.answering.chat import Engine
+from qa.archive import vectors
+from qa.archive.articles import add_text
+from qa.archive.documents import load_documents
+from qa.archive.embeddings import create_embeddings
+from qa.archive.index import open_index
+from qa.archive.library import Library
+from qa.archive.passages import split_document, split_sentences
 from qa.bench import sets
-from qa.chat import Engine
-from qa.documents import load_documents
-from qa.embeddings import create_embeddings
-from qa.index import open_index
-from qa.library import Library
-from qa.passages import split_document, split_sentences
 from qa.settings import Settings
 
 SIZES = (10_000, 100_000, 1_000_000)

@@ -134,7 +134,7 @@ ORGANISATION_WORDS = ("bank party union commission ministry council university c
 NAME_ADJECTIVE_ENDINGS = r"(?:ian|ish|ese|an)$"
 NAME_PARTICLES = frozenset("van de der den von la le du di da of el al bin ibn".split())
 
-# -- Questions about the article as a whole (qa.whole), by kind.
+# -- Questions about the article as a whole (qa.answering.whole), by kind.
 _THE_ARTICLE = r"(?:the|this|that) (?:article|piece|story|report|text|item|news item|post)"
 WHOLE_QUESTIONS = (
     ("summary", r"summar|sum (?:it|this|up)|in short|in brief|in a nutshell|recap|key points|main points|gist\b|tl;?dr|"
@@ -205,7 +205,7 @@ COMMANDS = {
 }
 
 
-# What a news site prints around an article (qa.ingest.furniture), as regular expressions over one line.
+# What a news site prints around an article (qa.archive.ingest.furniture), as regular expressions over one line.
 FURNITURE = {
     "byline": r"by\s",  # "By Jane Doe | 3 May 2024": the article's own, never furniture
     "related": r"read more|related(?: stories| articles)?|more on this story|see also|you may also like|more from",

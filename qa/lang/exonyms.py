@@ -39,7 +39,9 @@ def _articles_start(name: str) -> str:
 def table() -> dict[str, str]:
     """A question language's folded word → the start of its form in the articles' language: single-word
     names of territories and languages."""
-    from babel import Locale  # CLDR's names; about 70 ms to load, so only when a name is not found as it is
+    from babel import (
+        Locale,  # CLDR's names; about 70 ms to load, so only when a name is not found as it is
+    )
 
     articles = Locale(lang.ARTICLES.CODE)
     found: dict[str, str] = {}

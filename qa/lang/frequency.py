@@ -3,7 +3,7 @@ Speer and contributors), kept as one small text file per language (`frequent-<co
 `python -m qa.lang.frequency`, which needs wordfreq from requirements-dev.txt).
 
 A question none of whose words is in the articles nor common in its language ("xyzzy", "Wat is een
-flurbel?") is about nothing the articles hold (`qa.answer.names_nothing_there`). The file holds only the
+flurbel?") is about nothing the articles hold (`qa.answering.answer.names_nothing_there`). The file holds only the
 common words, so that reading it costs milliseconds where loading wordfreq itself costs about a second.
 """
 

@@ -90,7 +90,7 @@ NAME_ADJECTIVE_ENDINGS = r"(?:ische|sche|se)$"
 # Words that may stand inside a person's or place's name ("Van der Bellen", "Den Haag").
 NAME_PARTICLES = frozenset("van de der den het ter ten von la le du di da el al bin ibn".split())
 
-# -- Questions about the article as a whole (qa.whole), by kind. Each needs the article itself as its
+# -- Questions about the article as a whole (qa.answering.whole), by kind. Each needs the article itself as its
 # subject ("het artikel", "dit stuk"), so "Waar gaat de rechtszaak over?" stays a fact question.
 _THE_ARTICLE = r"(?:het|dit|dat|deze) (?:artikel|stuk|bericht|nieuwsbericht|verhaal|tekst|item|krantenartikel)"
 WHOLE_QUESTIONS = (
@@ -164,7 +164,7 @@ COMMANDS = {
 }
 
 
-# What a news site prints around an article (qa.ingest.furniture), as regular expressions over one line.
+# What a news site prints around an article (qa.archive.ingest.furniture), as regular expressions over one line.
 FURNITURE = {
     "byline": r"door\s",  # "Door Anna Jansen | 2 april 2025": the article's own, never furniture
     "related": r"lees ook|lees meer|meer over dit onderwerp|meer nieuws|gerelateerde artikelen|ook interessant",

@@ -3,9 +3,9 @@
 
 import pytest
 
+from qa.archive.documents import load_documents
+from qa.archive.ingest import furniture, pdf
 from qa.bench import ingest as ingest_bench
-from qa.documents import load_documents
-from qa.ingest import furniture, pdf
 
 PRINTED = sorted(ingest_bench.PRINTED.glob("*.pdf"))  # printed by Chromium from the HTML beside each
 
@@ -62,7 +62,7 @@ def test_a_heading_that_only_looks_like_a_comment_section_keeps_what_follows():
 def test_a_summary_of_a_printed_page_quotes_only_the_article(tmp_path, embedder):
     import shutil
 
-    from qa.chat import Engine
+    from qa.answering.chat import Engine
     from qa.settings import Settings
 
     for printed in PRINTED:

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from qa.archive.ingest import IngestError, extract, pasted
 from qa.bench.ingest import PAGES, extraction_quality, truth
-from qa.ingest import IngestError, extract, pasted
 
 
 def make_pdf(path, paragraphs, title="", lines=()):
@@ -107,7 +107,7 @@ def test_pasted_text_needs_a_few_sentences_and_keeps_its_title():
 def test_a_hostile_pdf_stops_at_a_named_limit_and_costs_the_server_no_memory():
     import resource
 
-    from qa.ingest import pdf
+    from qa.archive.ingest import pdf
     from tests.ingest.bombs import bomb_pdf
 
     bomb, thick, slow = bomb_pdf(200_000_000), bomb_pdf(1000, pages=1001), bomb_pdf(15_000_000, pages=40)

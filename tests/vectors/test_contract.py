@@ -4,10 +4,10 @@ embedded passages."""
 import numpy as np
 import pytest
 
-from qa import vectors
+from qa.archive import vectors
+from qa.archive.documents import parse
+from qa.archive.passages import split_document
 from qa.bench import sets
-from qa.documents import parse
-from qa.passages import split_document
 from qa.text import stems
 
 KINDS = list(vectors.BACKENDS)  # every registered backend passes the same contract
@@ -129,8 +129,8 @@ def test_at_a_size_where_the_approximate_index_probes_a_few_of_its_lists_it_stil
 
 def test_one_registry_feeds_create_backend_and_the_command_lines_choices(tmp_path):
     """A backend registered once is offered by `--vector-index`, made by `create` and found by `backend`."""
-    from qa import cli
-    from qa.vectors.faiss_exact import FaissExact
+    from qa.archive.vectors.faiss_exact import FaissExact
+    from qa.faces import cli
 
     class Plain(FaissExact):
         kind = "plain-test"

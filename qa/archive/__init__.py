@@ -1,0 +1,1 @@
+"""Archive: the articles and everything built from them: reading files and links, passages, the on-disk index, vectors, retrieval."""
