@@ -776,6 +776,43 @@ def test_browser_on_a_phone_shows_the_whole_question_box(browser, server):
     context.close()
 
 
+@pytest.mark.slow
+def test_browser_on_a_phone_each_answers_sources_fold_out_right_under_it(browser, server):
+    """At 390×844 the sources beside the chat would stand below the whole chat column; so each answer
+    carries its own, folded under it, and "New" fits the first screen. A wide screen shows the panel."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(server[0])
+    page.locator("#qa-input textarea").wait_for()
+    assert page.locator("#qa-reset").bounding_box()["y"] + page.locator("#qa-reset").bounding_box()["height"] <= 844
+    _ask(page, "Hoe lang is Lukashenko al aan de macht?")
+    answer = page.locator("#qa-chat .message").last
+    folded = answer.locator("details.qa-inline")
+    assert folded.count() == 1 and folded.is_visible()
+    folded.locator("summary").click()
+    source = folded.locator(".qa-inline-source").first
+    source.wait_for()
+    assert "26 jaar aan de macht" in source.locator("mark").inner_text()
+    source.scroll_into_view_if_needed()
+    top = answer.bounding_box()["y"]
+    box = source.bounding_box()
+    # Within one screen below the answer's top, and nothing between them but the answer's own fold.
+    assert 0 <= box["y"] - top < 844 and box["y"] + box["height"] <= 844 + 1
+    assert source.evaluate("(e) => e.closest('.message') === e.ownerDocument.querySelectorAll('#qa-chat .message')"
+                           "[e.ownerDocument.querySelectorAll('#qa-chat .message').length - 1]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "phone-answer.png"))
+    context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    wide.goto(server[0])
+    wide.locator("#qa-input textarea").wait_for()
+    _ask(wide, "Hoe lang is Lukashenko al aan de macht?")
+    assert not wide.locator("#qa-chat details.qa-inline").first.is_visible()  # the panel beside says it
+    assert wide.locator("#qa-source-1").is_visible()
+    wide.screenshot(path=str(ARTIFACTS / "desktop-answer.png"))
+    wide.context.close()
+
+
 def test_the_json_api_answers_a_lone_surrogate_id_with_json_and_keeps_the_connection(server):
     import http.client
     from urllib.parse import urlsplit

@@ -31,7 +31,8 @@ CSS = """
   #qa-chat .qa-inline {display: none;}
 }
 @media (max-width: 640px) {
-  #qa-chat {height: 52vh !important; min-height: 240px;}
+  #qa-chat {height: 46vh !important; min-height: 240px;}
+  #qa-title h1 {font-size: 1.4rem; margin: 0 0 2px 0;}
   #qa-input textarea {font-size: 16px;}
 }
 .qa-refusal {color: #8250df; font-style: italic;}
