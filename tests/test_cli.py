@@ -399,3 +399,21 @@ def test_an_unknown_flag_is_named_with_the_closest_real_one_in_its_commands_usag
     assert result.returncode == 2
     assert named in result.stderr
     assert f"usage: app.py {command}" in result.stderr and "--share" not in result.stderr
+
+
+def test_a_reindex_of_more_than_a_few_articles_says_so_first_and_a_current_index_says_nothing(tmp_path):
+    from qa.bench import sets
+    from tests.conftest import SEEDS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for path in [*sorted((sets.DATA / "news").glob("*.txt")), *SEEDS.glob("*.txt")]:
+        (docs / path.name).write_bytes(path.read_bytes())
+    flags = ["--docs", str(docs), "--index-dir", str(tmp_path / "index")]
+    first = run(*flags, "ask", "Wie won?")
+    assert first.returncode == 0 and f"indexing 4 article(s) of {docs}" in first.stderr
+    again = run(*flags, "ask", "Wie won?")
+    assert again.returncode == 0 and "indexing" not in again.stderr
+    (docs / "2026-12-extra.txt").write_text("Extra\n\nDe brug in Kampen gaat in mei dicht voor onderhoud.", "utf-8")
+    one = run(*flags, "ask", "Wanneer gaat de brug dicht?")
+    assert one.returncode == 0 and "indexing" not in one.stderr  # one article is quickly done: no notice

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa import lang
 from qa.archive import embeddings as embedding_models
 from qa.archive import vectors as backends
 from qa.archive.documents import Document, DocumentsError, folder_state, load_documents
@@ -262,6 +263,10 @@ def _write(settings: Settings, documents: list[Document], embedder, previous, pr
     """Build the store from `previous` (re-embedding only what changed) and save it; the caller holds the
     folder's lock."""
     old_files = previous[1].get("files", {}) if previous else {}
+    todo = sum(1 for d in documents if old_files.get(d.source) != d.sha256)
+    # More than a few articles take a while: every face says so first (on stderr, or in the server's log).
+    log.log(logging.WARNING if todo > FEW_ARTICLES else logging.INFO, lang.INTERFACE.LABELS["indexing"].format(
+        count=todo, folder=settings.docs_dir, index=settings.index_dir))
     store, manifest, embedded = build_store(documents, embedder, settings, previous, progress)
     store.save(settings.index_dir, manifest)
     _prune_extracted(settings, documents)
@@ -283,6 +288,7 @@ def _backend_fits(settings: Settings, store: PassageStore) -> bool:
     return store.vectors.kind == wanted
 
 
+FEW_ARTICLES = 2  # re-indexing more than this many articles is announced
 STEP_ARTICLES = 8  # an interrupted build keeps what it finished: the index is saved after each few articles
 
 

@@ -116,6 +116,7 @@ LABELS = {
     "too_long": "question too long ({length} characters; the limit is {limit})",
     "ask_something": "What would you like to know? Your question names nothing to look up in the article yet.",
     "updating": "The archive is being brought up to date; this answer comes from the articles as they were.",
+    "indexing": "indexing {count} article(s) of {folder} into {index} …",
 }
 NOTICES = {
     "stopped": "The language model stopped ({}); answered without it, quoted from the article.",

@@ -69,6 +69,7 @@ LABELS = {
     "too_long": "vraag te lang ({length} tekens; de grens is {limit})",
     "ask_something": "Wat wil je weten? Je vraag noemt nog niets om in het artikel op te zoeken.",
     "updating": "Het archief wordt bijgewerkt; dit antwoord komt uit de artikelen zoals ze waren.",
+    "indexing": "{count} artikel(en) van {folder} worden geïndexeerd in {index} …",
 }
 NOTICES = {
     "stopped": "Het taalmodel is gestopt ({}); beantwoord zonder taalmodel, letterlijk uit het artikel.",
