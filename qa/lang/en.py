@@ -209,10 +209,21 @@ COMMANDS = {
 # What a news site prints around an article (qa.archive.ingest.furniture), as regular expressions over one line.
 FURNITURE = {
     "byline": r"by\s",  # "By Jane Doe | 3 May 2024": the article's own, never furniture
-    "related": r"read more|related(?: stories| articles)?|more on this story|see also|you may also like|more from",
-    "comments": r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?|join the conversation|have your say",
-    "relative_time": r"\d+\s+(?:seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago|yesterday|just now",
-    "footer": r"all rights reserved|newsletter|subscribe|sign up|cookies?\b|privacy policy",
+    # The heading of a list of other stories or of tags ("Read more", "Most viewed", "Explore more on
+    # these topics"), or an inline pointer to one ("Read more: Headline").
+    "related": r"read (?:more|next)|related(?: stories| articles| topics| content)?|more on this story|see also|"
+               r"you may also like|more from|more stories|most (?:read|viewed|popular|shared)|popular now|"
+               r"top stories|trending(?: now)?|latest(?: news| stories)?|recommended(?: for you)?|"
+               r"editor'?s picks|recent posts|explore more(?: on these topics)?|topics|tags|categories|"
+               r"in this article|also in the news|sponsored(?: content| stories)?|advertisement",
+    "comments": r"(?:\d+\s+)?comments?(?:\s*\(\d+\))?|join the conversation|have your say|"
+                r"leave a (?:reply|comment)|\d+\s+(?:responses|replies|thoughts on .*)|show comments",
+    "relative_time": r"\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|[smhd])\s+ago|"
+                     r"yesterday|just now|today at \d{1,2}[:.]\d{2}",
+    "footer": r"all rights reserved|newsletter|subscribe|sign up|cookies?\b|privacy policy|terms (?:of use|and "
+              r"conditions|of service)|contact us|about us|skip to (?:main )?content|support (?:us|our journalism)|"
+              r"follow us|download (?:our|the) app|our standards|not responsible for the content",
+    "said": r"says|said|wrote|replied",  # a comment's header: "Tom says:"
 }
 
 # Words that start a sentence with a capital and are no name (beside the stopwords): "According to …".

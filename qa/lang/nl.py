@@ -168,10 +168,20 @@ COMMANDS = {
 # What a news site prints around an article (qa.archive.ingest.furniture), as regular expressions over one line.
 FURNITURE = {
     "byline": r"door\s",  # "Door Anna Jansen | 2 april 2025": the article's own, never furniture
-    "related": r"lees ook|lees meer|meer over dit onderwerp|meer nieuws|gerelateerde artikelen|ook interessant",
-    "comments": r"(?:\d+\s+)?reacties?(?:\s*\(\d+\))?|reageer|lees de reacties|praat mee",
-    "relative_time": r"\d+\s+(?:seconden?|minuut|minuten|uur|dagen?|weken?|maanden?)\s+geleden|gisteren|zojuist",
-    "footer": r"alle rechten voorbehouden|nieuwsbrief|abonneer|meld je aan|cookies?\b|privacyverklaring",
+    # The heading of a list of other stories or of tags ("Lees ook", "Meest gelezen"), or an inline
+    # pointer to one ("Lees ook: Kop").
+    "related": r"lees (?:ook|meer|verder)|meer over dit onderwerp|meer nieuws|gerelateerde artikelen|"
+               r"ook interessant|meest (?:gelezen|bekeken|gedeeld)|bekijk ook|net binnen|laatste nieuws|"
+               r"aanbevolen(?: voor jou)?|populair|uitgelicht|onderwerpen|in dit artikel|tags|categorie(?:ën|en)|"
+               r"ook in het nieuws|gesponsord|advertentie",
+    "comments": r"(?:\d+\s+)?reacties?(?:\s*\(\d+\))?|reageer(?: op dit artikel)?|lees de reacties|praat mee|"
+                r"plaats een reactie|laat een reactie achter|toon reacties",
+    "relative_time": r"\d+\s*(?:seconden?|sec|minuut|minuten|min|uur|u|dagen?|d|weken?|maanden?)\s+geleden|"
+                     r"gisteren(?: om \d{1,2}[:.]\d{2})?|zojuist|vandaag om \d{1,2}[:.]\d{2}",
+    "footer": r"alle rechten voorbehouden|nieuwsbrief|abonneer|meld je aan|cookies?\b|privacyverklaring|"
+              r"privacybeleid|gebruiksvoorwaarden|algemene voorwaarden|ga (?:direct )?naar "
+              r"(?:de )?inhoud|word abonnee|volg ons|download (?:de|onze) app|tip de redactie",
+    "said": r"zegt|schreef|reageerde",  # a comment's header: "Karel zegt:"
 }
 
 # Words that start a sentence with a capital and are no name (beside the stopwords): "Volgens de politie …".

@@ -90,3 +90,34 @@ def test_a_reports_title_found_deep_in_its_text_costs_it_nothing():
     page = _page(*opening, "Jaarverslag 2024", "Het jaarverslag 2024 wordt in juni besproken in de raad.")
     kept = [line for line in furniture.strip([page], title="Jaarverslag 2024")[0] if line]
     assert kept[0] == opening[0] and len(kept) == 22
+
+
+def test_lists_of_links_go_by_their_shape_whatever_their_heading_says():
+    # A "Most viewed" list under a heading no word list names, and a tag list: short headline-like lines.
+    page = _page("De brug kost 12 miljoen euro en is in 2027 klaar.",
+                 "Wat anderen lazen", "Kabinet valt over stikstof\nRecordhitte in Limburg\n3 Nieuwe trein naar Berlijn",
+                 "Verkeer\nKampen\nInfrastructuur", "Daarna volgt de aanleg van een fietspad langs de rivier.")
+    kept = [line for line in furniture.strip([page])[0] if line]
+    assert kept == ["De brug kost 12 miljoen euro en is in 2027 klaar.", "Wat anderen lazen",
+                    "Daarna volgt de aanleg van een fietspad langs de rivier."]
+
+
+def test_a_paragraph_wrapped_over_short_lines_is_no_list():
+    page = _page("De gemeente Kampen wil de brug\nin mei sluiten voor groot\nonderhoud aan de kleppen.")
+    assert [line for line in furniture.strip([page])[0] if line] == page[:3]
+
+
+def test_an_inline_pointer_to_another_story_and_comments_headed_by_says_go():
+    page = _page("The bridge will close in May for repairs.", "Read more: Why Dutch bridges keep breaking down",
+                 "The council expects the work to take six weeks.", "Leave a Reply",
+                 "Tom says:\nMarch 4, 2026 at 9:12 am", "About time, it has been creaking for years.",
+                 "Karel zegt:", "Eindelijk!")
+    kept = [line for line in furniture.strip([page])[0] if line]
+    assert kept == ["The bridge will close in May for repairs.", "The council expects the work to take six weeks."]
+
+
+def test_a_long_menu_before_the_headline_goes_but_sentences_before_it_stay():
+    menu = [f"Rubriek {k}" for k in range(25)]
+    page = _page(*menu, "Brug in Kampen dicht", "De brug gaat in mei dicht voor onderhoud.")
+    kept = [line for line in furniture.strip([page], title="Brug in Kampen dicht | Dorpsblad")[0] if line]
+    assert kept == ["Brug in Kampen dicht", "De brug gaat in mei dicht voor onderhoud."]

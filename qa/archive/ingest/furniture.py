@@ -18,7 +18,11 @@ SHARE_PLATFORMS = frozenset("whatsapp facebook twitter x linkedin e-mail email m
                             "reddit messenger threads".split())
 MAX_FURNITURE_WORDS = 30  # a footer or share line is short; an article sentence naming cookies is not furniture
 MAX_LIST_ITEM_WORDS = 15  # the headlines listed under "Lees ook"
-MAX_LINES_BEFORE_HEADLINE = 15  # a site's notice, menu and breadcrumbs fill a few lines, not pages
+MAX_LINES_BEFORE_HEADLINE = 15  # a site's notice, menu and breadcrumbs fill a few lines, not pages …
+MAX_MENU_LINES = 60  # … or, when every line before the headline is a menu item (short, no sentence), more
+MAX_MENU_WORDS = 6
+MIN_LIST_LINES = 3  # a block of this many short headline-like lines is a list of links, whatever its heading
+MAX_LIST_LINE_WORDS = 12
 
 
 def _cue(key: str) -> re.Pattern:
@@ -26,13 +30,14 @@ def _cue(key: str) -> re.Pattern:
 
 
 _BYLINE, _RELATED, _COMMENTS = _cue("byline"), _cue("related"), _cue("comments")
-_RELATIVE_TIME, _FOOTER = _cue("relative_time"), _cue("footer")
+_RELATIVE_TIME, _FOOTER, _SAID = _cue("relative_time"), _cue("footer"), _cue("said")
 # The browser's print header: "11/30/26, 12:16 PM Title | Site", "30-11-2026 12:16 Title".
 _PRINT_STAMP = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?\s*(.*)$", re.IGNORECASE)
 _URL_LINE = re.compile(r"^(?:https?|file)://\S+(?:\s+\d+\s*/\s*\d+)?$", re.IGNORECASE)
 # A comment's header: a name, then when it was written ("Marieke 02-04-2025 10:41", "Dai · 2 hours ago").
 _TIMESTAMP = re.compile(r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4},?\s+(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}|"
-                        r"\d{1,2}\s+\w+\s+\d{4},?\s+(?:om\s+|at\s+)?\d{1,2}[:.]\d{2})$", re.IGNORECASE)
+                        r"\d{1,2}\s+\w+\s+\d{4},?\s+(?:om\s+|at\s+)?\d{1,2}[:.]\d{2}|"
+                        r"\w+\s+\d{1,2},?\s+\d{4},?\s+(?:at\s+)?\d{1,2}[:.]\d{2})(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _ENDS_SENTENCE = (".", "!", "?", '"', "”", "’", ":")
 
 
@@ -45,10 +50,30 @@ def _whole(pattern: re.Pattern, line: str) -> bool:
 
 
 def _is_comment_header(line: str) -> bool:
+    """A name, then when it was written ("Marieke 02-04-2025 10:41", "Dai · 2 hours ago"), or a name and
+    "says:" ("Tom says:", "Karel zegt:")."""
     text = " ".join(line.split())
     if len(text.split()) > 8 or _BYLINE.match(text):
         return False
-    return bool(_TIMESTAMP.search(text) or _RELATIVE_TIME.search(text) and _RELATIVE_TIME.search(text).end() == len(text))
+    said = re.fullmatch(r"\S+(?:\s+\S+){0,2}\s+(" + _SAID.pattern + r")\s*:", text, re.IGNORECASE)
+    relative = _RELATIVE_TIME.search(text)
+    return bool(said or _TIMESTAMP.search(text) or relative and relative.end() == len(text))
+
+
+def _is_pointer(said: str) -> bool:
+    """An inline pointer to another story between the paragraphs: "Lees ook: Kop", "Read more: Headline"."""
+    head, colon, rest = said.partition(":")
+    return bool(colon and rest.strip()) and _whole(_RELATED, head) and len(said.split()) <= MAX_LIST_ITEM_WORDS + 3
+
+
+def _is_headline_list(block: list[int], lines: list[tuple[int, str]]) -> bool:
+    """A block of short lines that each begin like a headline and end no sentence: a list of links (most
+    read, latest news, tags), whatever its heading says. A paragraph's last line ends its sentence."""
+    if len(block) < MIN_LIST_LINES:
+        return False
+    texts = [" ".join(lines[i][1].split()) for i in block]
+    return all(t and len(t.split()) <= MAX_LIST_LINE_WORDS and (t[0].isupper() or t[0].isdigit())
+               and not t.endswith(_ENDS_SENTENCE) for t in texts)
 
 
 def _is_footer(line: str) -> bool:
@@ -112,7 +137,12 @@ def strip(pages: list[list[str]], title: str = "") -> list[list[str]]:
     # for near the top only: a report whose title recurs in its text loses nothing.
     wanted = _normal(wanted_title)
     if wanted:
-        top = [b for b, block in enumerate(blocks) if sum(len(x) for x in blocks[:b]) < MAX_LINES_BEFORE_HEADLINE]
+        def menu_like(i: int) -> bool:
+            words = lines[i][1].split()
+            return len(words) <= MAX_MENU_WORDS and not lines[i][1].strip().endswith(_ENDS_SENTENCE)
+
+        top = [b for b, block in enumerate(blocks) if sum(len(x) for x in blocks[:b]) < MAX_LINES_BEFORE_HEADLINE
+               or sum(len(x) for x in blocks[:b]) < MAX_MENU_LINES and all(menu_like(i) for x in blocks[:b] for i in x)]
         for b in top:
             if wanted in _normal(text[b]):
                 first = next((i for i in blocks[b] if wanted.startswith(_normal(lines[i][1]))), blocks[b][0])
@@ -139,7 +169,7 @@ def strip(pages: list[list[str]], title: str = "") -> list[list[str]]:
             if len(block) == 1 and b + 1 < len(blocks):
                 b += 1
                 drop.update(blocks[b])
-        elif _is_share_bar(said) or _is_footer(said):
+        elif _is_share_bar(said) or _is_footer(said) or _is_pointer(said) or _is_headline_list(block, lines):
             drop.update(block)
         b += 1
 
