@@ -20,6 +20,8 @@ PAGES = sets.DATA / "pages"
 # News pages printed to PDF by Chromium (its print header and URL line included), beside the HTML they were
 # printed from, whose `data-truth` marks are their ground truth.
 PRINTED = sets.DATA / "print"
+# Printed pages of six other site layouts, made after the rules were written and never used to change them.
+HELD_OUT = sets.DATA / "print-heldout"
 
 
 def _normal(text: str) -> str:
@@ -104,7 +106,8 @@ def upload_to_answer(settings: Settings) -> list[dict]:
 
 def main(settings: Settings) -> int:
     """`python app.py bench --ingest`: extraction quality on the sample pages, then upload-to-answer times."""
-    for label, pages in (("HTML pages", sorted(PAGES.glob("*.html"))), ("printed PDFs", sorted(PRINTED.glob("*.pdf")))):
+    for label, pages in (("HTML pages", sorted(PAGES.glob("*.html"))), ("printed PDFs", sorted(PRINTED.glob("*.pdf"))),
+                         ("held-out printed PDFs", sorted(HELD_OUT.glob("*.pdf")))):
         rows = extraction_quality(pages)
         print(f"{'page':34}{'article sentences kept':>26}{'furniture dropped':>22}")
         for row in rows:

@@ -121,3 +121,13 @@ def test_a_long_menu_before_the_headline_goes_but_sentences_before_it_stay():
     page = _page(*menu, "Brug in Kampen dicht", "De brug gaat in mei dicht voor onderhoud.")
     kept = [line for line in furniture.strip([page], title="Brug in Kampen dicht | Dorpsblad")[0] if line]
     assert kept == ["Brug in Kampen dicht", "De brug gaat in mei dicht voor onderhoud."]
+
+
+def test_printed_pages_of_layouts_the_rules_were_not_written_from_keep_their_article_and_lose_their_furniture():
+    """Issue 38's figure, on six held-out layouts (qa/bench/data/print-heldout/README.md): at least 0.97 of
+    article sentences kept and 0.95 of furniture dropped, over all pages together."""
+    rows = ingest_bench.extraction_quality(sorted(ingest_bench.HELD_OUT.glob("*.pdf")))
+    assert len(rows) >= 6 and all(r["article sentences"] >= 8 and r["boilerplate sentences"] >= 10 for r in rows)
+    kept = sum(r["kept"] * r["article sentences"] for r in rows) / sum(r["article sentences"] for r in rows)
+    dropped = sum(r["dropped"] * r["boilerplate sentences"] for r in rows) / sum(r["boilerplate sentences"] for r in rows)
+    assert kept >= 0.97 and dropped >= 0.95
