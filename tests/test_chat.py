@@ -72,14 +72,15 @@ def test_follow_ups_are_told_from_standalone_questions(question, follows):
     assert is_follow_up(question) == follows
 
 
-def test_a_huge_history_is_answered_quickly_or_refused_clearly(engine):
-    import time
+def test_a_huge_history_is_answered_from_its_end_or_refused_clearly(engine):
+    from qa.answering.question import PREVIOUS_QUESTION_CHARS
 
     big = "Wat willen de ministers van Buitenlandse Zaken van de EU? " * 1800  # about 100 KB
-    engine.ask("Wat zei het Kremlin?")  # warm: the first question of a process loads the model
-    started = time.perf_counter()
-    reply = engine.ask("Wanneer hebben ze dat besloten?", [Turn("user", big)])
-    assert time.perf_counter() - started < 5 and "vrijdag" in reply.answer.text  # not minutes
+    question = "Wanneer hebben ze dat besloten?"
+    reply = engine.ask(question, [Turn("user", big)])
+    # Only the previous question's end is read with it (embedding time grows with the text).
+    assert len(reply.search_query) <= PREVIOUS_QUESTION_CHARS + 1 + len(question)
+    assert "vrijdag" in reply.answer.text
     with pytest.raises(QuestionError, match="history too long"):
         engine.ask("Wanneer?", [Turn("user", "x")] * 101)
 

@@ -128,15 +128,13 @@ def test_a_pdf_that_cannot_be_read_is_skipped_and_the_others_load(docs_dir, capl
 
 def test_a_link_to_a_folder_outside_is_not_walked(docs_dir, caplog):
     import os
-    import time
 
     from qa.archive.documents import folder_state
 
     os.symlink("/", docs_dir / "root")
     os.symlink("/proc", docs_dir / "proc")
-    started = time.perf_counter()
     with caplog.at_level(logging.WARNING):
         documents = load_documents(docs_dir)
     assert [d.source for d in documents] == [p.name for p in SEEDS.glob("*.txt")]
     state = folder_state(docs_dir)
-    assert len(state) == 1 and time.perf_counter() - started < 2  # only the article itself is looked at
+    assert len(state) == 1  # only the article itself is looked at, not / or /proc

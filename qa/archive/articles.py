@@ -8,14 +8,13 @@ The engine notices the new file and indexes it alone (`Engine.refresh`).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.archive.documents import Document, parse
+from qa.archive.files import atomic_write
 from qa.archive.ingest import (
     PDF_SUFFIXES,
     SUFFIXES,
@@ -94,14 +93,7 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
     while path.exists():
         number += 1
         path = folder / f"{stem}-{number}.{suffix}"
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda handle: handle.write(data))
     return path
 
 
