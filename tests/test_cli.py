@@ -244,6 +244,7 @@ def test_a_port_in_use_is_one_line_naming_port(tmp_path):
     assert "already in use" in result.stderr and "--port" in result.stderr and "GRADIO_SERVER_PORT" not in result.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_index_keeps_what_was_done_and_the_next_run_finishes(tmp_path):
     import pexpect
 

@@ -26,6 +26,7 @@ def test_unknown_backend_is_a_clear_error():
         create_embeddings("word2vec")
 
 
+@pytest.mark.slow
 def test_sentence_transformers_backend_builds_and_answers(tmp_path, docs_dir, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the weights come inside a pip package
     from qa.answering.chat import Engine
@@ -53,6 +54,7 @@ def test_questions_asked_at_once_get_the_vectors_they_get_alone(embedder):
         assert np.allclose(a, b, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_question_is_embedded_between_the_slices_of_an_article_being_embedded(embedder):
     import threading
 

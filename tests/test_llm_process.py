@@ -20,6 +20,7 @@ from tests.test_grounded import HAS_LLAMA, needs_llama, with_model
 AMX = ("tileloadd", "tdpbssd", "tdpbf16ps", "ldtilecfg")
 
 
+@pytest.mark.slow
 def test_the_installed_llama_library_holds_no_amx_instructions():
     if not HAS_LLAMA:
         pytest.skip("llama-cpp-python not installed")

@@ -274,6 +274,7 @@ def test_an_update_killed_before_its_manifest_leaves_the_old_index_and_the_next_
     assert len(PassageStore.load(settings.index_dir, embedder)[0].passages) == len(store.passages) + 1
 
 
+@pytest.mark.slow
 def test_files_holding_more_dead_passages_than_live_ones_are_written_anew(fresh, embedder):
     settings, store, _ = fresh
     seed = next(settings.docs_dir.glob("*.txt"))

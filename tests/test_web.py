@@ -80,6 +80,7 @@ def test_ask_endpoint_bad_input_is_an_error_not_a_crash(client):
     assert client.predict("Wat zei het Kremlin?", [], api_name="/ask")["answerable"]  # still serving
 
 
+@pytest.mark.slow
 def test_twenty_concurrent_clients_each_get_their_own_answer(server):
     from gradio_client import Client
 
@@ -110,6 +111,7 @@ def test_json_endpoint_answers_like_the_protocol_and_refuses_bad_bodies(server):
     assert httpx.post(api, content=json.dumps({"question": "Wat zei het Kremlin?"})).json()["answerable"]
 
 
+@pytest.mark.slow
 def test_the_load_bench_counts_requests_and_finds_no_wrong_answers(server):
     from qa.bench import load
 
@@ -273,6 +275,7 @@ def test_generated_answers_stream_verified_sentences_into_the_chat(engine):
     assert "taalmodel" in final and "weggelaten" in final
 
 
+@pytest.mark.slow
 def test_non_loopback_without_auth_warns_and_auth_protects(tmp_path):
     from gradio_client import Client
 
@@ -366,6 +369,7 @@ def test_the_heading_names_the_articles_not_their_lead_sentences(tmp_path):
     assert "De prijs" not in heading and "Lukashenko" not in heading
 
 
+@pytest.mark.slow
 def test_an_article_edited_while_the_chat_runs_is_answered_from_its_new_text(tmp_path):
     from gradio_client import Client
 
@@ -397,6 +401,7 @@ def test_an_article_edited_while_the_chat_runs_is_answered_from_its_new_text(tmp
     assert "articles changed" in process.stderr.read()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", ["::1", "[::1]"])
 def test_an_ipv6_loopback_host_serves_instead_of_crashing(tmp_path, host):
     port = free_port()
@@ -472,6 +477,7 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
     assert [d.source for d in engine.documents] == [engine.documents[0].source, "uploads/café-één.txt"]
 
 
+@pytest.mark.slow
 def test_a_slow_link_being_fetched_holds_up_no_other_upload(tmp_path, docs_dir):
     import http.server
     import threading
@@ -480,9 +486,9 @@ def test_a_slow_link_being_fetched_holds_up_no_other_upload(tmp_path, docs_dir):
     from qa.archive.library import Library
     from qa.faces.web.page import add_article
     from qa.settings import Settings
-    from tests.ingest.test_ingest_links import Handler
+    from tests.ingest.test_ingest_links import Handler, Site
 
-    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # its /drip sends a byte a second
+    site = Site(("127.0.0.1", 0), Handler)  # its /drip sends a byte a second
     threading.Thread(target=site.serve_forever, daemon=True).start()
     settings = Settings(docs_dir=docs_dir, index_dir=tmp_path / "index", allow_private_urls=True, fetch_timeout=6)
     library = Library(Engine.open(settings, progress=False))
@@ -909,6 +915,7 @@ def test_two_servers_on_one_index_keep_answering_while_a_third_process_adds(tmp_
     assert all(server.returncode in (0, -15) for server in servers)  # stopped by us, not by a bus error (-7)
 
 
+@pytest.mark.slow
 def test_a_body_sent_too_slowly_is_answered_408_and_the_server_goes_on(tmp_path):
     import socket
 

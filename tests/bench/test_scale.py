@@ -37,6 +37,7 @@ def test_each_backend_is_built_measured_and_found_as_exact_search_finds(cache, k
     assert row["recall@10"] >= (0.999 if kind == "exact" else 0.9)
 
 
+@pytest.mark.slow
 def test_the_engine_update_bench_adds_and_removes_an_article_over_real_files(cache):
     row = scale.engine_update(2000, cache)
     assert row["backend"] == "exact" and row["passages"] >= 2000

@@ -27,6 +27,7 @@ def milvus_server(tmp_path):
     process.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_two_processes_answer_from_one_milvus(milvus_server, tmp_path):
     flags = ["--docs", str(SEEDS), "--index-dir", str(tmp_path / "index"), "--vector-index", "milvus",
              "--milvus-uri", milvus_server]
@@ -47,6 +48,7 @@ def test_two_processes_answer_from_one_milvus(milvus_server, tmp_path):
     assert said[0] == said[1]  # both processes read the same index the same way
 
 
+@pytest.mark.slow
 def test_an_unreachable_milvus_is_a_short_error_and_nothing_is_rebuilt(tmp_path):
     flags = ["--docs", str(SEEDS), "--index-dir", str(tmp_path / "index"), "--vector-index", "milvus"]
     built = subprocess.run([sys.executable, APP, "index", *flags], capture_output=True, text=True, timeout=300)
