@@ -479,7 +479,6 @@ def test_adding_in_the_chat_reports_progress_then_the_article_or_why_not(tmp_pat
 
 @pytest.mark.slow
 def test_a_slow_link_being_fetched_holds_up_no_other_upload(tmp_path, docs_dir):
-    import http.server
     import threading
 
     from qa.answering.chat import Engine
