@@ -25,7 +25,6 @@ from qa.settings import Settings
 log = logging.getLogger(__name__)
 
 
-
 @dataclass
 class Reply:
     """An answer plus how long it took."""

@@ -30,8 +30,6 @@ class Turn:
     content: str
 
 
-
-
 def validate(question: object) -> str:
     """Return the question stripped, or raise `QuestionError`."""
     if not isinstance(question, str) or not question.strip():
@@ -48,10 +46,10 @@ _NAME = re.compile(r"(?<=\w )[A-Z][\w-]+")
 PREVIOUS_QUESTION_CHARS = 500  # of the previous question, read with a follow-up
 
 
-def is_follow_up(question: str, code: str | None = None) -> bool:
+def is_follow_up(question: str, code: str | None = None, tokens: list[str] | None = None) -> bool:
     """Whether a question leans on the one before: it continues it ("En hoeveel kreeg hij?"), is too short to
     stand alone, or refers back ("Wanneer hebben ze dat besloten?") without naming anyone of its own."""
-    tokens = words(question)
+    tokens = words(question) if tokens is None else tokens
     if not tokens:
         return False
     cues = lang.get(code or language(question))
@@ -72,8 +70,6 @@ def search_query(question: str, history: list[Turn], follow_up: bool | None = No
         # must not hold the engine (embedding time grows with the text).
         return f"{previous[-1][-PREVIOUS_QUESTION_CHARS:]} {question}"
     return question
-
-
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,7 @@ def parse(text: object, history=None) -> Question:
     if len(turns) > MAX_HISTORY_TURNS or sum(len(t.content) for t in turns) > MAX_HISTORY_CHARS:
         raise QuestionError(f"history too long (at most {MAX_HISTORY_TURNS} turns and "
                             f"{MAX_HISTORY_CHARS} characters; send the recent turns only)")
-    code = language(text)
-    follow_up = is_follow_up(text, code)
+    code, tokens = language(text), words(text)
+    follow_up = is_follow_up(text, code, tokens)
     query = search_query(text, list(turns), follow_up)
-    return Question(text, code, tuple(words(text)), follow_up, query, whole.asked_about_article(text), turns)
+    return Question(text, code, tuple(tokens), follow_up, query, whole.asked_about_article(text), turns)
